@@ -1,0 +1,90 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "logbook",
+    products: [
+        .executable(name: "logbook", targets: ["logbook"]),
+        .library(name: "LogbookStore", targets: ["LogbookStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries, each behind a module that only Swift files facing C import.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(
+            name: "CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+
+        // Migrations/*.sql embedded into LogbookStore at build time.
+        .executableTarget(name: "MigrationEmbedder"),
+        .plugin(
+            name: "EmbedMigrations",
+            capability: .buildTool(),
+            dependencies: ["MigrationEmbedder"]
+        ),
+
+        .target(
+            name: "LogbookStore",
+            dependencies: ["CSQLite"],
+            plugins: ["EmbedMigrations"]
+        ),
+        .executableTarget(
+            name: "logbook",
+            dependencies: [
+                "LogbookStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Benchmarks: `make bench`.
+        .executableTarget(
+            name: "RecorderBenchmark",
+            dependencies: ["LogbookStore"],
+            path: "Benchmarks/RecorderBenchmark"
+        ),
+
+        // Tests and what they share.
+        .target(
+            name: "LogbookTestSupport",
+            dependencies: ["LogbookStore"],
+            path: "Tests/LogbookTestSupport"
+        ),
+        .executableTarget(
+            name: "CrashRecorder",
+            dependencies: ["LogbookStore"],
+            path: "Tests/CrashRecorder"
+        ),
+        .testTarget(
+            name: "LogbookStoreTests",
+            dependencies: ["LogbookStore", "LogbookTestSupport", "CrashRecorder"]
+        ),
+        .testTarget(
+            name: "LogbookCLITests",
+            dependencies: ["LogbookStore", "LogbookTestSupport", "logbook"]
+        ),
+    ]
+)
+
+// Strict settings for every Swift target, as swift-log does.
+for target in package.targets where [.executable, .test, .regular].contains(target.type) {
+    guard target.name != "CCurl" else { continue }
+    var settings = target.swiftSettings ?? []
+    settings.append(.swiftLanguageMode(.v6))
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    settings.append(.unsafeFlags(["-Xfrontend", "-require-explicit-sendable"]))
+    target.swiftSettings = settings
+}

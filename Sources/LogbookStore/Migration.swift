@@ -1,0 +1,117 @@
+/// One `Migrations/NNNN_name.sql` file, embedded in the binary at build time.
+public struct Migration: Hashable, Sendable {
+    public let version: Int
+    public let name: String
+    /// SHA-256 of the file, as `sha256sum` prints it.
+    public let checksum: String
+    public let sql: String
+
+    public init(version: Int, name: String, checksum: String, sql: String) {
+        self.version = version
+        self.name = name
+        self.checksum = checksum
+        self.sql = sql
+    }
+
+    /// The file this migration came from, e.g. `0001_runs.sql`.
+    public var fileName: String {
+        let digits = String(version)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "_" + name + ".sql"
+    }
+
+    /// The migrations this binary ships, in version order.
+    public static var shipped: [Migration] { embedded }
+}
+
+/// 'LOGB' in the SQLite header's application_id: marks a file as logbook's.
+let logbookApplicationID: Int64 = 0x4C4F_4742
+
+extension Connection {
+    /// Brings the file up to the newest of `migrations`, each in its own
+    /// transaction, and returns the schema version.
+    ///
+    /// Refuses, changing nothing, a file whose recorded migration differs
+    /// from the shipped one, a file migrated by a newer logbook, and an
+    /// SQLite file that another program made.
+    @discardableResult
+    public func migrate(_ migrations: [Migration] = Migration.shipped) throws -> Int {
+        try claimFile()
+        var applied = try validatedMigrations(against: migrations)
+        for migration in migrations where applied[migration.version] == nil {
+            try transaction {
+                // Another process may have applied it since we looked.
+                applied = try validatedMigrations(against: migrations)
+                guard applied[migration.version] == nil else { return }
+                try execute(migration.sql)
+                let insert = try prepare("""
+                    INSERT INTO schema_migrations (version, name, checksum) VALUES (?, ?, ?)
+                    """)
+                try insert.bind(.integer(Int64(migration.version)), .text(migration.name), .text(migration.checksum))
+                try insert.run()
+            }
+        }
+        return try schemaVersion()
+    }
+
+    /// The newest migration applied to this file; 0 for a new one.
+    public func schemaVersion() throws -> Int {
+        guard try hasTable("schema_migrations") else { return 0 }
+        guard case .integer(let version) = try scalar("SELECT max(version) FROM schema_migrations") else { return 0 }
+        return Int(version)
+    }
+
+    func hasTable(_ name: String) throws -> Bool {
+        let statement = try prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
+        try statement.bind(.text(name))
+        return try statement.step()
+    }
+
+    /// Marks a new file as logbook's; refuses one another program made.
+    private func claimFile() throws {
+        guard case .integer(let id) = try scalar("PRAGMA application_id") else { return }
+        if id == logbookApplicationID, try hasTable("schema_migrations") { return }
+        let objects = try scalar("SELECT count(*) FROM sqlite_schema")
+        guard id == 0, objects == .integer(0) else {
+            throw StoreError(.foreignDatabase, path: path,
+                             message: "this SQLite file was not made by logbook; refusing to add tables to it")
+        }
+        try transaction {
+            try execute("""
+                PRAGMA application_id = \(logbookApplicationID);
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version    INTEGER PRIMARY KEY,
+                    name       TEXT NOT NULL,
+                    checksum   TEXT NOT NULL,
+                    applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                );
+                """)
+        }
+    }
+
+    /// The applied migrations by version, after checking each against the shipped one.
+    private func validatedMigrations(against migrations: [Migration]) throws -> [Int: Migration] {
+        let known = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
+        let newest = migrations.last?.version ?? 0
+        let rows = try prepare("SELECT version, name, checksum FROM schema_migrations ORDER BY version")
+        var applied: [Int: Migration] = [:]
+        while try rows.step() {
+            let recorded = Migration(version: Int(rows.int64(0)), name: rows.text(1) ?? "",
+                                     checksum: rows.text(2) ?? "", sql: "")
+            guard let shipped = known[recorded.version] else {
+                throw StoreError(.schemaTooNew, path: path, message: """
+                    migration \(recorded.fileName) (version \(recorded.version)) was applied by a newer logbook; \
+                    this one knows versions up to \(newest). Use a newer logbook to open this file
+                    """)
+            }
+            guard shipped.checksum == recorded.checksum, shipped.name == recorded.name else {
+                throw StoreError(.migrationChanged, path: path, message: """
+                    migration \(recorded.fileName) (version \(recorded.version)) was applied with checksum \
+                    \(recorded.checksum), but this logbook ships \(shipped.fileName) with checksum \
+                    \(shipped.checksum); the migration changed after it was applied, so the schema cannot be trusted
+                    """)
+            }
+            applied[recorded.version] = shipped
+        }
+        return applied
+    }
+}

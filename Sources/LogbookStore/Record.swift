@@ -1,0 +1,71 @@
+import Dispatch
+import Synchronization
+
+/// A write the Recorder applies on its writer thread, inside its current
+/// transaction. One record is atomic: everything it writes is committed
+/// together or not at all (a page and its links, a frame and its states).
+public protocol Record: Sendable {
+    func write(to database: Connection) throws
+}
+
+/// A record whose sender waits for an answer computed by the writer, such as
+/// "which of these URLs are new?". The answer reflects every message sent
+/// before it; it becomes durable with the batch that holds it.
+public protocol Request: Sendable {
+    associatedtype Answer: Sendable
+    func answer(from database: Connection) throws -> Answer
+}
+
+/// A one-shot result that any number of threads can wait for.
+final class Reply<Value: Sendable>: Sendable {
+    private let result = Mutex<Result<Value, any Error>?>(nil)
+    private let done = DispatchGroup()
+
+    init() { done.enter() }
+
+    /// Sets the result; later calls are ignored.
+    func resolve(_ value: Result<Value, any Error>) {
+        let first = result.withLock { stored in
+            guard stored == nil else { return false }
+            stored = value
+            return true
+        }
+        if first { done.leave() }
+    }
+
+    func wait() throws -> Value {
+        done.wait()
+        return try result.withLock { $0! }.get()
+    }
+}
+
+/// What travels through the Recorder's channel.
+enum Message: Sendable {
+    case record(any Record)
+    case question(any Question)
+    case flush(Reply<Void>)
+}
+
+/// A request with the reply its sender waits on, type-erased for the channel.
+protocol Question: Sendable {
+    func answer(from database: Connection) throws
+    func abandon(_ error: any Error)
+}
+
+struct Asked<R: Request>: Question {
+    let request: R
+    let reply = Reply<R.Answer>()
+
+    func answer(from database: Connection) throws {
+        reply.resolve(.success(try request.answer(from: database)))
+    }
+
+    func abandon(_ error: any Error) { reply.resolve(.failure(error)) }
+}
+
+/// Runs arbitrary SQL on the writer: schema set-up in tests and benchmarks.
+public struct ExecuteSQL: Record {
+    public let sql: String
+    public init(_ sql: String) { self.sql = sql }
+    public func write(to database: Connection) throws { try database.execute(sql) }
+}

@@ -1,0 +1,187 @@
+import Dispatch
+import Foundation
+
+/// The single writer: the only owner of a database's write connection.
+///
+/// Producers on any thread `send` records over a bounded channel and never
+/// touch the connection. The writer thread applies everything waiting in one
+/// transaction; a batch closes at `batchSize` records, `batchInterval` after
+/// it opened, or at a `flush`. Records from one thread are applied in the
+/// order that thread sent them.
+///
+/// When a write fails, the records sent before the failing one are committed,
+/// the writer stops, and that error is thrown by every later `send`, `ask`,
+/// `flush` and `close`. What was committed stays committed.
+public final class Recorder: Sendable {
+    public struct Options: Sendable {
+        /// A batch closes once it holds this many records.
+        public var batchSize: Int
+        /// …or this long after its first record, whichever comes first.
+        public var batchInterval: Duration
+        /// Records that may wait in the channel before `send` blocks.
+        public var capacity: Int
+
+        public init(batchSize: Int = 4096, batchInterval: Duration = .milliseconds(100), capacity: Int = 4096) {
+            self.batchSize = batchSize
+            self.batchInterval = batchInterval
+            self.capacity = capacity
+        }
+    }
+
+    /// The database file.
+    public let path: String
+    /// The schema version after migrating at open.
+    public let schemaVersion: Int
+    private let channel: BoundedChannel<Message>
+    private let exited = Reply<Void>()
+
+    /// Opens (creating if needed) and migrates `path` on a new writer thread.
+    /// Throws, with no thread left behind, if the file cannot be opened or
+    /// migrated.
+    public init(path: String, options: Options = Options(), migrations: [Migration] = Migration.shipped) throws {
+        self.path = path
+        let channel = BoundedChannel<Message>(capacity: options.capacity)
+        self.channel = channel
+        let opened = Reply<Int>()
+        let exited = self.exited
+        let thread = Thread {
+            Writer(path: path, options: options, channel: channel).run(migrations: migrations, opened: opened)
+            exited.resolve(.success(()))
+        }
+        thread.name = "logbook-writer"
+        thread.start()
+        do {
+            schemaVersion = try opened.wait()
+        } catch {
+            try? exited.wait()
+            throw error
+        }
+    }
+
+    deinit {
+        channel.close()
+        try? exited.wait()
+    }
+
+    /// Queues `record` for the writer; blocks while the channel is full.
+    public func send(_ record: some Record) throws {
+        try channel.send(.record(record), closedError: closedError)
+    }
+
+    /// Sends `request` and waits for the writer's answer.
+    public func ask<R: Request>(_ request: R) throws -> R.Answer {
+        let asked = Asked(request: request)
+        try channel.send(.question(asked), closedError: closedError)
+        return try asked.reply.wait()
+    }
+
+    /// Returns once everything sent before it, by any thread, is committed.
+    public func flush() throws {
+        let reply = Reply<Void>()
+        try channel.send(.flush(reply), closedError: closedError)
+        try reply.wait()
+    }
+
+    /// Commits what is waiting, stops the writer and closes the connection.
+    /// Later sends throw. Throws the writer's failure, if it had one.
+    public func close() throws {
+        channel.close()
+        try exited.wait()
+        if let failure = channel.failed { throw failure }
+    }
+
+    /// The most records that ever waited in the channel at once.
+    public var maximumQueueDepth: Int { channel.maximumDepth }
+
+    private var closedError: StoreError {
+        StoreError(.recorderClosed, path: path, message: "the recorder is closed; nothing more can be written")
+    }
+}
+
+/// The writer thread's state. It alone holds the write connection.
+private struct Writer {
+    let path: String
+    let options: Recorder.Options
+    let channel: BoundedChannel<Message>
+
+    func run(migrations: [Migration], opened: Reply<Int>) {
+        let database: Connection
+        do {
+            database = try Connection(path: path, mode: .readWrite)
+            opened.resolve(.success(try database.migrate(migrations)))
+        } catch {
+            _ = channel.fail(error)
+            opened.resolve(.failure(error))
+            return
+        }
+        var waiting: ArraySlice<Message> = []
+        while true {
+            if waiting.isEmpty {
+                guard let received = channel.receiveAll() else { return }
+                waiting = received[...]
+            }
+            var batch: [Message] = []
+            do {
+                try commitBatch(from: &waiting, applied: &batch, on: database)
+            } catch {
+                stop(after: error, batch: batch, waiting: waiting, on: database)
+                return
+            }
+        }
+    }
+
+    /// Applies records from `waiting` (receiving more as they come) in one
+    /// transaction until the batch is full, its time is up, or a flush asks
+    /// for a commit; then commits and answers the flushes.
+    private func commitBatch(from waiting: inout ArraySlice<Message>, applied batch: inout [Message],
+                             on database: Connection) throws {
+        let deadline = MonotonicInstant.now.advanced(by: options.batchInterval)
+        var flushes: [Reply<Void>] = []
+        try database.execute("BEGIN IMMEDIATE")
+        filling: while true {
+            while let message = waiting.first {
+                switch message {
+                case .record(let record): try record.write(to: database)
+                case .question(let question): try question.answer(from: database)
+                case .flush(let reply): flushes.append(reply)
+                }
+                waiting.removeFirst()
+                if case .flush = message { break filling }
+                batch.append(message)
+                if batch.count >= options.batchSize { break filling }
+            }
+            guard MonotonicInstant.now < deadline, let more = channel.receiveAll(until: deadline) else { break }
+            waiting = more[...]
+        }
+        do {
+            try database.execute("COMMIT")
+        } catch {
+            batch.append(contentsOf: flushes.map(Message.flush))
+            throw error
+        }
+        for reply in flushes { reply.resolve(.success(())) }
+    }
+
+    /// Keeps what was sent before the failing record, then fails the channel
+    /// and everyone waiting on it with `error`.
+    private func stop(after error: any Error, batch: [Message], waiting: ArraySlice<Message>, on database: Connection) {
+        database.rollback()
+        try? database.transaction {
+            for message in batch {
+                switch message {
+                case .record(let record): try record.write(to: database)
+                case .question(let question): try question.answer(from: database)
+                case .flush: break
+                }
+            }
+        }
+        let unanswered = batch + waiting + channel.fail(error)
+        for message in unanswered {
+            switch message {
+            case .record: break
+            case .question(let question): question.abandon(error)
+            case .flush(let reply): reply.resolve(.failure(error))
+            }
+        }
+    }
+}

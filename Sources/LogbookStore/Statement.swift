@@ -1,0 +1,139 @@
+internal import CSQLite
+
+/// A prepared statement that owns its `sqlite3_stmt` and finalizes it.
+///
+/// Binds and columns are typed; indexes are SQLite's: binds count from 1,
+/// columns from 0. Used on the thread that owns its connection.
+public final class Statement {
+    let handle: OpaquePointer
+    private let database: OpaquePointer
+    private let path: String
+
+    convenience init(connection: Connection, sql: String, persistent: Bool) throws {
+        var statement: OpaquePointer?
+        let flags = persistent ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0
+        let code = sqlite3_prepare_v3(connection.handle, sql, -1, flags, &statement, nil)
+        guard code == SQLITE_OK, let statement else {
+            throw connection.error(code == SQLITE_OK ? SQLITE_MISUSE : code)
+        }
+        self.init(handle: statement, connection: connection)
+    }
+
+    /// Takes ownership of a statement prepared on `connection`.
+    init(handle: OpaquePointer, connection: Connection) {
+        self.handle = handle
+        database = connection.handle
+        path = connection.path
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    /// True when the statement cannot change the database file.
+    public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
+
+    // MARK: Binding
+
+    public func bind(_ value: Int64, at index: Int) throws {
+        try check(sqlite3_bind_int64(handle, Int32(index), value))
+    }
+
+    public func bind(_ value: Int, at index: Int) throws {
+        try bind(Int64(value), at: index)
+    }
+
+    public func bind(_ value: Double, at index: Int) throws {
+        try check(sqlite3_bind_double(handle, Int32(index), value))
+    }
+
+    public func bind(_ value: String, at index: Int) throws {
+        try check(sqlite3_bind_text(handle, Int32(index), value, -1, transient))
+    }
+
+    public func bind(_ value: SQLValue, at index: Int) throws {
+        switch value {
+        case .null: try check(sqlite3_bind_null(handle, Int32(index)))
+        case .integer(let v): try bind(v, at: index)
+        case .real(let v): try bind(v, at: index)
+        case .text(let v): try bind(v, at: index)
+        case .blob(let v):
+            try check(v.withUnsafeBytes { sqlite3_bind_blob64(handle, Int32(index), $0.baseAddress, UInt64($0.count), transient) })
+        }
+    }
+
+    /// Binds `values` to parameters 1, 2, 3…
+    public func bind(_ values: SQLValue...) throws {
+        for (offset, value) in values.enumerated() { try bind(value, at: offset + 1) }
+    }
+
+    // MARK: Stepping
+
+    /// Advances to the next row; false when the statement is done.
+    @discardableResult
+    public func step() throws -> Bool {
+        switch sqlite3_step(handle) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        case let code:
+            let error = StoreError(.sqlite, path: path, message: String(cString: sqlite3_errmsg(database)),
+                                   resultCode: ResultCode(rawValue: code))
+            sqlite3_reset(handle)
+            throw error
+        }
+    }
+
+    /// Steps until done, for statements that return no rows, then resets.
+    public func run() throws {
+        defer { sqlite3_reset(handle) }
+        while try step() {}
+    }
+
+    /// Rewinds the statement and clears its bindings.
+    public func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    // MARK: Columns
+
+    public var columnCount: Int { Int(sqlite3_column_count(handle)) }
+
+    public func columnName(_ index: Int) -> String {
+        sqlite3_column_name(handle, Int32(index)).map { String(cString: $0) } ?? ""
+    }
+
+    public func int64(_ index: Int) -> Int64 { sqlite3_column_int64(handle, Int32(index)) }
+
+    public func double(_ index: Int) -> Double { sqlite3_column_double(handle, Int32(index)) }
+
+    /// The column as text, or nil when it is NULL.
+    public func text(_ index: Int) -> String? {
+        sqlite3_column_text(handle, Int32(index)).map { String(cString: $0) }
+    }
+
+    public func value(_ index: Int) -> SQLValue {
+        let column = Int32(index)
+        switch sqlite3_column_type(handle, column) {
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, column))
+        case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, column))
+        case SQLITE_TEXT: return .text(text(index) ?? "")
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(handle, column))
+            guard count > 0, let bytes = sqlite3_column_blob(handle, column) else { return .blob([]) }
+            return .blob([UInt8](UnsafeRawBufferPointer(start: bytes, count: count)))
+        default: return .null
+        }
+    }
+
+    private func check(_ code: Int32) throws {
+        guard code == SQLITE_OK else {
+            throw StoreError(.sqlite, path: path, message: String(cString: sqlite3_errmsg(database)),
+                             resultCode: ResultCode(rawValue: code))
+        }
+    }
+}
+
+@available(*, unavailable)
+extension Statement: Sendable {}
+
+/// SQLITE_TRANSIENT, a macro Swift does not import: SQLite copies the bytes.
+private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

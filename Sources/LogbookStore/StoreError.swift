@@ -1,0 +1,68 @@
+/// Everything the store refuses or SQLite reports, with the file it concerns.
+///
+/// `code` says what kind of failure it is, so callers (the CLI's exit codes,
+/// tests) can match on it; `message` says it in words a user can act on.
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong; extensible, matched with `==`.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        public let description: String
+        init(_ description: String) { self.description = description }
+
+        /// SQLite returned an error; `resultCode` holds it.
+        public static let sqlite = Code("sqlite")
+        /// A read was asked of a file that does not exist.
+        public static let missingDatabase = Code("missing database")
+        /// The file is an SQLite database, but not one logbook made.
+        public static let foreignDatabase = Code("foreign database")
+        /// A recorded migration differs from the one this binary ships.
+        public static let migrationChanged = Code("migration changed")
+        /// The file was migrated by a newer logbook.
+        public static let schemaTooNew = Code("schema too new")
+        /// `query` was given SQL that is not one read-only statement.
+        public static let queryRefused = Code("query refused")
+        /// The Recorder was closed before this message was sent.
+        public static let recorderClosed = Code("recorder closed")
+    }
+
+    public let code: Code
+    /// The database file concerned.
+    public let path: String
+    public let message: String
+    /// SQLite's (extended) result code, when SQLite reported the failure.
+    public let resultCode: ResultCode?
+
+    public init(_ code: Code, path: String, message: String, resultCode: ResultCode? = nil) {
+        self.code = code
+        self.path = path
+        self.message = message
+        self.resultCode = resultCode
+    }
+
+    public var description: String { "\(path): \(message)" }
+}
+
+/// An SQLite result code. A primary code pattern matches its extended codes:
+/// `case .readOnly:` matches `SQLITE_READONLY_DBMOVED` too.
+public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: Int32
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    public var primary: ResultCode { ResultCode(rawValue: rawValue & 0xFF) }
+    public var description: String { "SQLite code \(rawValue)" }
+
+    public static let error = ResultCode(rawValue: 1)
+    public static let permission = ResultCode(rawValue: 3)
+    public static let busy = ResultCode(rawValue: 5)
+    public static let readOnly = ResultCode(rawValue: 8)
+    public static let ioError = ResultCode(rawValue: 10)
+    public static let corrupt = ResultCode(rawValue: 11)
+    public static let full = ResultCode(rawValue: 13)
+    public static let cantOpen = ResultCode(rawValue: 14)
+    public static let constraint = ResultCode(rawValue: 19)
+    public static let authorization = ResultCode(rawValue: 23)
+    public static let notADatabase = ResultCode(rawValue: 26)
+
+    public static func ~= (pattern: ResultCode, code: ResultCode) -> Bool {
+        pattern == code || (pattern == pattern.primary && pattern == code.primary)
+    }
+}

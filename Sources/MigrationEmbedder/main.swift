@@ -1,0 +1,78 @@
+import Foundation
+
+// Usage: MigrationEmbedder OUTPUT.swift NNNN_name.sql...
+//
+// Writes `Migration.embedded`, one entry per file, with its SHA-256 so a
+// database can tell whether the migration it recorded is the one shipped.
+
+struct EmbedError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// A Swift string literal holding `text` exactly.
+func literal(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\\": out += "\\\\"
+        case "\"": out += "\\\""
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20: out += "\\u{\(String(scalar.value, radix: 16))}"
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}
+
+func embed(arguments: [String]) throws {
+    guard let output = arguments.first else { throw EmbedError(description: "usage: MigrationEmbedder OUTPUT FILE...") }
+    var entries: [String] = []
+    var versions: Set<Int> = []
+    for path in arguments.dropFirst() {
+        let file = URL(filePath: path).lastPathComponent
+        let stem = file.dropLast(".sql".count)
+        guard let underscore = stem.firstIndex(of: "_"),
+              let version = Int(stem[..<underscore]), version > 0,
+              stem[..<underscore].count == 4
+        else {
+            throw EmbedError(description: "\(path): migration files are named NNNN_name.sql (four digits, from 0001)")
+        }
+        guard versions.insert(version).inserted else {
+            throw EmbedError(description: "\(path): version \(version) is used by two migration files")
+        }
+        let data = try Data(contentsOf: URL(filePath: path))
+        guard let sql = String(data: data, encoding: .utf8) else {
+            throw EmbedError(description: "\(path): not UTF-8")
+        }
+        let name = stem[stem.index(after: underscore)...]
+        entries.append(
+            "        Migration(version: \(version), name: \(literal(String(name))), "
+                + "checksum: \"\(SHA256.hex(of: [UInt8](data)))\", sql: \(literal(sql))),"
+        )
+    }
+    let sorted = versions.sorted()
+    if let gap = sorted.enumerated().first(where: { $0.offset + 1 != $0.element }) {
+        throw EmbedError(description: "Migrations/: versions must run 1, 2, 3… without gaps; \(gap.element) comes after \(gap.offset)")
+    }
+    let source = """
+        // Generated at build time from Migrations/ by MigrationEmbedder. Do not edit.
+
+        extension Migration {
+            /// The migrations shipped in this binary, in version order.
+            static let embedded: [Migration] = [
+        \(entries.joined(separator: "\n"))
+            ]
+        }
+
+        """
+    try source.write(toFile: output, atomically: true, encoding: .utf8)
+}
+
+do {
+    try embed(arguments: Array(CommandLine.arguments.dropFirst()))
+} catch {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    exit(1)
+}

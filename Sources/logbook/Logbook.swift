@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import LogbookStore
+
+@main
+struct Logbook: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logbook",
+        abstract: "Crawl for dead links and simulate particles, recording everything into one SQLite file.",
+        discussion: """
+            Exit codes: 0 success; 1 the work ran and found problems; 2 bad usage \
+            (a bad flag, bad or writing SQL); 3 a runtime failure (unreadable, corrupt, \
+            read-only or newer database, I/O).
+            """,
+        version: LogbookVersion.current,
+        subcommands: [InitCommand.self, RunsCommand.self, QueryCommand.self]
+    )
+
+    /// Runs the command and exits with logbook's documented codes.
+    static func main() {
+        do {
+            var command = try parseAsRoot(Array(movingGlobalOptions(in: CommandLine.arguments.dropFirst())))
+            try command.run()
+            Foundation.exit(ExitStatus.success)
+        } catch {
+            Foundation.exit(exitStatus(reporting: error))
+        }
+    }
+
+    /// `--db` is global: `logbook --db x.sqlite runs` means `logbook runs --db x.sqlite`.
+    static func movingGlobalOptions(in arguments: ArraySlice<String>) -> ArraySlice<String> {
+        var arguments = arguments
+        var global: [String] = []
+        while let first = arguments.first, first == "--db" || first.hasPrefix("--db=") {
+            global.append(arguments.removeFirst())
+            if first == "--db", let value = arguments.popFirst() { global.append(value) }
+        }
+        guard let subcommand = arguments.popFirst() else { return global[...] }
+        return [subcommand] + global + arguments
+    }
+
+    /// Prints `error` where it belongs and returns the exit code it means.
+    static func exitStatus(reporting error: any Error) -> Int32 {
+        if let error = error as? StoreError {
+            printError("logbook: \(error)")
+            return [.invalidQuery, .queryRefused].contains(error.code) ? ExitStatus.usage : ExitStatus.failure
+        }
+        if let code = error as? ExitCode { return code.rawValue }
+        let message = fullMessage(for: error)
+        switch exitCode(for: error) {
+        case .success:
+            print(message)
+            return ExitStatus.success
+        case .validationFailure:
+            printError(message)
+            return ExitStatus.usage
+        default:
+            printError("logbook: \(message)")
+            return ExitStatus.failure
+        }
+    }
+}
+
+/// logbook's exit codes, as the README documents them.
+enum ExitStatus {
+    static let success: Int32 = 0
+    /// The work ran and found problems: dead links, regressions.
+    static let findings: Int32 = 1
+    static let usage: Int32 = 2
+    static let failure: Int32 = 3
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}

@@ -63,7 +63,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "CrashRecorder",
-            dependencies: ["LogbookStore"],
+            dependencies: ["LogbookStore", "LogbookTestSupport"],
             path: "Tests/CrashRecorder"
         ),
         .testTarget(

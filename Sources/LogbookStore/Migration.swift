@@ -42,7 +42,13 @@ extension Connection {
                 // Another process may have applied it since we looked.
                 applied = try validatedMigrations(against: migrations)
                 guard applied[migration.version] == nil else { return }
-                try execute(migration.sql)
+                do {
+                    try execute(migration.sql)
+                } catch let error as StoreError {
+                    throw StoreError(error.code, path: path,
+                                     message: "migration \(migration.fileName) failed: \(error.message)",
+                                     resultCode: error.resultCode)
+                }
                 let insert = try prepare("""
                     INSERT INTO schema_migrations (version, name, checksum) VALUES (?, ?, ?)
                     """)

@@ -120,54 +120,59 @@ private struct Writer {
                 guard let received = channel.receiveAll() else { return }
                 waiting = received[...]
             }
-            var batch: [Message] = []
+            var applied: [ArraySlice<Message>] = []
             do {
-                try commitBatch(from: &waiting, applied: &batch, on: database)
+                try commitBatch(from: &waiting, applied: &applied, on: database)
             } catch {
-                stop(after: error, batch: batch, waiting: waiting, on: database)
+                stop(after: error, applied: applied.joined(), waiting: waiting, on: database)
                 return
             }
         }
     }
 
-    /// Applies records from `waiting` (receiving more as they come) in one
+    /// Applies messages from `waiting` (receiving more as they come) in one
     /// transaction until the batch is full, its time is up, or a flush asks
-    /// for a commit; then commits and answers the flushes.
-    private func commitBatch(from waiting: inout ArraySlice<Message>, applied batch: inout [Message],
+    /// for a commit; then commits and answers the flushes. `applied` collects
+    /// what was applied, for `stop` to keep if a later write fails.
+    private func commitBatch(from waiting: inout ArraySlice<Message>, applied: inout [ArraySlice<Message>],
                              on database: Connection) throws {
         let deadline = MonotonicInstant.now.advanced(by: options.batchInterval)
-        var flushes: [Reply<Void>] = []
+        var flush: Reply<Void>?
+        var count = 0
         try database.execute("BEGIN IMMEDIATE")
-        filling: while true {
-            while let message = waiting.first {
+        while flush == nil, count < options.batchSize {
+            if waiting.isEmpty {
+                guard MonotonicInstant.now < deadline, let more = channel.receiveAll(until: deadline) else { break }
+                waiting = more[...]
+            }
+            let chunk = waiting.prefix(options.batchSize - count)
+            var done = chunk.startIndex
+            defer {
+                applied.append(waiting[..<done])
+                waiting = waiting[done...]
+            }
+            for message in chunk {
                 switch message {
                 case .record(let record): try record.write(to: database)
                 case .question(let question): try question.answer(from: database)
-                case .flush(let reply): flushes.append(reply)
+                case .flush(let reply): flush = reply
                 }
-                waiting.removeFirst()
-                if case .flush = message { break filling }
-                batch.append(message)
-                if batch.count >= options.batchSize { break filling }
+                done += 1
+                if flush != nil { break }
             }
-            guard MonotonicInstant.now < deadline, let more = channel.receiveAll(until: deadline) else { break }
-            waiting = more[...]
+            count += done - chunk.startIndex
         }
-        do {
-            try database.execute("COMMIT")
-        } catch {
-            batch.append(contentsOf: flushes.map(Message.flush))
-            throw error
-        }
-        for reply in flushes { reply.resolve(.success(())) }
+        try database.execute("COMMIT")
+        flush?.resolve(.success(()))
     }
 
     /// Keeps what was sent before the failing record, then fails the channel
     /// and everyone waiting on it with `error`.
-    private func stop(after error: any Error, batch: [Message], waiting: ArraySlice<Message>, on database: Connection) {
+    private func stop(after error: any Error, applied: some Sequence<Message>, waiting: ArraySlice<Message>,
+                      on database: Connection) {
         database.rollback()
         try? database.transaction {
-            for message in batch {
+            for message in applied {
                 switch message {
                 case .record(let record): try record.write(to: database)
                 case .question(let question): try question.answer(from: database)
@@ -175,7 +180,7 @@ private struct Writer {
                 }
             }
         }
-        let unanswered = batch + waiting + channel.fail(error)
+        let unanswered = Array(applied) + waiting + channel.fail(error)
         for message in unanswered {
             switch message {
             case .record: break

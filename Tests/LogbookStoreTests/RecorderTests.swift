@@ -59,6 +59,18 @@ import Testing
         #expect(outOfOrder == .integer(0))
     }
 
+    @Test(arguments: [(capacity: 1, batchSize: 1), (capacity: 7, batchSize: 1000), (capacity: 4096, batchSize: 10)])
+    func batchesOfAnyShapeLoseNothing(capacity: Int, batchSize: Int) throws {
+        let recorder = try Recorder(path: path, options: .init(batchSize: batchSize, capacity: capacity))
+        try recorder.send(ExecuteSQL(numberedTableSQL))
+        onThreads(3) { producer in
+            for sequence in 0..<5_000 { try recorder.send(NumberedRow(producer: producer, sequence: sequence)) }
+        }
+        try recorder.close()
+        #expect(try committedRows(in: path) == 15_000)
+        #expect(try committedRows(in: path, where: "sequence = 4999") == 3)
+    }
+
     @Test func memoryStaysBoundedWhileTheWriterIsSlow() throws {
         let capacity = 16
         let recorder = try Recorder(path: path, options: .init(batchSize: 64, capacity: capacity))

@@ -21,6 +21,7 @@ let package = Package(
             name: "CCurl",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        .target(name: "CVectorMath"),
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
@@ -40,10 +41,16 @@ let package = Package(
             dependencies: ["CSQLite"],
             plugins: ["EmbedMigrations"]
         ),
+        .target(
+            name: "LogbookSim",
+            dependencies: ["LogbookStore", "CVectorMath"],
+            swiftSettings: [.unsafeFlags(["-Xcc", "-march=native", "-target-cpu", "native"])]
+        ),
         .executableTarget(
             name: "logbook",
             dependencies: [
                 "LogbookStore",
+                "LogbookSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -79,7 +86,7 @@ let package = Package(
 
 // Strict settings for every Swift target, as swift-log does.
 for target in package.targets where [.executable, .test, .regular].contains(target.type) {
-    guard target.name != "CCurl" else { continue }
+    guard !["CCurl", "CVectorMath"].contains(target.name) else { continue }
     var settings = target.swiftSettings ?? []
     settings.append(.swiftLanguageMode(.v6))
     settings.append(.enableUpcomingFeature("ExistentialAny"))

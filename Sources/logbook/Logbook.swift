@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LogbookSim
 import LogbookStore
 
 @main
@@ -9,11 +10,12 @@ struct Logbook: ParsableCommand {
         abstract: "Crawl for dead links and simulate particles, recording everything into one SQLite file.",
         discussion: """
             Exit codes: 0 success; 1 the work ran and found problems; 2 bad usage \
-            (a bad flag, bad or writing SQL); 3 a runtime failure (unreadable, corrupt, \
-            read-only or newer database, I/O).
+            (a bad flag, bad input file, bad or writing SQL); 3 a runtime failure (unreadable, \
+            corrupt, read-only or newer database, I/O, a simulation gone non-finite); 130 stopped \
+            by Ctrl-C or SIGTERM (resumable).
             """,
         version: LogbookVersion.current,
-        subcommands: [InitCommand.self, RunsCommand.self, QueryCommand.self]
+        subcommands: [InitCommand.self, SimulateCommand.self, ResumeCommand.self, RunsCommand.self, QueryCommand.self]
     )
 
     /// Runs the command and exits with logbook's documented codes.
@@ -46,6 +48,10 @@ struct Logbook: ParsableCommand {
             return [.invalidQuery, .queryRefused].contains(error.code) ? ExitStatus.usage : ExitStatus.failure
         }
         if let code = error as? ExitCode { return code.rawValue }
+        if let error = error as? SimulationError {
+            printError("logbook: \(error)")
+            return [.options, .input].contains(error.code) ? ExitStatus.usage : ExitStatus.failure
+        }
         let message = fullMessage(for: error)
         switch exitCode(for: error) {
         case .success:
@@ -68,6 +74,8 @@ enum ExitStatus {
     static let findings: Int32 = 1
     static let usage: Int32 = 2
     static let failure: Int32 = 3
+    /// Stopped by Ctrl-C or SIGTERM; `logbook resume` continues.
+    static let interrupted: Int32 = 130
 }
 
 func printError(_ message: String) {

@@ -1,0 +1,2 @@
+// The helper is static inline in include/CVectorMath.h; SwiftPM needs one source file.
+#include "CVectorMath.h"

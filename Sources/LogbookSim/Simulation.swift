@@ -1,0 +1,222 @@
+import Foundation
+public import LogbookStore
+
+/// What a finished (or stopped) run did.
+public struct SimulationSummary: Sendable {
+    public let runID: Int64
+    public let outcome: StepOutcome
+    public let particles: Int
+    /// The step the run started or resumed from, and the last one reached.
+    public let firstStep: Int, lastStep: Int
+    public let seconds: Double
+    /// |E − E₀| / |E₀| between the run's first frame and its last.
+    public let energyDrift: Double
+    /// |P − P₀| between the run's first frame and its last.
+    public let momentumDrift: Double
+
+    /// Pair interactions per second, N² per step as the C kernel counts them.
+    public var interactionsPerSecond: Double {
+        Double(lastStep - firstStep) * Double(particles) * Double(particles) / max(seconds, 1e-9)
+    }
+
+    /// The one line `logbook runs` shows.
+    public var line: String {
+        let what = switch outcome {
+        case .completed: "\(lastStep) steps"
+        case .interrupted(let step): "interrupted at step \(step)"
+        case .failed(let error): "failed: \(error)"
+        }
+        return "\(particles) particles, \(what), energy drift \(String(format: "%.3g", energyDrift))"
+    }
+}
+
+/// Progress after a step, for a live display.
+public struct SimulationProgress: Sendable {
+    public let step: Int, lastStep: Int
+    public let stepsPerSecond: Double
+    public let interactionsPerSecond: Double
+    /// Energy drift at the newest recorded frame.
+    public let energyDrift: Double
+}
+
+/// Runs simulations and records them: starts a new run or resumes one.
+public enum Simulation: Sendable {
+    /// Records a new run of `config` from `particles` through `recorder`.
+    public static func start(_ config: SimulationConfig, particles: Particles, recorder: Recorder,
+                             shouldStop: @escaping () -> Bool = { false },
+                             progress: @escaping (SimulationProgress) -> Void = { _ in }) throws -> SimulationSummary {
+        try config.validate(particleCount: particles.count)
+        let json = String(decoding: try JSONEncoder.sorted.encode(config), as: UTF8.self)
+        let runID = try recorder.ask(StartRun(kind: .simulation, config: json))
+        try recorder.send(RecordParticles(runID: runID, particles: particles))
+        let plan = RecordingPlan(first: 0, last: config.steps, every: config.recordEvery, firstIsRecorded: false)
+        return try run(runID, config, particles, plan, origin: nil, recorder, shouldStop, progress)
+    }
+
+    /// Continues run `runID` of the database at `recorder.path` from its last
+    /// recorded frame, with the configuration it was started with.
+    public static func resume(_ runID: Int64, recorder: Recorder,
+                              shouldStop: @escaping () -> Bool = { false },
+                              progress: @escaping (SimulationProgress) -> Void = { _ in }) throws -> SimulationSummary {
+        let saved = try SavedRun(runID, path: recorder.path)
+        try recorder.send(UpdateRun(id: runID, status: .running))
+        let plan = RecordingPlan(first: saved.last.step, last: saved.config.steps, every: saved.config.recordEvery,
+                                 firstIsRecorded: true)
+        return try run(runID, saved.config, saved.last.particles, plan, origin: saved.origin, recorder, shouldStop, progress)
+    }
+
+    private static func run(_ runID: Int64, _ config: SimulationConfig, _ particles: Particles, _ plan: RecordingPlan,
+                            origin: FrameTotals?, _ recorder: Recorder,
+                            _ shouldStop: @escaping () -> Bool,
+                            _ progress: @escaping (SimulationProgress) -> Void) throws -> SimulationSummary {
+        let control = RunControl(runID: runID, recorder: recorder, plan: plan, particles: particles.count, origin: origin,
+                                 shouldStop: shouldStop, progress: progress)
+        let coordinator = StepCoordinator(plan: plan, physics: config.physics, control: control)
+        let started = ContinuousClock.now
+        switch config.mode {
+        case .serial, .threads:
+            BarrierStepper(particles: particles, physics: config.physics, workers: config.workers).run(coordinator)
+        case .processes:
+            try RingStepper(particles: particles, physics: config.physics, workers: config.workers).run(coordinator)
+        }
+        let outcome: StepOutcome
+        do {
+            outcome = try coordinator.result()
+        } catch {
+            try? recorder.send(UpdateRun(id: runID, status: .failed, summary: "failed: \(error)"))
+            throw error
+        }
+        let elapsed = ContinuousClock.now - started
+        let summary = SimulationSummary(
+            runID: runID, outcome: outcome, particles: particles.count, firstStep: plan.first,
+            lastStep: control.lastFrame?.step ?? plan.first,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            energyDrift: control.energyDrift, momentumDrift: control.momentumDrift)
+        let status: RunStatus = switch outcome {
+        case .completed: .completed
+        case .interrupted: .interrupted
+        case .failed: .failed
+        }
+        try recorder.send(UpdateRun(id: runID, status: status, summary: summary.line))
+        try recorder.flush()
+        return summary
+    }
+}
+
+/// Energy and momentum of a frame: what drift is measured against.
+struct FrameTotals {
+    let total: Double
+    let momentum: SIMD3<Double>
+}
+
+/// Sends frames to the Recorder and keeps the numbers the summary reports.
+private final class RunControl: SimulationControl {
+    let runID: Int64
+    let recorder: Recorder
+    let plan: RecordingPlan
+    let particles: Int
+    let shouldStop: () -> Bool
+    let progress: (SimulationProgress) -> Void
+    private(set) var origin: FrameTotals?
+    private(set) var lastFrame: Frame?
+    private let started = ContinuousClock.now
+
+    init(runID: Int64, recorder: Recorder, plan: RecordingPlan, particles: Int, origin: FrameTotals?,
+         shouldStop: @escaping () -> Bool, progress: @escaping (SimulationProgress) -> Void) {
+        (self.runID, self.recorder, self.plan, self.particles, self.origin) = (runID, recorder, plan, particles, origin)
+        (self.shouldStop, self.progress) = (shouldStop, progress)
+    }
+
+    var energyDrift: Double {
+        guard let origin, let lastFrame else { return 0 }
+        return abs(lastFrame.total - origin.total) / abs(origin.total)
+    }
+
+    var momentumDrift: Double {
+        guard let origin, let lastFrame else { return 0 }
+        let d = lastFrame.momentum - origin.momentum
+        return (d * d).sum().squareRoot()
+    }
+
+    func record(_ frame: Frame) throws {
+        try recorder.send(RecordFrame(runID: runID, frame: frame))
+        if origin == nil { origin = FrameTotals(total: frame.total, momentum: frame.momentum) }
+        lastFrame = frame
+    }
+
+    func continueAfter(step: Int) -> Bool {
+        let elapsed = ContinuousClock.now - started
+        let seconds = max(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, 1e-9)
+        let steps = Double(step - plan.first)
+        progress(SimulationProgress(step: step, lastStep: plan.last, stepsPerSecond: steps / seconds,
+                                    interactionsPerSecond: steps * Double(particles * particles) / seconds,
+                                    energyDrift: energyDrift))
+        return !shouldStop()
+    }
+}
+
+/// A run as the database holds it: what `resume` needs.
+private struct SavedRun {
+    let config: SimulationConfig
+    let last: Frame
+    let origin: FrameTotals
+
+    init(_ runID: Int64, path: String) throws {
+        let database = try Connection(path: path, mode: .readOnly)
+        let run = try database.prepare("SELECT kind, status, config FROM runs WHERE id = ?")
+        try run.bind(.integer(runID))
+        guard try run.step() else { throw SimulationError(.resume, "\(path): there is no run \(runID)") }
+        guard run.text(0) == RunKind.simulation.rawValue else {
+            throw SimulationError(.resume, "\(path): run \(runID) is a \(run.text(0) ?? "?"), not a simulation")
+        }
+        guard run.text(1) != RunStatus.completed.rawValue else {
+            throw SimulationError(.resume, "\(path): run \(runID) is completed; there is nothing to resume")
+        }
+        config = try JSONDecoder().decode(SimulationConfig.self, from: Data((run.text(2) ?? "").utf8))
+
+        let masses = try database.prepare("SELECT mass, label FROM particles WHERE run_id = ? ORDER BY particle")
+        try masses.bind(.integer(runID))
+        var mass: [Double] = [], labels: [String?] = []
+        while try masses.step() {
+            mass.append(masses.double(0))
+            labels.append(masses.text(1))
+        }
+
+        let frames = try database.prepare("""
+            SELECT step, time, total, px, py, pz FROM frames WHERE run_id = ?1
+            AND step IN ((SELECT min(step) FROM frames WHERE run_id = ?1), (SELECT max(step) FROM frames WHERE run_id = ?1))
+            ORDER BY step
+            """)
+        try frames.bind(.integer(runID))
+        guard try frames.step() else {
+            throw SimulationError(.resume, "\(path): run \(runID) has no recorded frame to resume from; start it again")
+        }
+        origin = FrameTotals(total: frames.double(2), momentum: SIMD3(frames.double(3), frames.double(4), frames.double(5)))
+        var (step, time) = (Int(frames.int64(0)), frames.double(1))
+        if try frames.step() { (step, time) = (Int(frames.int64(0)), frames.double(1)) }
+
+        let states = try database.prepare("""
+            SELECT x, y, z, vx, vy, vz FROM states WHERE run_id = ? AND step = ? ORDER BY particle
+            """)
+        try states.bind(.integer(runID), .integer(Int64(step)))
+        var columns: [[Double]] = Array(repeating: [], count: 6)
+        while try states.step() {
+            for c in 0..<6 { columns[c].append(states.double(c)) }
+        }
+        guard columns[0].count == mass.count else {
+            throw SimulationError(.resume, "\(path): run \(runID), step \(step) holds \(columns[0].count) states for \(mass.count) particles")
+        }
+        let particles = Particles(mass: mass, x: columns[0], y: columns[1], z: columns[2],
+                                  vx: columns[3], vy: columns[4], vz: columns[5], labels: labels)
+        last = Frame(step: step, time: time, particles: particles, potential: 0)
+    }
+}
+
+extension JSONEncoder {
+    /// Stable output: the same configuration always gives the same JSON.
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}

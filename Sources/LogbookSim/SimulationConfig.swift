@@ -1,0 +1,54 @@
+/// Everything a simulation run needs, stored as `runs.config` so `resume`
+/// continues with exactly the same settings.
+public struct SimulationConfig: Hashable, Sendable, Codable {
+    public enum Mode: String, Sendable, Codable, CaseIterable {
+        /// One thread: the reference.
+        case serial
+        /// W threads over shared arrays, phases split by barriers.
+        case threads
+        /// W worker processes passing positions around a ring of pipes.
+        case processes
+    }
+
+    /// Where the initial particles came from.
+    public enum Source: Hashable, Sendable, Codable {
+        /// A Plummer sphere of `particles` equal masses drawn from `seed`.
+        case plummer(particles: Int, seed: UInt64)
+        /// A CSV file (its particles are recorded; resume reads them back from the database).
+        case csv(path: String)
+    }
+
+    public var source: Source
+    public var steps: Int
+    public var physics: Physics
+    public var mode: Mode
+    public var workers: Int
+    public var recordEvery: Int
+
+    public init(source: Source, steps: Int, physics: Physics, mode: Mode, workers: Int, recordEvery: Int) {
+        self.source = source
+        self.steps = steps
+        self.physics = physics
+        self.mode = mode
+        self.workers = workers
+        self.recordEvery = recordEvery
+    }
+
+    /// Refuses settings that cannot run, naming the option.
+    public func validate(particleCount: Int) throws {
+        func refuse(_ message: String) throws -> Never { throw SimulationError(.options, message) }
+        if steps < 0 { try refuse("--steps must be 0 or more, not \(steps)") }
+        if !(physics.dt > 0) || !physics.dt.isFinite { try refuse("--dt must be a positive number, not \(physics.dt)") }
+        if !(physics.softening >= 0) || !physics.softening.isFinite {
+            try refuse("--softening must be 0 or more, not \(physics.softening)")
+        }
+        if !physics.gravity.isFinite { try refuse("--G must be a finite number, not \(physics.gravity)") }
+        if recordEvery < 1 { try refuse("--record-every must be 1 or more, not \(recordEvery)") }
+        if workers < 1 { try refuse("--workers must be 1 or more, not \(workers)") }
+        if particleCount < 1 { try refuse("a simulation needs at least one particle") }
+        if workers > particleCount {
+            try refuse("--workers \(workers) is more than the \(particleCount) particles; each worker needs at least one")
+        }
+        if mode == .serial, workers != 1 { try refuse("--mode serial runs one worker; drop --workers or use --mode threads") }
+    }
+}

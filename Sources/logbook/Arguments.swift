@@ -1,0 +1,6 @@
+public import ArgumentParser
+public import LogbookSim
+
+// LogbookSim's choices parse from their names: `--integrator leapfrog`, `--mode threads`.
+extension Integrator: ExpressibleByArgument {}
+extension SimulationConfig.Mode: ExpressibleByArgument {}

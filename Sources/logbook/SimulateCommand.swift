@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import LogbookSim
+import LogbookStore
+
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Run an n-body simulation, recording frames (energies, momentum, every particle's state).",
+        discussion: """
+            Starts from a Plummer sphere (--particles, --seed: total mass 1, radius 1, zero total \
+            momentum) or from a CSV file (--input) with a header naming mass,x,y,z,vx,vy,vz; extra \
+            columns become labels. Frames are recorded every --record-every steps, and always at \
+            the first and last step. Ctrl-C stops after the current step, records it, and \
+            `logbook resume` continues from there.
+            """)
+
+    @OptionGroup var database: DatabaseOption
+    @Option(help: "Particles in a generated Plummer sphere (default 1000).") var particles: Int?
+    @Option(help: "Random seed for the Plummer sphere.") var seed: UInt64 = 1
+    @Option(help: ArgumentHelp("Initial particles from a CSV file instead.", valueName: "file.csv")) var input: String?
+    @Option(help: "Steps to run.") var steps = 1000
+    @Option(help: "Time step.") var dt = 0.001
+    @Option(name: .customLong("G"), help: "Gravitational constant.") var gravity = 1.0
+    @Option(help: "Softening length ε in 1/√(r²+ε²); 0 makes two particles at one position an error.")
+    var softening = 0.01
+    @Option(help: "euler (semi-implicit) or leapfrog (kick-drift-kick).") var integrator: Integrator = .leapfrog
+    @Option(help: "serial, threads or processes.") var mode: SimulationConfig.Mode = .threads
+    @Option(help: "Worker threads or processes (default: the number of cores; 1 for serial).") var workers: Int?
+    @Option(help: "Record a frame every K steps.") var recordEvery = 10
+    @Flag(help: "No progress line.") var quiet = false
+
+    func validate() throws {
+        if input != nil, particles != nil { throw ValidationError("--input and --particles are exclusive") }
+        if let particles, particles < 1 { throw ValidationError("--particles must be 1 or more, not \(particles)") }
+    }
+
+    func run() throws {
+        let initial: Particles
+        let source: SimulationConfig.Source
+        if let input {
+            initial = try Particles.csv(contentsOf: input)
+            source = .csv(path: input)
+        } else {
+            let count = particles ?? 1000
+            initial = .plummer(count: count, seed: seed)
+            source = .plummer(particles: count, seed: seed)
+        }
+        let defaultWorkers = mode == .serial ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, initial.count)
+        let config = SimulationConfig(
+            source: source, steps: steps,
+            physics: Physics(gravity: gravity, softening: softening, dt: dt, integrator: integrator),
+            mode: mode, workers: workers ?? defaultWorkers, recordEvery: recordEvery)
+        try config.validate(particleCount: initial.count)
+
+        let recorder = try Recorder(path: database.path)
+        let display = ProgressDisplay(quiet: quiet)
+        let summary = try StopSignal.handled {
+            try Simulation.start(config, particles: initial, recorder: recorder,
+                                 shouldStop: StopSignal.requested, progress: display.show)
+        }
+        display.clear()
+        try recorder.close()
+        try report(summary, database: database.path)
+    }
+}
+
+struct ResumeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Continue an interrupted run from its last committed frame, with its recorded settings.")
+
+    @OptionGroup var database: DatabaseOption
+    @Argument(help: "The run to resume (default: the latest one not completed).") var runID: Int64?
+    @Flag(help: "No progress line.") var quiet = false
+
+    func run() throws {
+        let runs = try Connection(path: database.path, mode: .readOnly).runs()
+        let target = if let runID { runs.first { $0.id == runID } } else {
+            runs.last { $0.status == .running || $0.status == .interrupted || $0.status == .failed }
+        }
+        guard let target else {
+            throw ValidationError(runID.map { "\(database.path): there is no run \($0)" }
+                                  ?? "\(database.path): every run is completed; there is nothing to resume")
+        }
+        guard target.kind == .simulation else {
+            throw ValidationError("run \(target.id) is a \(target.kind.rawValue); resuming crawls is not built yet")
+        }
+        let recorder = try Recorder(path: database.path)
+        let display = ProgressDisplay(quiet: quiet)
+        let summary = try StopSignal.handled {
+            try Simulation.resume(target.id, recorder: recorder, shouldStop: StopSignal.requested, progress: display.show)
+        }
+        display.clear()
+        try recorder.close()
+        try report(summary, database: database.path)
+    }
+}
+
+/// Prints the end-of-run summary and turns the outcome into an exit code.
+private func report(_ summary: SimulationSummary, database: String) throws {
+    let status = switch summary.outcome {
+    case .completed: "completed"
+    case .interrupted: "interrupted"
+    case .failed: "failed"
+    }
+    print("""
+        run \(summary.runID): simulation \(status)
+          particles        \(summary.particles)
+          steps            \(summary.firstStep) → \(summary.lastStep)
+          wall time        \(String(format: "%.2f", summary.seconds)) s
+          interactions/s   \(String(format: "%.3g", summary.interactionsPerSecond))
+          energy drift     \(String(format: "%.3g", summary.energyDrift)) (|E−E₀|/|E₀|)
+          momentum drift   \(String(format: "%.3g", summary.momentumDrift)) (|P−P₀|)
+        """)
+    switch summary.outcome {
+    case .completed:
+        return
+    case .interrupted(let step):
+        printError("logbook: stopped after step \(step), which is recorded; continue with: logbook resume \(summary.runID) --db \(database)")
+        throw ExitCode(ExitStatus.interrupted)
+    case .failed(let error):
+        printError("logbook: \(database): run \(summary.runID): \(error); the last good frame is recorded")
+        throw ExitCode(ExitStatus.failure)
+    }
+}

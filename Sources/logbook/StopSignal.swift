@@ -1,0 +1,23 @@
+import Glibc
+import Synchronization
+
+/// Ctrl-C and SIGTERM ask a running command to stop at its next safe point
+/// (after the current step), record where it is, and exit. A second signal
+/// ends the process at once.
+enum StopSignal {
+    private static let flag = Atomic<Bool>(false)
+
+    static func requested() -> Bool { flag.load(ordering: .relaxed) }
+
+    /// Runs `body` with SIGINT and SIGTERM turned into a stop request.
+    static func handled<T>(_ body: () throws -> T) throws -> T {
+        for signal in [SIGINT, SIGTERM] {
+            Glibc.signal(signal) { number in
+                StopSignal.flag.store(true, ordering: .relaxed)
+                Glibc.signal(number, SIG_DFL)
+            }
+        }
+        defer { for signal in [SIGINT, SIGTERM] { Glibc.signal(signal, SIG_DFL) } }
+        return try body()
+    }
+}

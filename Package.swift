@@ -44,7 +44,12 @@ let package = Package(
         .target(
             name: "LogbookSim",
             dependencies: ["LogbookStore", "CVectorMath"],
-            swiftSettings: [.unsafeFlags(["-Xcc", "-march=native", "-target-cpu", "native"])]
+            swiftSettings: [
+                // The force kernel is vectorised for this machine's CPU, and
+                // optimised even in debug builds so tests can run real sizes.
+                .unsafeFlags(["-Xcc", "-march=native", "-target-cpu", "native"]),
+                .unsafeFlags(["-O"], .when(configuration: .debug)),
+            ]
         ),
         .executableTarget(
             name: "logbook",
@@ -76,6 +81,10 @@ let package = Package(
         .testTarget(
             name: "LogbookStoreTests",
             dependencies: ["LogbookStore", "LogbookTestSupport", "CrashRecorder"]
+        ),
+        .testTarget(
+            name: "LogbookSimTests",
+            dependencies: ["LogbookSim", "LogbookStore", "LogbookTestSupport", "logbook"]
         ),
         .testTarget(
             name: "LogbookCLITests",

@@ -20,7 +20,8 @@ final class ParticleBuffers: @unchecked Sendable {
     private let states: (State, State)
     private let storage: UnsafeMutableBufferPointer<Double>
 
-    init(_ particles: Particles) {
+    /// Storage for `particles`, loaded as the state of `step`.
+    init(_ particles: Particles, step: Int = 0) {
         count = particles.count
         // Room to load a whole SIMD group past the last particle.
         let stride = (count + 7) / 8 * 8 + 8
@@ -32,7 +33,7 @@ final class ParticleBuffers: @unchecked Sendable {
         states = (State(x: field(5), y: field(6), z: field(7), vx: field(8), vy: field(9), vz: field(10)),
                   State(x: field(11), y: field(12), z: field(13), vx: field(14), vy: field(15), vz: field(16)))
         mass.update(from: particles.mass, count: count)
-        load(particles, into: 0)
+        load(particles, into: step)
     }
 
     deinit { storage.deallocate() }
@@ -60,6 +61,25 @@ final class ParticleBuffers: @unchecked Sendable {
         copy.vy = Array(UnsafeBufferPointer(start: s.vy, count: count))
         copy.vz = Array(UnsafeBufferPointer(start: s.vz, count: count))
         return copy
+    }
+
+    /// The arrays of `step` a worker process shares: positions for the ring
+    /// (`x, y, z`), and everything for the coordinator (`x, y, z, vx, vy, vz, φ`).
+    private func columns(_ step: Int, withVelocities: Bool) -> [UnsafeMutablePointer<Double>] {
+        let s = state(step)
+        return withVelocities ? [s.x, s.y, s.z, s.vx, s.vy, s.vz, potential] : [s.x, s.y, s.z]
+    }
+
+    /// `range` of the columns of `step`, one column after another.
+    func export(_ range: Range<Int>, step: Int, withVelocities: Bool) -> [Double] {
+        columns(step, withVelocities: withVelocities).flatMap { Array(UnsafeBufferPointer(start: $0 + range.lowerBound, count: range.count)) }
+    }
+
+    /// Sets `range` of the columns of `step` from what `export` gave.
+    func load(_ values: [Double], into range: Range<Int>, step: Int, withVelocities: Bool) {
+        for (column, pointer) in columns(step, withVelocities: withVelocities).enumerated() {
+            for (offset, i) in range.enumerated() { pointer[i] = values[column * range.count + offset] }
+        }
     }
 
     /// Total potential energy from the per-particle potentials of the last

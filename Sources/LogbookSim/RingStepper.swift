@@ -1,1 +1,177 @@
-struct RingStepper { init(particles: Particles, physics: Physics, workers: Int) {}; func run(_ c: StepCoordinator) throws { throw SimulationError(.worker, "processes mode is not built yet") } }
+import Glibc
+
+/// `processes` mode, coordinator side: W worker processes (this binary
+/// again, as `logbook ring-worker`) joined in a ring of pipes. Each worker
+/// owns a contiguous range of particles. Each step it moves them, then the
+/// ranges' positions travel around the ring one stage per round until every
+/// worker holds every position, and each computes its own particles'
+/// accelerations, summing sources in index order like every other mode.
+///
+/// The coordinator never touches the ring: it sends commands down a control
+/// pipe per worker and reads findings, frames and acknowledgements back.
+/// A worker that dies closes its pipes; the coordinator sees end of file,
+/// kills the rest and names the one that died.
+struct RingStepper {
+    let particles: Particles
+    let physics: Physics
+    let workers: Int
+    let executable: String
+
+    func run(_ coordinator: StepCoordinator) throws {
+        ProcessIO.ignoreBrokenPipes()
+        let ring = try Ring(executable: executable, workers: workers)
+        defer { ring.shutDown() }
+        let plan = coordinator.plan
+        try ring.send(setup: particles, physics: physics, step: plan.first)
+        var check = try ring.readChecks()
+        var step = plan.first
+        while true {
+            let decision = try coordinator.decide(after: step, check: check) { at in
+                try ring.frame(at: at, template: particles, physics: physics)
+            }
+            switch decision {
+            case .proceed:
+                try ring.command(.step, plan.records(step + 1) ? 1 : 0)
+                step += 1
+                check = try ring.readChecks()
+            case .stop:
+                return
+            case .recordThenStop(let last):
+                try ring.command(.potentials, last)
+                _ = try ring.readChecks()
+                coordinator.finish(with: try ring.frame(at: last, template: particles, physics: physics))
+                return
+            }
+        }
+    }
+}
+
+/// Commands down the control pipes; the first value of every message.
+enum RingCommand: Int {
+    case exit = 0
+    /// Advance one step (argument: 1 to compute potentials); reply a check.
+    case step = 1
+    /// Reply own range of a step's state and potentials (argument: the step).
+    case report = 2
+    /// Compute potentials for a step's state (argument: the step); reply a check.
+    case potentials = 3
+}
+
+/// The coordinator's handles on its workers.
+private final class Ring {
+    let workers: Int
+    private var pids: [pid_t] = []
+    private var control: [Int32] = []
+    private var results: [Int32] = []
+    private var ranges: [Range<Int>] = []
+
+    init(executable: String, workers: Int) throws {
+        self.workers = workers
+        // links[w] carries positions from worker w to worker w + 1.
+        let links = try (0..<workers).map { _ in try ProcessIO.pipe() }
+        defer { links.forEach { ProcessIO.close($0.read); ProcessIO.close($0.write) } }
+        do {
+            for w in 0..<workers {
+                let commands = try ProcessIO.pipe(), replies = try ProcessIO.pipe()
+                defer { ProcessIO.close(commands.read); ProcessIO.close(replies.write) }
+                control.append(commands.write)
+                results.append(replies.read)
+                let previous = links[(w + workers - 1) % workers]
+                pids.append(try ProcessIO.spawn([executable, "ring-worker"],
+                                                fds: [commands.read, replies.write, previous.read, links[w].write]))
+            }
+        } catch {
+            shutDown()
+            throw error
+        }
+    }
+
+    func send(setup particles: Particles, physics: Physics, step: Int) throws {
+        ranges = partition(particles.count, into: workers)
+        for w in 0..<workers {
+            var message = WireWriter()
+            [workers, w, particles.count, step, physics.integrator == .euler ? 0 : 1].forEach { message.append($0) }
+            [physics.gravity, physics.softening, physics.dt].forEach { message.append($0) }
+            [particles.mass, particles.x, particles.y, particles.z, particles.vx, particles.vy, particles.vz]
+                .forEach { message.append($0) }
+            try write(w, message.bytes)
+        }
+    }
+
+    func command(_ command: RingCommand, _ argument: Int) throws {
+        var message = WireWriter()
+        message.append(command.rawValue)
+        message.append(argument)
+        for w in 0..<workers { try write(w, message.bytes) }
+    }
+
+    /// Every worker's findings after a step, merged.
+    func readChecks() throws -> PhaseCheck {
+        var merged = PhaseCheck.clean
+        for w in 0..<workers {
+            var reply = WireReader(try read(w, count: 16))
+            let (state, acceleration) = (reply.int(), reply.int())
+            merged = merged.merged(with: PhaseCheck(badState: state < 0 ? nil : state,
+                                                    badAcceleration: acceleration < 0 ? nil : acceleration))
+        }
+        return merged
+    }
+
+    /// The state of `step` gathered from every worker.
+    func frame(at step: Int, template: Particles, physics: Physics) throws -> Frame {
+        try command(.report, step)
+        let buffers = ParticleBuffers(template)
+        for w in 0..<workers {
+            let values = WireReader(try read(w, count: 7 * 8 * ranges[w].count))
+            var reader = values
+            buffers.load(reader.doubles(7 * ranges[w].count), into: ranges[w], step: step, withVelocities: true)
+        }
+        return Frame(step: step, time: Double(step) * physics.dt,
+                     particles: buffers.particles(at: step, template: template),
+                     potential: buffers.potentialEnergy(gravity: physics.gravity))
+    }
+
+    /// Ends every worker: politely when they are all alive, by SIGKILL otherwise.
+    func shutDown() {
+        var exit = WireWriter()
+        exit.append(RingCommand.exit.rawValue)
+        exit.append(0)
+        for fd in control { try? ProcessIO.write(fd, exit.bytes) }
+        control.forEach(ProcessIO.close)
+        results.forEach(ProcessIO.close)
+        control = []
+        results = []
+        pids.forEach { _ = ProcessIO.wait($0) }
+        pids = []
+    }
+
+    private func write(_ worker: Int, _ bytes: [UInt8]) throws {
+        do { try ProcessIO.write(control[worker], bytes) } catch { throw died() }
+    }
+
+    private func read(_ worker: Int, count: Int) throws -> [UInt8] {
+        do { return try ProcessIO.read(results[worker], count: count) } catch { throw died() }
+    }
+
+    /// The error for a broken ring: names the worker that ended on its own
+    /// (rather than of its neighbour's death), then kills the rest.
+    private func died() -> SimulationError {
+        let peerGone = "exited with status \(RingWorker.peerGone)"
+        var endings: [String?] = pids.map { _ in nil }
+        for _ in 0..<100 {
+            for w in pids.indices where endings[w] == nil { endings[w] = ProcessIO.ended(pids[w]) }
+            if endings.contains(where: { $0 != nil && $0 != peerGone }) { break }
+            usleep(10_000)
+        }
+        for w in pids.indices where endings[w] == nil {
+            ProcessIO.kill(pids[w])
+            _ = ProcessIO.wait(pids[w])
+        }
+        pids = []
+        let culprit = endings.firstIndex { $0 != nil && $0 != peerGone } ?? endings.firstIndex { $0 != nil }
+        guard let culprit, let ending = endings[culprit] else {
+            return SimulationError(.worker, "a ring worker stopped answering; the simulation cannot go on")
+        }
+        return SimulationError(.worker, "ring worker \(culprit) \(ending); the simulation cannot go on")
+    }
+}

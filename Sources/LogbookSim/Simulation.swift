@@ -39,45 +39,63 @@ public struct SimulationProgress: Sendable {
     public let energyDrift: Double
 }
 
+/// How a run reports progress, learns it should stop, and starts workers.
+public struct SimulationHooks {
+    /// Asked after every step; true stops the run there (Ctrl-C).
+    public var shouldStop: () -> Bool
+    /// Told after every step.
+    public var progress: (SimulationProgress) -> Void
+    /// The binary `processes` mode starts as `ring-worker`: this one, unless
+    /// the caller is not logbook (a test runner) and names it.
+    public var workerExecutable: String
+
+    public init(shouldStop: @escaping () -> Bool = { false }, progress: @escaping (SimulationProgress) -> Void = { _ in },
+                workerExecutable: String = "/proc/self/exe") {
+        self.shouldStop = shouldStop
+        self.progress = progress
+        self.workerExecutable = workerExecutable
+    }
+}
+
+@available(*, unavailable)
+extension SimulationHooks: Sendable {}
+
 /// Runs simulations and records them: starts a new run or resumes one.
 public enum Simulation: Sendable {
     /// Records a new run of `config` from `particles` through `recorder`.
     public static func start(_ config: SimulationConfig, particles: Particles, recorder: Recorder,
-                             shouldStop: @escaping () -> Bool = { false },
-                             progress: @escaping (SimulationProgress) -> Void = { _ in }) throws -> SimulationSummary {
+                             hooks: SimulationHooks = SimulationHooks()) throws -> SimulationSummary {
         try config.validate(particleCount: particles.count)
         let json = String(decoding: try JSONEncoder.sorted.encode(config), as: UTF8.self)
         let runID = try recorder.ask(StartRun(kind: .simulation, config: json))
         try recorder.send(RecordParticles(runID: runID, particles: particles))
         let plan = RecordingPlan(first: 0, last: config.steps, every: config.recordEvery, firstIsRecorded: false)
-        return try run(runID, config, particles, plan, origin: nil, recorder, shouldStop, progress)
+        return try run(runID, config, particles, plan, origin: nil, recorder, hooks)
     }
 
     /// Continues run `runID` of the database at `recorder.path` from its last
     /// recorded frame, with the configuration it was started with.
     public static func resume(_ runID: Int64, recorder: Recorder,
-                              shouldStop: @escaping () -> Bool = { false },
-                              progress: @escaping (SimulationProgress) -> Void = { _ in }) throws -> SimulationSummary {
+                              hooks: SimulationHooks = SimulationHooks()) throws -> SimulationSummary {
         let saved = try SavedRun(runID, path: recorder.path)
         try recorder.send(UpdateRun(id: runID, status: .running))
         let plan = RecordingPlan(first: saved.last.step, last: saved.config.steps, every: saved.config.recordEvery,
                                  firstIsRecorded: true)
-        return try run(runID, saved.config, saved.last.particles, plan, origin: saved.origin, recorder, shouldStop, progress)
+        return try run(runID, saved.config, saved.last.particles, plan, origin: saved.origin, recorder, hooks)
     }
 
     private static func run(_ runID: Int64, _ config: SimulationConfig, _ particles: Particles, _ plan: RecordingPlan,
-                            origin: FrameTotals?, _ recorder: Recorder,
-                            _ shouldStop: @escaping () -> Bool,
-                            _ progress: @escaping (SimulationProgress) -> Void) throws -> SimulationSummary {
+                            origin: FrameTotals?, _ recorder: Recorder, _ hooks: SimulationHooks) throws -> SimulationSummary {
         let control = RunControl(runID: runID, recorder: recorder, plan: plan, particles: particles.count, origin: origin,
-                                 shouldStop: shouldStop, progress: progress)
+                                 hooks: hooks)
         let coordinator = StepCoordinator(plan: plan, physics: config.physics, control: control)
         let started = ContinuousClock.now
         switch config.mode {
         case .serial, .threads:
             BarrierStepper(particles: particles, physics: config.physics, workers: config.workers).run(coordinator)
         case .processes:
-            try RingStepper(particles: particles, physics: config.physics, workers: config.workers).run(coordinator)
+            try RingStepper(particles: particles, physics: config.physics, workers: config.workers,
+                            executable: hooks.workerExecutable).run(coordinator)
         }
         let outcome: StepOutcome
         do {
@@ -115,16 +133,14 @@ private final class RunControl: SimulationControl {
     let recorder: Recorder
     let plan: RecordingPlan
     let particles: Int
-    let shouldStop: () -> Bool
-    let progress: (SimulationProgress) -> Void
+    let hooks: SimulationHooks
     private(set) var origin: FrameTotals?
     private(set) var lastFrame: Frame?
     private let started = ContinuousClock.now
 
-    init(runID: Int64, recorder: Recorder, plan: RecordingPlan, particles: Int, origin: FrameTotals?,
-         shouldStop: @escaping () -> Bool, progress: @escaping (SimulationProgress) -> Void) {
+    init(runID: Int64, recorder: Recorder, plan: RecordingPlan, particles: Int, origin: FrameTotals?, hooks: SimulationHooks) {
         (self.runID, self.recorder, self.plan, self.particles, self.origin) = (runID, recorder, plan, particles, origin)
-        (self.shouldStop, self.progress) = (shouldStop, progress)
+        self.hooks = hooks
     }
 
     var energyDrift: Double {
@@ -148,10 +164,10 @@ private final class RunControl: SimulationControl {
         let elapsed = ContinuousClock.now - started
         let seconds = max(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, 1e-9)
         let steps = Double(step - plan.first)
-        progress(SimulationProgress(step: step, lastStep: plan.last, stepsPerSecond: steps / seconds,
+        hooks.progress(SimulationProgress(step: step, lastStep: plan.last, stepsPerSecond: steps / seconds,
                                     interactionsPerSecond: steps * Double(particles * particles) / seconds,
                                     energyDrift: energyDrift))
-        return !shouldStop()
+        return !hooks.shouldStop()
     }
 }
 

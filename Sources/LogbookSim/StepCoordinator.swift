@@ -56,7 +56,7 @@ final class StepCoordinator {
 
     /// `snapshot(step)` copies out the state of `step` with the potentials
     /// of the last read phase.
-    func decide(after step: Int, check: PhaseCheck, snapshot: (Int) -> Frame) -> StepDecision {
+    func decide(after step: Int, check: PhaseCheck, snapshot: (Int) throws -> Frame) rethrows -> StepDecision {
         if let particle = check.badState {
             outcome = .failed(.nonFinite(step: step, particle: particle))
             return .recordThenStop(step: step - 1)
@@ -65,12 +65,12 @@ final class StepCoordinator {
             // The state of `step` is good; the next step would not be.
             badAcceleration = (step: step + 1, particle: particle)
             if plan.records(step) {
-                finish(with: snapshot(step))
+                finish(with: try snapshot(step))
                 return .stop
             }
             return .recordThenStop(step: step)
         }
-        if plan.records(step), !record(snapshot(step)) { return .stop }
+        if plan.records(step), !record(try snapshot(step)) { return .stop }
         if step == plan.last {
             outcome = .completed
             return .stop

@@ -15,7 +15,7 @@ struct Logbook: ParsableCommand {
             by Ctrl-C or SIGTERM (resumable).
             """,
         version: LogbookVersion.current,
-        subcommands: [InitCommand.self, SimulateCommand.self, ResumeCommand.self, RunsCommand.self, QueryCommand.self]
+        subcommands: [InitCommand.self, SimulateCommand.self, ResumeCommand.self, RunsCommand.self, QueryCommand.self, RingWorkerCommand.self]
     )
 
     /// Runs the command and exits with logbook's documented codes.

@@ -57,7 +57,7 @@ struct SimulateCommand: ParsableCommand {
         let display = ProgressDisplay(quiet: quiet)
         let summary = try StopSignal.handled {
             try Simulation.start(config, particles: initial, recorder: recorder,
-                                 shouldStop: StopSignal.requested, progress: display.show)
+                                 hooks: SimulationHooks(shouldStop: StopSignal.requested, progress: display.show))
         }
         display.clear()
         try recorder.close()
@@ -89,7 +89,8 @@ struct ResumeCommand: ParsableCommand {
         let recorder = try Recorder(path: database.path)
         let display = ProgressDisplay(quiet: quiet)
         let summary = try StopSignal.handled {
-            try Simulation.resume(target.id, recorder: recorder, shouldStop: StopSignal.requested, progress: display.show)
+            try Simulation.resume(target.id, recorder: recorder,
+                                  hooks: SimulationHooks(shouldStop: StopSignal.requested, progress: display.show))
         }
         display.clear()
         try recorder.close()
@@ -122,5 +123,16 @@ private func report(_ summary: SimulationSummary, database: String) throws {
     case .failed(let error):
         printError("logbook: \(database): run \(summary.runID): \(error); the last good frame is recorded")
         throw ExitCode(ExitStatus.failure)
+    }
+}
+
+/// `logbook ring-worker`: one worker of `simulate --mode processes`, started
+/// by the coordinating logbook with its pipes on fds 3–6. Not for people.
+struct RingWorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ring-worker", shouldDisplay: false)
+
+    func run() throws {
+        let status = RingWorker.run()
+        if status != 0 { throw ExitCode(status) }
     }
 }

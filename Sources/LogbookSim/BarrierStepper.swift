@@ -13,8 +13,9 @@ struct BarrierStepper {
     let ranges: [Range<Int>]
     let template: Particles
 
-    init(particles: Particles, physics: Physics, workers: Int) {
-        buffers = ParticleBuffers(particles)
+    /// Workers for `particles`, which hold the state of step `step`.
+    init(particles: Particles, step: Int, physics: Physics, workers: Int) {
+        buffers = ParticleBuffers(particles, step: step)
         self.physics = physics
         ranges = partition(particles.count, into: workers)
         template = particles

@@ -21,7 +21,7 @@ final class ParticleBuffers: @unchecked Sendable {
     private let storage: UnsafeMutableBufferPointer<Double>
 
     /// Storage for `particles`, loaded as the state of `step`.
-    init(_ particles: Particles, step: Int = 0) {
+    init(_ particles: Particles, step: Int) {
         count = particles.count
         // Room to load a whole SIMD group past the last particle.
         let stride = (count + 7) / 8 * 8 + 8

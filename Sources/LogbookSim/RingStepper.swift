@@ -120,7 +120,7 @@ private final class Ring {
     /// The state of `step` gathered from every worker.
     func frame(at step: Int, template: Particles, physics: Physics) throws -> Frame {
         try command(.report, step)
-        let buffers = ParticleBuffers(template)
+        let buffers = ParticleBuffers(template, step: step)
         for w in 0..<workers {
             let values = WireReader(try read(w, count: 7 * 8 * ranges[w].count))
             var reader = values

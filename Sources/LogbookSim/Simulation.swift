@@ -90,15 +90,16 @@ public enum Simulation: Sendable {
                                  hooks: hooks)
         let coordinator = StepCoordinator(plan: plan, physics: config.physics, control: control)
         let started = ContinuousClock.now
-        switch config.mode {
-        case .serial, .threads:
-            BarrierStepper(particles: particles, physics: config.physics, workers: config.workers).run(coordinator)
-        case .processes:
-            try RingStepper(particles: particles, physics: config.physics, workers: config.workers,
-                            executable: hooks.workerExecutable).run(coordinator)
-        }
         let outcome: StepOutcome
         do {
+            switch config.mode {
+            case .serial, .threads:
+                BarrierStepper(particles: particles, step: plan.first, physics: config.physics, workers: config.workers)
+                    .run(coordinator)
+            case .processes:
+                try RingStepper(particles: particles, physics: config.physics, workers: config.workers,
+                                executable: hooks.workerExecutable).run(coordinator)
+            }
             outcome = try coordinator.result()
         } catch {
             try? recorder.send(UpdateRun(id: runID, status: .failed, summary: "failed: \(error)"))

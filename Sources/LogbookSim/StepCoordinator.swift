@@ -7,10 +7,14 @@ public struct RecordingPlan: Hashable, Sendable {
     /// True when `first` is already recorded (a resumed run).
     public let firstIsRecorded: Bool
 
+    /// True when `step` is to be recorded when the run reaches it.
     public func records(_ step: Int) -> Bool {
         if step == first { return !firstIsRecorded }
         return step % every == 0 || step == last
     }
+
+    /// True when a frame of `step` exists once the run has passed it.
+    func hasRecorded(_ step: Int) -> Bool { step == first || records(step) }
 }
 
 /// How a run of steps ended.
@@ -58,14 +62,15 @@ final class StepCoordinator {
     /// of the last read phase.
     func decide(after step: Int, check: PhaseCheck, snapshot: (Int) throws -> Frame) rethrows -> StepDecision {
         if let particle = check.badState {
+            // The state of `step - 1` was the last good one.
             outcome = .failed(.nonFinite(step: step, particle: particle))
-            return .recordThenStop(step: step - 1)
+            return plan.hasRecorded(step - 1) ? .stop : .recordThenStop(step: step - 1)
         }
         if let particle = check.badAcceleration {
             // The state of `step` is good; the next step would not be.
             badAcceleration = (step: step + 1, particle: particle)
-            if plan.records(step) {
-                finish(with: try snapshot(step))
+            if plan.records(step) || plan.hasRecorded(step) {
+                finish(with: try snapshot(step), record: plan.records(step))
                 return .stop
             }
             return .recordThenStop(step: step)
@@ -77,20 +82,20 @@ final class StepCoordinator {
         }
         if !control.continueAfter(step: step) {
             outcome = .interrupted(step: step)
-            return plan.records(step) ? .stop : .recordThenStop(step: step)
+            return plan.hasRecorded(step) ? .stop : .recordThenStop(step: step)
         }
         return .proceed
     }
 
     /// Records the last frame: one a `recordThenStop` asked for, or the
     /// good state before a non-finite acceleration, which also names it.
-    func finish(with frame: Frame) {
+    func finish(with frame: Frame, record recording: Bool = true) {
         if let bad = badAcceleration {
             let other = physics.softening == 0 ? frame.particles.coincident(with: bad.particle) : nil
             outcome = .failed(other.map { .coincident(step: bad.step, particles: (min(bad.particle, $0), max(bad.particle, $0))) }
                 ?? .nonFinite(step: bad.step, particle: bad.particle))
         }
-        _ = record(frame)
+        if recording { _ = record(frame) }
     }
 
     /// The outcome, or the recording error that cut the run short.

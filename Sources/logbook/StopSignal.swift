@@ -11,6 +11,11 @@ enum StopSignal {
 
     /// Runs `body` with SIGINT and SIGTERM turned into a stop request.
     static func handled<T>(_ body: () throws -> T) throws -> T {
+        // A parent may have started us with these blocked; we want them.
+        var wanted = sigset_t()
+        sigemptyset(&wanted)
+        for signal in [SIGINT, SIGTERM] { sigaddset(&wanted, signal) }
+        pthread_sigmask(SIG_UNBLOCK, &wanted, nil)
         for signal in [SIGINT, SIGTERM] {
             Glibc.signal(signal) { number in
                 StopSignal.flag.store(true, ordering: .relaxed)

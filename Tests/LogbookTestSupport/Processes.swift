@@ -7,6 +7,8 @@ public struct ProcessResult: Sendable {
     public let stderr: String
     /// True when the process was killed for running past its time limit.
     public let timedOut: Bool
+    /// True when `status` is the number of the signal that ended it.
+    public let signalled: Bool
 }
 
 /// The folder holding the binaries this test bundle was built with
@@ -26,41 +28,61 @@ public func builtProduct(_ name: String) -> String {
     URL(filePath: productsDirectory).appending(path: name).path()
 }
 
-/// Runs `executable` to completion and captures its output. Foundation
-/// starts the child in a process group of its own, so if it is still
-/// running after `timeout` it is killed together with any children it
-/// started, and the result says so (`timedOut`).
+/// A child process whose output is collected while it runs. Foundation
+/// starts it in a process group of its own, so a child that overstays its
+/// time limit is killed together with any children it started.
+public final class ChildProcess: @unchecked Sendable {
+    // @unchecked Sendable: the output buffers are written by one reader
+    // thread each and read only after `collected` says those threads ended.
+    private let process = Process()
+    private let exited = DispatchSemaphore(value: 0)
+    private let collected = DispatchGroup()
+    private var outputData = Data(), errorData = Data()
+
+    public init(_ executable: String, _ arguments: [String], in directory: String? = nil,
+                environment: [String: String]? = nil, input: String? = nil) throws {
+        process.executableURL = URL(filePath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(filePath: directory) }
+        if let environment { process.environment = environment }
+        let output = Pipe(), errors = Pipe(), standardInput = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = standardInput
+        process.terminationHandler = { [exited] _ in exited.signal() }
+        try process.run()
+        // Read both pipes while the child runs, so a full pipe cannot stall it.
+        DispatchQueue.global().async(group: collected) { self.outputData = output.fileHandleForReading.readDataToEndOfFile() }
+        DispatchQueue.global().async(group: collected) { self.errorData = errors.fileHandleForReading.readDataToEndOfFile() }
+        if let input { standardInput.fileHandleForWriting.write(Data(input.utf8)) }
+        try standardInput.fileHandleForWriting.close()
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+
+    public func signal(_ number: Int32) { kill(pid, number) }
+
+    /// Waits for the child to end, killing its whole group after `timeout`.
+    public func finish(timeout: Duration = .seconds(300)) -> ProcessResult {
+        let (seconds, attoseconds) = timeout.components
+        let timedOut = exited.wait(timeout: .now() + Double(seconds) + Double(attoseconds) / 1e18) == .timedOut
+        if timedOut { kill(-pid, SIGKILL) }
+        // The child's own children may hold the pipes open a moment longer.
+        _ = collected.wait(timeout: .now() + 10)
+        process.waitUntilExit()
+        return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
+                             stderr: String(decoding: errorData, as: UTF8.self), timedOut: timedOut,
+                             signalled: process.terminationReason == .uncaughtSignal)
+    }
+}
+
+/// Runs `executable` to completion, at most `timeout`, and captures its output.
 @discardableResult
 public func runProcess(_ executable: String, _ arguments: [String], in directory: String? = nil,
                        environment: [String: String]? = nil, input: String? = nil,
                        timeout: Duration = .seconds(300)) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = URL(filePath: executable)
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = URL(filePath: directory) }
-    if let environment { process.environment = environment }
-    let output = Pipe(), errors = Pipe(), standardInput = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = standardInput
-    let exited = DispatchSemaphore(value: 0)
-    process.terminationHandler = { _ in exited.signal() }
-    try process.run()
-    // Read both pipes while the child runs, so a full pipe cannot stall it.
-    let collected = DispatchGroup()
-    nonisolated(unsafe) var outputData = Data(), errorData = Data()
-    DispatchQueue.global().async(group: collected) { outputData = output.fileHandleForReading.readDataToEndOfFile() }
-    DispatchQueue.global().async(group: collected) { errorData = errors.fileHandleForReading.readDataToEndOfFile() }
-    if let input { standardInput.fileHandleForWriting.write(Data(input.utf8)) }
-    try standardInput.fileHandleForWriting.close()
-    let (seconds, attoseconds) = timeout.components
-    let timedOut = exited.wait(timeout: .now() + Double(seconds) + Double(attoseconds) / 1e18) == .timedOut
-    if timedOut { kill(-process.processIdentifier, SIGKILL) }
-    // The child's own children may hold the pipes open a moment longer.
-    _ = collected.wait(timeout: .now() + 10)
-    process.waitUntilExit()
-    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
-                         stderr: String(decoding: errorData, as: UTF8.self), timedOut: timedOut)
+    try ChildProcess(executable, arguments, in: directory, environment: environment, input: input)
+        .finish(timeout: timeout)
 }
 
 /// Runs the built `logbook` binary.

@@ -25,6 +25,19 @@ public struct RecordedStates: Equatable, Sendable {
         self.rows = rows
     }
 
+    /// Where `other` first differs, or nil when the two are bit-identical.
+    /// (Cheap to print, unlike a diff of hundreds of thousands of rows.)
+    public func difference(from other: RecordedStates) -> String? {
+        difference(from: other.rows)
+    }
+
+    public func difference(from other: [Row]) -> String? {
+        for (index, (mine, theirs)) in zip(rows, other).enumerated() where mine != theirs {
+            return "row \(index) differs: \(mine) vs \(theirs)"
+        }
+        return rows.count == other.count ? nil : "\(rows.count) rows vs \(other.count)"
+    }
+
     /// The states of one step.
     public func at(step: Int64) -> [Row] { rows.filter { $0.step == step } }
 

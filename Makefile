@@ -1,7 +1,7 @@
 # The two set-up commands on a fresh machine: `make demo` and `make test`.
 SWIFT := scripts/swift
 
-.PHONY: build test demo bench
+.PHONY: build test demo bench bench-sim
 build:
 	scripts/bootstrap
 
@@ -18,3 +18,10 @@ bench:
 	scripts/bootstrap --no-build
 	$(SWIFT) build -c release --product RecorderBenchmark
 	.build/release/RecorderBenchmark 1000000 5
+
+bench-sim:
+	scripts/bootstrap --no-build
+	mkdir -p .build
+	gcc -O3 -march=native -ffast-math -pthread -o .build/nbody-c Benchmarks/CKernel/nbody.c -lm
+	$(SWIFT) build -c release --product SimBenchmark
+	.build/release/SimBenchmark .build/nbody-c

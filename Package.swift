@@ -67,6 +67,12 @@ let package = Package(
             path: "Benchmarks/RecorderBenchmark"
         ),
 
+        .executableTarget(
+            name: "SimBenchmark",
+            dependencies: ["LogbookSim", "LogbookStore"],
+            path: "Benchmarks/SimBenchmark"
+        ),
+
         // Tests and what they share.
         .target(
             name: "LogbookTestSupport",

@@ -18,7 +18,7 @@ public final class Connection {
     public let path: String
     public let mode: Mode
     let handle: OpaquePointer
-    private var cache: [UInt: Statement] = [:]
+    private var cache: [CacheKey: Statement] = [:]
 
     public init(path: String, mode: Mode, busyTimeout: Duration = .seconds(10)) throws {
         self.path = path
@@ -75,14 +75,28 @@ public final class Connection {
     }
 
     /// A statement prepared once per connection and reused: the writer's hot
-    /// path. The statement comes back reset, with no bindings.
+    /// path. The statement comes back reset, with no bindings. A literal is
+    /// found by its address, so a lookup per row costs next to nothing.
     public func cached(_ sql: StaticString) throws -> Statement {
-        let key = UInt(bitPattern: sql.utf8Start)
+        try cached(.address(UInt(bitPattern: sql.utf8Start)), sql.description)
+    }
+
+    /// A statement built at run time, prepared once per connection and reused.
+    public func cached(_ sql: String) throws -> Statement {
+        try cached(.text(sql), sql)
+    }
+
+    private enum CacheKey: Hashable {
+        case address(UInt)
+        case text(String)
+    }
+
+    private func cached(_ key: CacheKey, _ sql: String) throws -> Statement {
         if let statement = cache[key] {
             statement.reset()
             return statement
         }
-        let statement = try Statement(connection: self, sql: sql.description, persistent: true)
+        let statement = try Statement(connection: self, sql: sql, persistent: true)
         cache[key] = statement
         return statement
     }

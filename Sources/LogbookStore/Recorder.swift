@@ -105,6 +105,10 @@ private struct Writer {
     let channel: BoundedChannel<Message>
 
     func run(migrations: [Migration], opened: Reply<Int>) {
+        // The writer yields the CPU to the work it records (on Linux this
+        // renices the calling thread only): on a busy machine it fills the
+        // gaps instead of stalling a phase; the channel bounds its lag.
+        setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
         let database: Connection
         do {
             database = try Connection(path: path, mode: .readWrite)

@@ -1,0 +1,96 @@
+import Foundation
+import LogbookSim
+import LogbookStore
+
+// Usage: SimBenchmark PATH-TO-C-KERNEL   (run by `make bench-sim`)
+//
+// 1. Force-kernel throughput at N = 4096: logbook serial and threads (W = 2),
+//    against the plain C kernel (-O3 -march=native -ffast-math) on 1 and 2
+//    threads, in the same invocation. Floors: threads ≥ 1.0e9 pair
+//    interactions/s and ≥ 0.5× C on 2 threads; serial and threads must be
+//    bit-identical.
+// 2. Recording cost at N = 1000: every 10th step recorded, against only the
+//    first and last. Floor: at most 15% slower.
+// Each figure is the median of 3 rounds.
+
+let kernel = CommandLine.arguments.dropFirst().first ?? "nbody"
+let folder = NSTemporaryDirectory() + "/logbook-bench-sim-\(getpid())"
+try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: folder) }
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+/// Runs logbook's simulation in-process; returns interactions/s and the run's final state.
+func logbook(particles count: Int, steps: Int, mode: SimulationConfig.Mode, workers: Int,
+             recordEvery: Int) throws -> (rate: Double, final: Particles) {
+    let path = "\(folder)/\(UUID().uuidString).sqlite"
+    let recorder = try Recorder(path: path)
+    let particles = Particles.plummer(count: count, seed: 1)
+    let config = SimulationConfig(source: .plummer(particles: count, seed: 1), steps: steps,
+                                  physics: Physics(softening: 0.01, dt: 1e-3, integrator: .leapfrog),
+                                  mode: mode, workers: workers, recordEvery: recordEvery)
+    let summary = try Simulation.start(config, particles: particles, recorder: recorder)
+    try recorder.close()
+    let states = try Connection(path: path, mode: .readOnly).prepare(
+        "SELECT x, y, z, vx, vy, vz FROM states WHERE step = \(steps) ORDER BY particle")
+    var columns: [[Double]] = Array(repeating: [], count: 6)
+    while try states.step() { for c in 0..<6 { columns[c].append(states.double(c)) } }
+    let final = Particles(mass: particles.mass, x: columns[0], y: columns[1], z: columns[2],
+                          vx: columns[3], vy: columns[4], vz: columns[5])
+    return (summary.interactionsPerSecond, final)
+}
+
+func c(particles: Int, steps: Int, threads: Int) throws -> Double {
+    let process = Process()
+    process.executableURL = URL(filePath: kernel)
+    process.arguments = [String(particles), String(steps), String(threads)]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    guard let rate = text.split(separator: " ").last.flatMap({ Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+    else { throw CocoaError(.fileReadCorruptFile) }
+    return rate
+}
+
+let n = 4096, steps = 60
+var serial: [Double] = [], threads: [Double] = [], c1: [Double] = [], c2: [Double] = []
+var identical = true
+for round in 1...3 {
+    let s = try logbook(particles: n, steps: steps, mode: .serial, workers: 1, recordEvery: steps)
+    let t = try logbook(particles: n, steps: steps, mode: .threads, workers: 2, recordEvery: steps)
+    identical = identical && s.final == t.final
+    serial.append(s.rate)
+    threads.append(t.rate)
+    c1.append(try c(particles: n, steps: steps, threads: 1))
+    c2.append(try c(particles: n, steps: steps, threads: 2))
+    print("round \(round): serial \(serial.last!), threads \(threads.last!), C×1 \(c1.last!), C×2 \(c2.last!)")
+}
+
+let small = 1000, smallSteps = 1000
+var recorded: [Double] = [], unrecorded: [Double] = []
+for _ in 1...3 {
+    unrecorded.append(try logbook(particles: small, steps: smallSteps, mode: .threads, workers: 2, recordEvery: smallSteps).rate)
+    recorded.append(try logbook(particles: small, steps: smallSteps, mode: .threads, workers: 2, recordEvery: 10).rate)
+}
+
+let ratio = median(threads) / median(c2)
+let cost = 1 - median(recorded) / median(unrecorded)
+func e(_ value: Double) -> String { String(format: "%.2e", value) }
+print("""
+
+    N = \(n), \(steps) steps, pair interactions per second (median of 3):
+      logbook serial        \(e(median(serial)))
+      logbook threads W=2   \(e(median(threads)))   (floor 1.00e+09)
+      C kernel, 1 thread    \(e(median(c1)))
+      C kernel, 2 threads   \(e(median(c2)))
+      threads / C (2 each)  \(String(format: "%.2f", ratio))   (floor 0.50)
+      serial == threads     \(identical ? "bit-identical" : "DIFFERENT")
+    N = \(small), \(smallSteps) steps, threads W=2:
+      recording only first and last   \(e(median(unrecorded)))
+      recording every 10th step       \(e(median(recorded)))
+      cost of recording               \(String(format: "%.1f%%", 100 * cost))   (floor 15%)
+    """)
+exit(median(threads) >= 1e9 && ratio >= 0.5 && identical && cost <= 0.15 ? 0 : 1)

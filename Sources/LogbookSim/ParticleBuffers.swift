@@ -95,7 +95,9 @@ final class ParticleBuffers: @unchecked Sendable {
     /// Accelerations (and, when asked, potentials φᵢ = Σⱼ mⱼ/√(r²+ε²)) of the
     /// particles in `targets` from all positions of `step`.
     ///
-    /// Vectorised across 8 targets; for every target the sources are summed
+    /// Vectorised across 8 targets, and blocked: sources are taken in tiles
+    /// small enough to stay in the L1 cache while every target group of the
+    /// range passes over them. For every target the sources are still summed
     /// in index order 0, 1, 2… with the same operations, so the result does
     /// not depend on how targets are split among workers: every mode and
     /// worker count is bit-identical. No FMA and an exact square root keep
@@ -104,40 +106,56 @@ final class ParticleBuffers: @unchecked Sendable {
         let s = state(step)
         let eps2 = SIMD8<Double>(repeating: softening * softening)
         let lanes = SIMD8<Double>(0, 1, 2, 3, 4, 5, 6, 7)
-        var i = targets.lowerBound
-        while i < targets.upperBound {
-            let xi = load(s.x + i), yi = load(s.y + i), zi = load(s.z + i)
-            var accX = SIMD8<Double>(), accY = SIMD8<Double>(), accZ = SIMD8<Double>(), phi = SIMD8<Double>()
+        let groups = (targets.count + 7) / 8
+        // Four running sums (x, y, z, φ) per group of 8 targets, kept across tiles.
+        var sums = [SIMD8<Double>](repeating: .zero, count: 4 * groups)
+        var tileStart = 0
+        while tileStart < count {
+            let tileEnd = min(tileStart + Self.tile, count)
+            for group in 0..<groups {
+                let i = targets.lowerBound + 8 * group
+                let xi = load(s.x + i), yi = load(s.y + i), zi = load(s.z + i)
+                var accX = sums[4 * group], accY = sums[4 * group + 1], accZ = sums[4 * group + 2]
+                var phi = sums[4 * group + 3]
 
-            @inline(__always) func add(_ j: Int, masked: Bool) {
-                let dx = SIMD8(repeating: s.x[j]) - xi
-                let dy = SIMD8(repeating: s.y[j]) - yi
-                let dz = SIMD8(repeating: s.z[j]) - zi
-                let r2 = dx * dx + dy * dy + dz * dz + eps2
-                var inverse = 1 / CVectorMath_sqrt8(r2)
-                if masked { inverse.replace(with: 0, where: lanes .== SIMD8(repeating: Double(j - i))) }
-                let m = SIMD8(repeating: mass[j])
-                let strength = m * (inverse * inverse * inverse)
-                accX += dx * strength
-                accY += dy * strength
-                accZ += dz * strength
-                if withPotential { phi += m * inverse }
+                @inline(__always) func add(_ j: Int, masked: Bool) {
+                    let dx = SIMD8(repeating: s.x[j]) - xi
+                    let dy = SIMD8(repeating: s.y[j]) - yi
+                    let dz = SIMD8(repeating: s.z[j]) - zi
+                    let r2 = dx * dx + dy * dy + dz * dz + eps2
+                    var inverse = 1 / CVectorMath_sqrt8(r2)
+                    // A target does not pull on itself.
+                    if masked { inverse.replace(with: 0, where: lanes .== SIMD8(repeating: Double(j - i))) }
+                    let m = SIMD8(repeating: mass[j])
+                    let strength = m * (inverse * inverse * inverse)
+                    accX += dx * strength
+                    accY += dy * strength
+                    accZ += dz * strength
+                    if withPotential { phi += m * inverse }
+                }
+
+                // The tile in three parts: sources before the group, the group's own, after it.
+                let ownStart = min(max(tileStart, i), tileEnd), ownEnd = min(max(tileStart, i + 8), tileEnd)
+                for j in tileStart..<ownStart { add(j, masked: false) }
+                for j in ownStart..<ownEnd { add(j, masked: true) }
+                for j in ownEnd..<tileEnd { add(j, masked: false) }
+                (sums[4 * group], sums[4 * group + 1], sums[4 * group + 2], sums[4 * group + 3]) = (accX, accY, accZ, phi)
             }
-
-            let group = min(i + 8, count)
-            for j in 0..<i { add(j, masked: false) }
-            for j in i..<group { add(j, masked: true) }
-            for j in group..<count { add(j, masked: false) }
-
+            tileStart = tileEnd
+        }
+        for group in 0..<groups {
+            let i = targets.lowerBound + 8 * group
             for lane in 0..<min(8, targets.upperBound - i) {
-                ax[i + lane] = gravity * accX[lane]
-                ay[i + lane] = gravity * accY[lane]
-                az[i + lane] = gravity * accZ[lane]
-                if withPotential { potential[i + lane] = phi[lane] }
+                ax[i + lane] = gravity * sums[4 * group][lane]
+                ay[i + lane] = gravity * sums[4 * group + 1][lane]
+                az[i + lane] = gravity * sums[4 * group + 2][lane]
+                if withPotential { potential[i + lane] = sums[4 * group + 3][lane] }
             }
-            i += 8
         }
     }
+
+    /// Sources per tile: x, y, z and mass of 512 particles are 16 KiB.
+    private static let tile = 512
 
     @inline(__always) private func load(_ pointer: UnsafeMutablePointer<Double>) -> SIMD8<Double> {
         UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Double>.self)

@@ -5,9 +5,12 @@ SWIFT := scripts/swift
 build:
 	scripts/bootstrap
 
+# Everything, then the suites that run threads again under ThreadSanitizer.
 test:
 	scripts/bootstrap --no-build
 	$(SWIFT) test
+	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan \
+		--filter 'RecorderTests|DeterminismTests|PhysicsTests|MigrationTests'
 
 demo:
 	scripts/bootstrap --no-build

@@ -156,11 +156,7 @@ private struct Writer {
                 waiting = waiting[done...]
             }
             for message in chunk {
-                switch message {
-                case .record(let record): try record.write(to: database)
-                case .question(let question): try question.answer(from: database)
-                case .flush(let reply): flush = reply
-                }
+                flush = try apply(message, to: database)
                 done += 1
                 if flush != nil { break }
             }
@@ -170,19 +166,24 @@ private struct Writer {
         flush?.resolve(.success(()))
     }
 
+    /// Applies one record or question; returns the reply of a flush, which
+    /// asks for a commit instead.
+    private func apply(_ message: Message, to database: Connection) throws -> Reply<Void>? {
+        switch message {
+        case .record(let record): try record.write(to: database)
+        case .question(let question): try question.answer(from: database)
+        case .flush(let reply): return reply
+        }
+        return nil
+    }
+
     /// Keeps what was sent before the failing record, then fails the channel
     /// and everyone waiting on it with `error`.
     private func stop(after error: any Error, applied: some Sequence<Message>, waiting: ArraySlice<Message>,
                       on database: Connection) {
         database.rollback()
         try? database.transaction {
-            for message in applied {
-                switch message {
-                case .record(let record): try record.write(to: database)
-                case .question(let question): try question.answer(from: database)
-                case .flush: break
-                }
-            }
+            for message in applied { _ = try apply(message, to: database) }
         }
         let unanswered = Array(applied) + waiting + channel.fail(error)
         for message in unanswered {

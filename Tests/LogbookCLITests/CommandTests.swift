@@ -4,13 +4,8 @@ import LogbookTestSupport
 import Testing
 
 @Suite struct CommandTests {
-    let folder: TemporaryDirectory
-    let path: String
-
-    init() throws {
-        folder = try TemporaryDirectory()
-        path = folder.file("test.sqlite")
-    }
+    let folder = TemporaryDirectory()
+    var path: String { folder.database }
 
     @Test func initCreatesTheDatabaseAndPrintsItsVersion() throws {
         let result = try logbook("init", "--db", path)
@@ -22,7 +17,7 @@ import Testing
     }
 
     @Test func theBinaryCopiedAloneToAnEmptyFolderCreatesAWorkingDatabase() throws {
-        let alone = try TemporaryDirectory()
+        let alone = TemporaryDirectory()
         let binary = alone.file("logbook")
         try FileManager.default.copyItem(atPath: builtProduct("logbook"), toPath: binary)
         #expect(try FileManager.default.contentsOfDirectory(atPath: alone.path) == ["logbook"])

@@ -4,13 +4,8 @@ import LogbookTestSupport
 import Testing
 
 @Suite struct SimulateCommandTests {
-    let folder: TemporaryDirectory
-    let path: String
-
-    init() throws {
-        folder = try TemporaryDirectory()
-        path = folder.file("sim.sqlite")
-    }
+    let folder = TemporaryDirectory()
+    var path: String { folder.database }
 
     /// Long enough (about a second) to be killed part-way; recording every
     /// 7th step puts resume points on odd steps as well as even ones.

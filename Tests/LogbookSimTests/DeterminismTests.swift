@@ -5,9 +5,7 @@ import LogbookTestSupport
 import Testing
 
 @Suite struct DeterminismTests {
-    let folder: TemporaryDirectory
-
-    init() throws { folder = try TemporaryDirectory() }
+    let folder = TemporaryDirectory()
 
     @Test(arguments: Integrator.allCases)
     func everyModeAndWorkerCountIsBitIdentical(integrator: Integrator) throws {

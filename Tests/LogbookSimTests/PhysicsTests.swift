@@ -38,9 +38,7 @@ func energies(run: Int64, in path: String) throws -> [Double] {
 }
 
 @Suite struct PhysicsTests {
-    let folder: TemporaryDirectory
-
-    init() throws { folder = try TemporaryDirectory() }
+    let folder = TemporaryDirectory()
 
     @Test(arguments: Integrator.allCases)
     func aCircularOrbitReturnsToItsStartAfterOnePeriod(integrator: Integrator) throws {

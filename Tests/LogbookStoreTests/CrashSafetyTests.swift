@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct CrashSafetyTests {
     @Test func everyBatchIsWhollyPresentOrWhollyAbsentAfterSIGKILL() throws {
-        let folder = try TemporaryDirectory()
+        let folder = TemporaryDirectory()
         let path = folder.file("crash.sqlite")
         let batchSize = 200
         var generator = SystemRandomNumberGenerator()

@@ -4,13 +4,8 @@ import LogbookTestSupport
 import Testing
 
 @Suite struct MigrationTests {
-    let folder: TemporaryDirectory
-    let path: String
-
-    init() throws {
-        folder = try TemporaryDirectory()
-        path = folder.file("test.sqlite")
-    }
+    let folder = TemporaryDirectory()
+    var path: String { folder.database }
 
     @Test func migratesAnEmptyFileToTheNewestVersion() throws {
         let connection = try Connection(path: path, mode: .readWrite)

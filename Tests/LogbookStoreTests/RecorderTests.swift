@@ -4,13 +4,8 @@ import LogbookTestSupport
 import Testing
 
 @Suite struct RecorderTests {
-    let folder: TemporaryDirectory
-    let path: String
-
-    init() throws {
-        folder = try TemporaryDirectory()
-        path = folder.file("test.sqlite")
-    }
+    let folder = TemporaryDirectory()
+    var path: String { folder.database }
 
     /// Runs `body(index)` on `count` threads at once and waits for all of them.
     func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) throws -> Void) {

@@ -5,10 +5,11 @@ public import Foundation
 public final class TemporaryDirectory: Sendable {
     public let path: String
 
-    public init() throws {
+    /// A new folder; a test cannot go on without one, so failing to make it stops the run.
+    public init() {
         var template = Array((NSTemporaryDirectory() + "/logbook-test-XXXXXX").utf8CString)
         guard let created = mkdtemp(&template) else {
-            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+            fatalError("cannot create a temporary folder: \(String(cString: strerror(errno)))")
         }
         path = String(cString: created)
     }
@@ -21,6 +22,9 @@ public final class TemporaryDirectory: Sendable {
 
     /// A path inside this folder.
     public func file(_ name: String) -> String { path + "/" + name }
+
+    /// The database file a test works on (not created until something opens it).
+    public var database: String { file("test.sqlite") }
 }
 
 /// Makes `path` unwritable even for root: chmod for other users, the

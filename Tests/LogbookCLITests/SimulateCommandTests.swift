@@ -146,6 +146,21 @@ import Testing
         #expect(try database.scalar("SELECT count(*) FROM states WHERE step = \(last)") == .integer(2))
     }
 
+    @Test func aWriteThatFailsMidRunStopsTheCommandAndNamesTheFile() throws {
+        #expect(try logbook("init", "--db", path).status == 0)
+        try Connection(path: path, mode: .readWrite).execute("""
+            CREATE TRIGGER no_step_30 BEFORE INSERT ON frames WHEN NEW.step = 30
+            BEGIN SELECT RAISE(ABORT, 'frame 30 is refused'); END
+            """)
+        let result = try logbook("simulate", "--db", path, "--particles", "20", "--steps", "100", "--record-every", "10")
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("\(path): frame 30 is refused"), "\(result.stderr)")
+        // What was recorded before the failing frame stays.
+        let database = try Connection(path: path, mode: .readOnly)
+        #expect(try database.scalar("SELECT group_concat(step) FROM frames") == .text("0,10,20"))
+        #expect(try database.scalar("PRAGMA integrity_check") == .text("ok"))
+    }
+
     @Test func aRingWorkerThatDiesEndsTheRunWithAClearError() throws {
         let child = try ChildProcess(builtProduct("logbook"), [
             "simulate", "--db", path, "--mode", "processes", "--workers", "2", "--particles", "2000", "--steps", "1000000",

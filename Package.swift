@@ -42,6 +42,14 @@ let package = Package(
             plugins: ["EmbedMigrations"]
         ),
         .target(
+            name: "LogbookHTML",
+            dependencies: ["CLibXML2"]
+        ),
+        .target(
+            name: "LogbookCrawl",
+            dependencies: ["LogbookStore", "LogbookHTML", "CCurl"]
+        ),
+        .target(
             name: "LogbookSim",
             dependencies: ["LogbookStore", "CVectorMath"],
             swiftSettings: [
@@ -55,6 +63,7 @@ let package = Package(
             name: "logbook",
             dependencies: [
                 "LogbookStore",
+                "LogbookCrawl",
                 "LogbookSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

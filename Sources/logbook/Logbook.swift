@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LogbookCrawl
 import LogbookSim
 import LogbookStore
 
@@ -15,7 +16,7 @@ struct Logbook: ParsableCommand {
             by Ctrl-C or SIGTERM (resumable).
             """,
         version: LogbookVersion.current,
-        subcommands: [InitCommand.self, SimulateCommand.self, ResumeCommand.self, RunsCommand.self, QueryCommand.self, RingWorkerCommand.self]
+        subcommands: [InitCommand.self, CrawlCommand.self, SimulateCommand.self, ResumeCommand.self, RunsCommand.self, QueryCommand.self, RingWorkerCommand.self]
     )
 
     /// Runs the command and exits with logbook's documented codes.
@@ -48,6 +49,10 @@ struct Logbook: ParsableCommand {
             return [.invalidQuery, .queryRefused].contains(error.code) ? ExitStatus.usage : ExitStatus.failure
         }
         if let code = error as? ExitCode { return code.rawValue }
+        if let error = error as? CrawlError {
+            printError("logbook: \(error)")
+            return error.code == .options ? ExitStatus.usage : ExitStatus.failure
+        }
         if let error = error as? SimulationError {
             printError("logbook: \(error)")
             return [.options, .input].contains(error.code) ? ExitStatus.usage : ExitStatus.failure

@@ -1,5 +1,4 @@
 import Foundation
-import LogbookSim
 
 /// A live progress line on a terminal's stderr, redrawn at most five times a
 /// second; nothing when stderr is not a terminal or with --quiet.
@@ -12,14 +11,12 @@ final class ProgressDisplay {
         enabled = !quiet && isatty(STDERR_FILENO) == 1
     }
 
-    func show(_ progress: SimulationProgress) {
-        guard enabled, ContinuousClock.now - lastDrawn > .milliseconds(200) || progress.step == progress.lastStep else { return }
+    /// Redraws the line with what `text` makes, unless it was drawn moments ago.
+    func show(_ text: @autoclosure () -> String) {
+        guard enabled, ContinuousClock.now - lastDrawn > .milliseconds(200) else { return }
         lastDrawn = .now
         drawn = true
-        let line = String(format: "step %d/%d  %.0f steps/s  %.3g interactions/s  energy drift %.3g",
-                          progress.step, progress.lastStep, progress.stepsPerSecond,
-                          progress.interactionsPerSecond, progress.energyDrift)
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(text())".utf8))
     }
 
     func clear() {

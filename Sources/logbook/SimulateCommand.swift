@@ -57,40 +57,7 @@ struct SimulateCommand: ParsableCommand {
         let display = ProgressDisplay(quiet: quiet)
         let summary = try StopSignal.handled {
             try Simulation.start(config, particles: initial, recorder: recorder,
-                                 hooks: SimulationHooks(shouldStop: StopSignal.requested, progress: display.show))
-        }
-        display.clear()
-        try recorder.close()
-        try report(summary, database: database.path)
-    }
-}
-
-struct ResumeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "resume",
-        abstract: "Continue an interrupted run from its last committed frame, with its recorded settings.")
-
-    @OptionGroup var database: DatabaseOption
-    @Argument(help: "The run to resume (default: the latest one not completed).") var runID: Int64?
-    @Flag(help: "No progress line.") var quiet = false
-
-    func run() throws {
-        let runs = try Connection(path: database.path, mode: .readOnly).runs()
-        let target = if let runID { runs.first { $0.id == runID } } else {
-            runs.last { $0.status == .running || $0.status == .interrupted || $0.status == .failed }
-        }
-        guard let target else {
-            throw ValidationError(runID.map { "\(database.path): there is no run \($0)" }
-                                  ?? "\(database.path): every run is completed; there is nothing to resume")
-        }
-        guard target.kind == .simulation else {
-            throw ValidationError("run \(target.id) is a \(target.kind.rawValue); resuming crawls is not built yet")
-        }
-        let recorder = try Recorder(path: database.path)
-        let display = ProgressDisplay(quiet: quiet)
-        let summary = try StopSignal.handled {
-            try Simulation.resume(target.id, recorder: recorder,
-                                  hooks: SimulationHooks(shouldStop: StopSignal.requested, progress: display.show))
+                                 hooks: SimulationHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
         }
         display.clear()
         try recorder.close()
@@ -99,7 +66,7 @@ struct ResumeCommand: ParsableCommand {
 }
 
 /// Prints the end-of-run summary and turns the outcome into an exit code.
-private func report(_ summary: SimulationSummary, database: String) throws {
+func report(_ summary: SimulationSummary, database: String) throws {
     let status = switch summary.outcome {
     case .completed: "completed"
     case .interrupted: "interrupted"
@@ -134,5 +101,13 @@ struct RingWorkerCommand: ParsableCommand {
     func run() throws {
         let status = RingWorker.run()
         if status != 0 { throw ExitCode(status) }
+    }
+}
+
+extension SimulationProgress {
+    /// The live progress line.
+    var line: String {
+        String(format: "step %d/%d  %.0f steps/s  %.3g interactions/s  energy drift %.3g",
+               step, lastStep, stepsPerSecond, interactionsPerSecond, energyDrift)
     }
 }

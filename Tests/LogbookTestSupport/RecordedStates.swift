@@ -1,4 +1,4 @@
-public import LogbookStore
+import LogbookStore
 
 /// Every recorded state of a run, in (step, particle) order, as exact bit
 /// patterns: two runs are bit-identical when these are equal.

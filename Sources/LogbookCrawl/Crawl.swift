@@ -1,0 +1,210 @@
+import Foundation
+import LogbookHTML
+public import LogbookStore
+import Synchronization
+
+/// Why a crawl could not start or go on.
+public struct CrawlError: Error, CustomStringConvertible, Sendable {
+    public struct Code: Hashable, Sendable {
+        let name: String
+        /// A flag or the start URL is unusable.
+        public static let options = Code(name: "options")
+        /// The run cannot be resumed.
+        public static let resume = Code(name: "resume")
+    }
+
+    public let code: Code
+    public let message: String
+    public var description: String { message }
+
+    init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+}
+
+/// A dead link and a page that links to it.
+public struct DeadLink: Hashable, Sendable {
+    public let url: String
+    public let status: Int?
+    public let error: String?
+    public let foundOn: String?
+    public let line: Int?
+}
+
+/// What a crawl did, read back from the database.
+public struct CrawlSummary: Sendable {
+    public let runID: Int64
+    /// False when it was stopped (Ctrl-C) before the frontier emptied.
+    public let completed: Bool
+    public let urls: Int, pages: Int, ok: Int, notChecked: Int, redirectsNotFollowed: Int
+    /// One row per dead URL and page linking to it.
+    public let dead: [DeadLink]
+    public let seconds: Double
+
+    /// The one line `logbook runs` shows.
+    public var line: String {
+        let deadURLs = Set(dead.map(\.url)).count
+        return "\(pages) pages, \(urls) URLs, \(deadURLs) dead" + (completed ? "" : ", interrupted")
+    }
+}
+
+/// Progress for a live display.
+public struct CrawlProgress: Sendable {
+    public let done: Int, dead: Int
+    public let pagesPerSecond: Double
+    public let seconds: Double
+}
+
+/// How a crawl reports progress and learns it should stop.
+public struct CrawlHooks {
+    public var shouldStop: () -> Bool
+    public var progress: (CrawlProgress) -> Void
+
+    public init(shouldStop: @escaping () -> Bool = { false }, progress: @escaping (CrawlProgress) -> Void = { _ in }) {
+        self.shouldStop = shouldStop
+        self.progress = progress
+    }
+}
+
+@available(*, unavailable)
+extension CrawlHooks: Sendable {}
+
+/// Crawls a site for dead links, recording every URL, outcome and link.
+public enum Crawl: Sendable {
+    /// Checks `config` and normalises its start URL.
+    public static func prepare(_ config: CrawlConfig) throws -> CrawlConfig {
+        var config = config
+        guard case .web(let url, _, _) = URLResolver.resolve(config.start, against: config.start) else {
+            throw CrawlError(.options, "\(config.start) is not an http or https URL")
+        }
+        config.start = url
+        if config.workers < 1 { throw CrawlError(.options, "--workers must be 1 or more, not \(config.workers)") }
+        if config.perHost < 1 { throw CrawlError(.options, "--per-host must be 1 or more, not \(config.perHost)") }
+        if config.retries < 0 { throw CrawlError(.options, "--retries must be 0 or more, not \(config.retries)") }
+        for pattern in config.include + config.exclude {
+            do { _ = try Regex(pattern) } catch {
+                throw CrawlError(.options, "\"\(pattern)\" is not a regular expression: \(error)")
+            }
+        }
+        return config
+    }
+
+    /// Records a new crawl of `config.start` through `recorder`.
+    public static func start(_ config: CrawlConfig, recorder: Recorder, hooks: CrawlHooks = CrawlHooks()) throws -> CrawlSummary {
+        let config = try prepare(config)
+        let json = String(decoding: try JSONEncoder.sorted.encode(config), as: UTF8.self)
+        let runID = try recorder.ask(StartRun(kind: .crawl, config: json))
+        guard case .web(let url, let host, _) = URLResolver.resolve(config.start, against: config.start) else {
+            throw CrawlError(.options, "\(config.start) is not an http or https URL")
+        }
+        try recorder.send(SeedCrawl(runID: runID, url: url, host: host))
+        return try run(runID, config, recorder, hooks)
+    }
+
+    /// Continues crawl `runID` of `recorder`'s database with its recorded
+    /// settings: URLs a killed run left `fetching` are fetched again.
+    public static func resume(_ runID: Int64, recorder: Recorder, hooks: CrawlHooks = CrawlHooks()) throws -> CrawlSummary {
+        let database = try Connection(path: recorder.path, mode: .readOnly)
+        guard let saved = try database.runs().first(where: { $0.id == runID }), saved.kind == .crawl else {
+            throw CrawlError(.resume, "\(recorder.path): there is no crawl \(runID)")
+        }
+        guard saved.status != .completed else {
+            throw CrawlError(.resume, "\(recorder.path): crawl \(runID) is completed; there is nothing to resume")
+        }
+        let config = try JSONDecoder().decode(CrawlConfig.self, from: Data(saved.config.utf8))
+        try recorder.send(UpdateRun(id: runID, status: .running))
+        try recorder.send(RequeueFetching(runID: runID))
+        return try run(runID, config, recorder, hooks)
+    }
+
+    private static func run(_ runID: Int64, _ config: CrawlConfig, _ recorder: Recorder, _ hooks: CrawlHooks) throws -> CrawlSummary {
+        let started = ContinuousClock.now
+        let frontier = Frontier(recorder: recorder, runID: runID, batch: max(16, config.workers * 4))
+        let site = Site(config: config, share: FetchShare())
+        let counters = CrawlCounters()
+        let failure = Mutex<(any Error)?>(nil)
+        let finished = DispatchGroup()
+        for _ in 0..<config.workers {
+            finished.enter()
+            Thread {
+                do {
+                    try CrawlWorker(site: site, runID: runID).work(frontier: frontier, recorder: recorder, counters: counters)
+                } catch {
+                    failure.withLock { $0 = $0 ?? error }
+                    frontier.stop()
+                }
+                finished.leave()
+            }.start()
+        }
+        while finished.wait(timeout: .now() + 0.25) == .timedOut {
+            if hooks.shouldStop() { frontier.stop() }
+            hooks.progress(counters.progress(since: started))
+        }
+        if let error = failure.withLock({ $0 }) {
+            try? recorder.send(UpdateRun(id: runID, status: .failed, summary: "failed: \(error)"))
+            throw error
+        }
+        try recorder.flush()
+        let elapsed = ContinuousClock.now - started
+        let summary = try CrawlSummary(runID: runID, completed: frontier.isComplete, path: recorder.path,
+                                       seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        try recorder.send(UpdateRun(id: runID, status: summary.completed ? .completed : .interrupted, summary: summary.line))
+        try recorder.flush()
+        return summary
+    }
+}
+
+/// URLs done and dead so far, counted by the workers for progress.
+final class CrawlCounters: Sendable {
+    let done = Atomic<Int>(0)
+    let dead = Atomic<Int>(0)
+
+    func count(dead isDead: Bool) {
+        done.add(1, ordering: .relaxed)
+        if isDead { dead.add(1, ordering: .relaxed) }
+    }
+
+    func progress(since start: ContinuousClock.Instant) -> CrawlProgress {
+        let elapsed = ContinuousClock.now - start
+        let seconds = max(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, 1e-9)
+        let done = done.load(ordering: .relaxed)
+        return CrawlProgress(done: done, dead: dead.load(ordering: .relaxed), pagesPerSecond: Double(done) / seconds,
+                             seconds: seconds)
+    }
+}
+
+extension CrawlSummary {
+    init(runID: Int64, completed: Bool, path: String, seconds: Double) throws {
+        let database = try Connection(path: path, mode: .readOnly)
+        let totals = try database.prepare("""
+            SELECT urls, pages, ok, not_checked, redirects_not_followed FROM crawl_summary WHERE run_id = ?
+            """)
+        try totals.bind(.integer(runID))
+        let row = try totals.step()
+        func count(_ column: Int) -> Int { row ? Int(totals.int64(column)) : 0 }
+        let deadRows = try database.prepare("""
+            SELECT url, status, error, found_on, line FROM dead_links WHERE run_id = ? ORDER BY found_on, line, url
+            """)
+        try deadRows.bind(.integer(runID))
+        var dead: [DeadLink] = []
+        while try deadRows.step() {
+            let status = deadRows.value(1), line = deadRows.value(4)
+            dead.append(DeadLink(url: deadRows.text(0) ?? "",
+                                 status: { if case .integer(let v) = status { Int(v) } else { nil } }(),
+                                 error: deadRows.text(2), foundOn: deadRows.text(3),
+                                 line: { if case .integer(let v) = line { Int(v) } else { nil } }()))
+        }
+        self.init(runID: runID, completed: completed, urls: count(0), pages: count(1), ok: count(2),
+                  notChecked: count(3), redirectsNotFollowed: count(4), dead: dead, seconds: seconds)
+    }
+}
+
+extension JSONEncoder {
+    /// Stable output: the same configuration always gives the same JSON.
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}

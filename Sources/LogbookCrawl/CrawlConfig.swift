@@ -1,0 +1,36 @@
+/// Everything a crawl needs, stored as `runs.config` so `resume` continues
+/// with exactly the same settings.
+public struct CrawlConfig: Hashable, Sendable, Codable {
+    /// The normalised start URL; its scheme, host and port are "the site".
+    public var start: String
+    /// Only URLs of the site under this path prefix are followed.
+    public var scope: String?
+    public var workers = 8
+    /// Check links to other sites (never follow them).
+    public var checkExternal = true
+    public var limits = FetchLimits()
+    /// Pages further than this many links from the start are not followed.
+    public var maxDepth: Int?
+    /// At most this many pages of the site are fetched.
+    public var maxPages: Int?
+    public var maxURLLength = 2048
+    /// Attempts after the first for timeouts, resets and 5xx, with backoff.
+    public var retries = 2
+    /// Backoff before the first retry; doubled for each next one.
+    public var retryDelayMilliseconds = 500
+    /// Longest wait a `Retry-After` may ask for.
+    public var maxRetryAfterSeconds = 30
+    /// Obey the site's robots.txt.
+    public var obeyRobots = true
+    /// At most this many requests at once to one host…
+    public var perHost = 4
+    /// …at least this far apart.
+    public var delayMilliseconds = 0
+    /// URLs must match one of these (when any are given) and none of `exclude`.
+    public var include: [String] = []
+    public var exclude: [String] = []
+
+    public init(start: String) {
+        self.start = start
+    }
+}

@@ -1,0 +1,202 @@
+import LogbookStore
+
+/// A URL a worker claimed from the frontier.
+struct ClaimedURL: Hashable, Sendable {
+    let id: Int64
+    let url: String
+    let depth: Int
+    /// Of the site: fetched and parsed. Otherwise only checked.
+    let sameSite: Bool
+}
+
+/// The outcome of one URL, as `fetches` holds it.
+struct Outcome: Sendable {
+    enum Class: String, Sendable { case ok, redirect, dead, error, skipped, excluded, robots }
+
+    var outcome: Class
+    var status: Int?
+    var error: String?
+    var contentType: String?
+    var bytes: Int?
+    var elapsedMilliseconds: Double?
+    var finalURL: String?
+    var redirects: [String] = []
+
+    func write(urlID: Int64, runID: Int64, to database: Connection) throws {
+        let insert = try database.cached("""
+            INSERT OR REPLACE INTO fetches
+                (url_id, run_id, status, outcome, error, content_type, bytes, elapsed_ms, final_url, redirects)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try insert.bind(urlID, at: 1)
+        try insert.bind(runID, at: 2)
+        try insert.bind(status.map { .integer(Int64($0)) } ?? .null, at: 3)
+        try insert.bind(outcome.rawValue, at: 4)
+        try insert.bind(error.map(SQLValue.text) ?? .null, at: 5)
+        try insert.bind(contentType.map(SQLValue.text) ?? .null, at: 6)
+        try insert.bind(bytes.map { .integer(Int64($0)) } ?? .null, at: 7)
+        try insert.bind(elapsedMilliseconds.map(SQLValue.real) ?? .null, at: 8)
+        try insert.bind(finalURL.map(SQLValue.text) ?? .null, at: 9)
+        try insert.bind(redirects.isEmpty ? .null : .text(jsonArray(redirects)), at: 10)
+        try insert.run()
+    }
+}
+
+/// A link found on a page, resolved and classified by the worker.
+struct FoundLink: Sendable {
+    enum Target: Sendable {
+        /// To be fetched (same site) or checked.
+        case queue(url: String, host: String, sameSite: Bool)
+        /// Recorded with this outcome, never fetched.
+        case settled(url: String, host: String, Outcome)
+    }
+
+    let target: Target
+    let element: String
+    let attribute: String
+    let fragment: String?
+    let line: Int
+}
+
+/// Puts the start URL in the frontier.
+struct SeedCrawl: Record {
+    let runID: Int64
+    let url: String
+    let host: String
+
+    func write(to database: Connection) throws {
+        let insert = try database.cached("""
+            INSERT OR IGNORE INTO urls (run_id, url, host, depth, internal) VALUES (?, ?, ?, 0, 1)
+            """)
+        try insert.bind(runID, at: 1)
+        try insert.bind(url, at: 2)
+        try insert.bind(host, at: 3)
+        try insert.run()
+    }
+}
+
+/// Puts URLs a killed run left `fetching` back in the queue.
+struct RequeueFetching: Record {
+    let runID: Int64
+
+    func write(to database: Connection) throws {
+        let update = try database.cached("UPDATE urls SET state = 'queued' WHERE run_id = ? AND state = 'fetching'")
+        try update.bind(runID, at: 1)
+        try update.run()
+    }
+}
+
+/// Takes up to `limit` queued URLs, oldest first, and marks them fetching.
+struct ClaimURLs: Request {
+    let runID: Int64
+    let limit: Int
+
+    func answer(from database: Connection) throws -> [ClaimedURL] {
+        let claim = try database.cached("""
+            UPDATE urls SET state = 'fetching'
+            WHERE id IN (SELECT id FROM urls WHERE run_id = ?1 AND state = 'queued' ORDER BY id LIMIT ?2)
+            RETURNING id, url, depth, internal
+            """)
+        try claim.bind(runID, at: 1)
+        try claim.bind(limit, at: 2)
+        var claimed: [ClaimedURL] = []
+        while try claim.step() {
+            claimed.append(ClaimedURL(id: claim.int64(0), url: claim.text(1) ?? "", depth: Int(claim.int64(2)),
+                                      sameSite: claim.int64(3) == 1))
+        }
+        claim.reset()
+        return claimed.sorted { $0.id < $1.id }
+    }
+}
+
+/// A URL's outcome, every link on it, and the URLs they discover: one
+/// record, so one transaction. The writer's INSERT OR IGNORE on
+/// UNIQUE (run_id, url) is the crawl's `seen` set.
+struct PageDone: Record {
+    let runID: Int64
+    let page: ClaimedURL
+    let outcome: Outcome
+    let links: [FoundLink]
+    /// New pages of the site beyond these are recorded as excluded.
+    let maxDepth: Int?
+    let maxPages: Int?
+
+    func write(to database: Connection) throws {
+        try outcome.write(urlID: page.id, runID: runID, to: database)
+        let done = try database.cached("UPDATE urls SET state = 'done' WHERE id = ?")
+        try done.bind(page.id, at: 1)
+        try done.run()
+
+        let discover = try database.cached("""
+            INSERT OR IGNORE INTO urls (run_id, url, host, depth, internal, state, first_referrer)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        let find = try database.cached("SELECT id FROM urls WHERE run_id = ? AND url = ?")
+        let link = try database.cached("""
+            INSERT INTO links (run_id, from_url_id, to_url_id, element, attribute, fragment, line)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for found in links {
+            var (url, host, sameSite, settled): (String, String, Bool, Outcome?)
+            switch found.target {
+            case .queue(let u, let h, let s): (url, host, sameSite, settled) = (u, h, s, nil)
+            case .settled(let u, let h, let o): (url, host, sameSite, settled) = (u, h, false, o)
+            }
+            if sameSite, settled == nil, let limit = try limitReached(on: database) {
+                settled = Outcome(outcome: .excluded, error: limit)
+                sameSite = false
+            }
+            try discover.bind(runID, at: 1)
+            try discover.bind(url, at: 2)
+            try discover.bind(host, at: 3)
+            try discover.bind(page.depth + 1, at: 4)
+            try discover.bind(sameSite ? 1 : 0, at: 5)
+            try discover.bind(settled == nil ? "queued" : "done", at: 6)
+            try discover.bind(page.url, at: 7)
+            try discover.run()
+            let isNew = database.changes == 1
+            try find.bind(runID, at: 1)
+            try find.bind(url, at: 2)
+            guard try find.step() else { continue }
+            let target = find.int64(0)
+            find.reset()
+            if isNew, let settled { try settled.write(urlID: target, runID: runID, to: database) }
+            try link.bind(runID, at: 1)
+            try link.bind(page.id, at: 2)
+            try link.bind(target, at: 3)
+            try link.bind(found.element, at: 4)
+            try link.bind(found.attribute, at: 5)
+            try link.bind(found.fragment.map(SQLValue.text) ?? .null, at: 6)
+            try link.bind(found.line, at: 7)
+            try link.run()
+        }
+    }
+
+    /// Why a new page of the site is not followed, if a limit says so.
+    private func limitReached(on database: Connection) throws -> String? {
+        if let maxDepth, page.depth + 1 > maxDepth { return "deeper than --max-depth \(maxDepth)" }
+        guard let maxPages else { return nil }
+        let count = try database.cached("SELECT count(*) FROM urls WHERE run_id = ? AND internal = 1")
+        try count.bind(runID, at: 1)
+        _ = try count.step()
+        let pages = count.int64(0)
+        count.reset()
+        return pages >= Int64(maxPages) ? "beyond --max-pages \(maxPages)" : nil
+    }
+}
+
+/// A JSON array of strings.
+func jsonArray(_ values: [String]) -> String {
+    "[" + values.map { value in
+        var out = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }.joined(separator: ",") + "]"
+}

@@ -1,0 +1,190 @@
+import Foundation
+import LogbookHTML
+import LogbookStore
+
+/// What every worker of one crawl shares: the settings, the site's origin,
+/// libcurl's shared caches, per-host limits and robots.txt rules.
+///
+/// `@unchecked Sendable`: everything is immutable but `robots`, which is read
+/// and written only while holding `robotsLock`.
+final class Site: @unchecked Sendable {
+    let config: CrawlConfig
+    let origin: String
+    let share: FetchShare
+    let hosts: HostLimiter
+    private let robotsLock = NSLock()
+    private var robots: RobotsRules?
+
+    init(config: CrawlConfig, share: FetchShare) {
+        self.config = config
+        origin = URLResolver.origin(of: config.start) ?? config.start
+        self.share = share
+        hosts = HostLimiter(perHost: config.perHost, delay: .milliseconds(config.delayMilliseconds))
+    }
+
+    /// Same scheme, host and port as the start URL, and under `--scope`.
+    func contains(_ url: String) -> Bool {
+        guard URLResolver.origin(of: url) == origin else { return false }
+        return config.scope.map { url.dropFirst(origin.count).hasPrefix($0) } ?? true
+    }
+
+    /// The site's robots.txt rules, fetched once by whichever worker asks first.
+    func robotsRules(using fetcher: Fetcher) -> RobotsRules {
+        robotsLock.lock()
+        defer { robotsLock.unlock() }
+        if let robots { return robots }
+        let response = fetcher.fetch(origin + "/robots.txt", method: .get, keepBody: true)
+        let rules = response.status == 200
+            ? RobotsRules(String(decoding: response.body, as: UTF8.self), agent: "logbook")
+            : .allowAll
+        robots = rules
+        return rules
+    }
+}
+
+/// One worker thread: takes URLs from the frontier, fetches and parses
+/// them, and sends each page's outcome and links to the Recorder as one
+/// record. It owns its libcurl handle and its compiled patterns.
+struct CrawlWorker {
+    let site: Site
+    let runID: Int64
+    private let fetcher: Fetcher
+    private let include: [Regex<AnyRegexOutput>]
+    private let exclude: [Regex<AnyRegexOutput>]
+
+    init(site: Site, runID: Int64) throws {
+        self.site = site
+        self.runID = runID
+        fetcher = Fetcher(share: site.share, limits: site.config.limits)
+        include = try site.config.include.map { try Regex($0) }
+        exclude = try site.config.exclude.map { try Regex($0) }
+    }
+
+    func work(frontier: Frontier, recorder: Recorder, counters: CrawlCounters) throws {
+        while let page = try frontier.next() {
+            let (outcome, links) = visit(page)
+            try recorder.send(PageDone(runID: runID, page: page, outcome: outcome, links: links,
+                                       maxDepth: site.config.maxDepth, maxPages: site.config.maxPages))
+            frontier.done()
+            counters.count(dead: outcome.outcome == .dead || outcome.outcome == .error)
+        }
+    }
+
+    /// Fetches one URL: a page of the site is read and its links resolved; a
+    /// URL elsewhere is only checked (HEAD, then GET when HEAD is refused).
+    func visit(_ page: ClaimedURL) -> (Outcome, [FoundLink]) {
+        guard page.sameSite else {
+            var response = fetch(page.url, method: .head)
+            if let status = response.status, [400, 403, 405, 501].contains(status) {
+                response = fetch(page.url, method: .get)
+            }
+            return (classify(response), [])
+        }
+        if site.config.obeyRobots, !site.robotsRules(using: fetcher).allows(String(page.url.dropFirst(site.origin.count))) {
+            return (Outcome(outcome: .robots, error: "disallowed by robots.txt"), [])
+        }
+        let response = fetch(page.url, method: .get, keepBody: true)
+        let outcome = classify(response)
+        guard outcome.outcome == .ok, isHTML(response.contentType), site.contains(response.finalURL) else {
+            return (outcome, [])
+        }
+        return (outcome, links(in: response))
+    }
+
+    /// Tries again after timeouts, resets, refused connections and 5xx, with
+    /// doubling backoff, and waits as long as a 429 or 503 asks.
+    private func fetch(_ url: String, method: Fetcher.Method, keepBody: Bool = false) -> FetchResult {
+        let host = URLResolver.origin(of: url) ?? url
+        var delay = site.config.retryDelayMilliseconds
+        var attempt = 0
+        while true {
+            let response = site.hosts.request(to: host) { fetcher.fetch(url, method: method, keepBody: keepBody) }
+            let status = response.status ?? 0
+            let transient = response.failure?.isTransient == true || status >= 500 || status == 429
+            guard transient, attempt < site.config.retries else { return response }
+            attempt += 1
+            if let wait = response.retryAfter, status == 429 || status == 503 {
+                site.hosts.pause(host, seconds: min(wait, site.config.maxRetryAfterSeconds))
+            } else {
+                Thread.sleep(forTimeInterval: Double(delay) / 1000)
+                delay *= 2
+            }
+        }
+    }
+
+    private func classify(_ response: FetchResult) -> Outcome {
+        var outcome = Outcome(outcome: .ok, status: response.status, error: response.error,
+                              contentType: response.contentType, bytes: response.bytes,
+                              elapsedMilliseconds: response.elapsedMilliseconds, finalURL: response.finalURL,
+                              redirects: response.redirects)
+        switch (response.failure, response.status) {
+        case (.forbiddenRedirect?, _):
+            outcome.outcome = .redirect
+            outcome.error = "redirect to \(response.redirects.last ?? "?") not followed: only http and https are"
+        case (.some, _):
+            outcome.outcome = .error
+        case (nil, let status?) where status >= 400:
+            outcome.outcome = .dead
+            outcome.error = "HTTP \(status)"
+        case (nil, let status?) where status >= 300:
+            outcome.outcome = .redirect
+            outcome.error = "HTTP \(status) without a usable Location"
+        default:
+            break
+        }
+        return outcome
+    }
+
+    private func isHTML(_ contentType: String?) -> Bool {
+        guard let type = contentType?.lowercased() else { return true }
+        return type.hasPrefix("text/html") || type.hasPrefix("application/xhtml")
+    }
+
+    /// The page's links, resolved against its `<base href>` or final URL,
+    /// and classified: to fetch, to check, or recorded as not checked.
+    private func links(in response: FetchResult) -> [FoundLink] {
+        let charset = response.contentType.flatMap { type in
+            type.split(separator: ";").first { $0.trimmingWhitespace().lowercased().hasPrefix("charset=") }
+                .map { String($0.trimmingWhitespace().dropFirst("charset=".count)).trimmingWhitespace() }
+        }
+        let page = LinkExtractor.extract(response.body, encoding: charset)
+        var base = response.finalURL
+        if let href = page.base, case .web(let url, _, _) = URLResolver.resolve(href, against: response.finalURL) {
+            base = url
+        }
+        return page.links.map { link in
+            FoundLink(target: target(of: link.value, base: base), element: link.element, attribute: link.attribute,
+                      fragment: fragment(of: link.value, base: base), line: link.line)
+        }
+    }
+
+    private func fragment(of reference: String, base: String) -> String? {
+        if case .web(_, _, let fragment) = URLResolver.resolve(reference, against: base) { return fragment }
+        return nil
+    }
+
+    private func target(of reference: String, base: String) -> FoundLink.Target {
+        switch URLResolver.resolve(reference, against: base) {
+        case .invalid(let reason):
+            return .settled(url: reference, host: "", Outcome(outcome: .error, error: "not a valid URL: \(reason)"))
+        case .otherScheme(let scheme, let url):
+            return .settled(url: url, host: "", Outcome(outcome: .skipped, error: "\(scheme): links are not checked"))
+        case .web(let url, let host, _):
+            if url.utf8.count > site.config.maxURLLength {
+                return .settled(url: url, host: host,
+                                Outcome(outcome: .excluded, error: "longer than --max-url-length \(site.config.maxURLLength)"))
+            }
+            if !include.isEmpty, !include.contains(where: { url.contains($0) }) {
+                return .settled(url: url, host: host, Outcome(outcome: .excluded, error: "matches no --include"))
+            }
+            if exclude.contains(where: { url.contains($0) }) {
+                return .settled(url: url, host: host, Outcome(outcome: .excluded, error: "matches --exclude"))
+            }
+            let sameSite = site.contains(url)
+            if !sameSite, !site.config.checkExternal {
+                return .settled(url: url, host: host, Outcome(outcome: .excluded, error: "--no-external"))
+            }
+            return .queue(url: url, host: host, sameSite: sameSite)
+        }
+    }
+}

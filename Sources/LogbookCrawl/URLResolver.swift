@@ -1,0 +1,75 @@
+internal import CCurl
+
+/// A link resolved against the page it is on.
+public enum ResolvedURL: Hashable, Sendable {
+    /// An http or https URL, normalised by libcurl (lower-case scheme and
+    /// host, dot segments removed, default port dropped), without its
+    /// fragment, which is kept apart.
+    case web(url: String, host: String, fragment: String?)
+    /// mailto:, tel:, javascript:, data:… recorded, never fetched.
+    case otherScheme(scheme: String, url: String)
+    /// Not a URL libcurl can parse.
+    case invalid(reason: String)
+}
+
+/// Resolves and normalises URLs with libcurl's URL API (`curl_url`).
+public enum URLResolver: Sendable {
+    /// Resolves `reference` (as written in a page, relative or absolute)
+    /// against `base` (the page's URL, or its `<base href>`).
+    public static func resolve(_ reference: String, against base: String) -> ResolvedURL {
+        guard let handle = curl_url() else { return .invalid(reason: "out of memory") }
+        defer { curl_url_cleanup(handle) }
+        let trimmed = reference.trimmingWhitespace()
+        if let scheme = scheme(of: trimmed), scheme != "http", scheme != "https" {
+            return .otherScheme(scheme: scheme, url: trimmed)
+        }
+        var code = curl_url_set(handle, CURLUPART_URL, base, UInt32(CURLU_NON_SUPPORT_SCHEME))
+        guard code == CURLUE_OK else { return .invalid(reason: "bad base URL \(base): \(message(code))") }
+        code = curl_url_set(handle, CURLUPART_URL, trimmed, UInt32(CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE))
+        guard code == CURLUE_OK else { return .invalid(reason: message(code)) }
+        let scheme = part(handle, CURLUPART_SCHEME)?.lowercased() ?? ""
+        guard scheme == "http" || scheme == "https" else {
+            return .otherScheme(scheme: scheme, url: part(handle, CURLUPART_URL) ?? trimmed)
+        }
+        let fragment = part(handle, CURLUPART_FRAGMENT)
+        curl_url_set(handle, CURLUPART_FRAGMENT, nil, 0)
+        guard let host = part(handle, CURLUPART_HOST)?.lowercased() else { return .invalid(reason: "no host") }
+        curl_url_set(handle, CURLUPART_HOST, host, 0)
+        guard let url = part(handle, CURLUPART_URL, flags: UInt32(CURLU_NO_DEFAULT_PORT)) else {
+            return .invalid(reason: "cannot be written back")
+        }
+        return .web(url: url, host: host, fragment: fragment)
+    }
+
+    /// The scheme a reference starts with (RFC 3986: a letter, then letters,
+    /// digits, +, - or ., then a colon), lower-cased; nil for a relative one.
+    static func scheme(of reference: String) -> String? {
+        guard let colon = reference.firstIndex(of: ":"), let first = reference.first, first.isASCII, first.isLetter
+        else { return nil }
+        let name = reference[..<colon]
+        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }) else { return nil }
+        return name.lowercased()
+    }
+
+    /// scheme://host[:port] of an http(s) URL: what "the same site" means.
+    public static func origin(of url: String) -> String? {
+        guard let handle = curl_url() else { return nil }
+        defer { curl_url_cleanup(handle) }
+        guard curl_url_set(handle, CURLUPART_URL, url, 0) == CURLUE_OK,
+              let scheme = part(handle, CURLUPART_SCHEME), let host = part(handle, CURLUPART_HOST)
+        else { return nil }
+        let port = part(handle, CURLUPART_PORT, flags: UInt32(CURLU_NO_DEFAULT_PORT)).map { ":" + $0 } ?? ""
+        return scheme.lowercased() + "://" + host.lowercased() + port
+    }
+
+    private static func part(_ handle: OpaquePointer, _ which: CURLUPart, flags: UInt32 = 0) -> String? {
+        var value: UnsafeMutablePointer<CChar>?
+        guard curl_url_get(handle, which, &value, flags) == CURLUE_OK, let value else { return nil }
+        defer { curl_free(value) }
+        return String(cString: value)
+    }
+
+    private static func message(_ code: CURLUcode) -> String {
+        String(cString: curl_url_strerror(code))
+    }
+}

@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import LogbookCrawl
+import LogbookStore
+
+struct CrawlCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crawl",
+        abstract: "Crawl a site for dead links, recording every URL, outcome and link.",
+        discussion: """
+            Fetches every page of the start URL's site (same scheme, host and port; under --scope \
+            when given), follows links between them, and checks links to other sites (HEAD, then \
+            GET when HEAD is refused) without following them. Only http and https are fetched, \
+            for requests and for redirects. Exit code 1 when any link is dead. Ctrl-C stops, \
+            and `logbook resume` continues.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @OptionGroup var database: DatabaseOption
+    @Argument(help: "The start URL.") var url: String
+    @Option(help: "Only follow pages whose path starts with this prefix, e.g. /docs/.") var scope: String?
+    @Option(help: "Worker threads.") var workers = 8
+    @Flag(help: "Do not check links to other sites.") var noExternal = false
+    @Option(help: "Seconds per request.") var timeout = 15.0
+    @Option(help: "Largest response, in bytes.") var maxBytes = 10 << 20
+    @Option(help: "Redirects followed per request.") var maxRedirects = 10
+    @Option(help: "Longest URL checked.") var maxURLLength = 2048
+    @Option(help: "Follow pages at most this many links from the start.") var maxDepth: Int?
+    @Option(help: "Fetch at most this many pages of the site.") var maxPages: Int?
+    @Option(help: "Requests at once to one host.") var perHost = 4
+    @Option(help: "Milliseconds between requests to one host.") var delay = 0
+    @Option(help: "Tries again after timeouts, resets and 5xx, with backoff.") var retries = 2
+    @Option(help: "Milliseconds before the first retry (doubling after).") var retryDelay = 500
+    @Flag(help: "Do not obey the site's robots.txt.") var ignoreRobots = false
+    @Option(help: "Only check URLs matching this regular expression (repeatable).") var include: [String] = []
+    @Option(help: "Do not check URLs matching this regular expression (repeatable).") var exclude: [String] = []
+    @Option(help: "User-Agent header.") var userAgent = FetchLimits().userAgent
+    @Option(help: "Extra request header, \"Name: value\" (repeatable).") var header: [String] = []
+    @Option(help: "CA bundle to trust.") var cacert: String?
+    @Flag(help: "Do not verify TLS certificates.") var insecure = false
+    @Option(help: "Summary as text or json.") var format: Format = .text
+    @Flag(help: "No progress line.") var quiet = false
+
+    func run() throws {
+        var config = CrawlConfig(start: url)
+        config.scope = scope
+        config.workers = workers
+        config.checkExternal = !noExternal
+        config.limits.timeoutMilliseconds = Int(timeout * 1000)
+        config.limits.maxBytes = maxBytes
+        config.limits.maxRedirects = maxRedirects
+        config.limits.userAgent = userAgent
+        config.limits.headers = header
+        config.limits.caBundle = cacert
+        config.limits.insecure = insecure
+        config.maxURLLength = maxURLLength
+        config.maxDepth = maxDepth
+        config.maxPages = maxPages
+        config.perHost = perHost
+        config.delayMilliseconds = delay
+        config.retries = retries
+        config.retryDelayMilliseconds = retryDelay
+        config.obeyRobots = !ignoreRobots
+        config.include = include
+        config.exclude = exclude
+        config = try Crawl.prepare(config)
+
+        let recorder = try Recorder(path: database.path)
+        let display = ProgressDisplay(quiet: quiet)
+        let summary = try StopSignal.handled {
+            try Crawl.start(config, recorder: recorder,
+                            hooks: CrawlHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
+        }
+        display.clear()
+        try recorder.close()
+        try report(summary, format: format, database: database.path)
+    }
+}
+
+extension CrawlProgress {
+    var line: String {
+        String(format: "%d URLs done  %d dead  %.1f URLs/s  %.0f s", done, dead, pagesPerSecond, seconds)
+    }
+}
+
+/// Prints dead links grouped by the page linking to them, then counts; the
+/// exit code says whether any link is dead.
+func report(_ summary: CrawlSummary, format: CrawlCommand.Format, database: String) throws {
+    switch format {
+    case .text:
+        var text = ""
+        var byPage: [String: [DeadLink]] = [:]
+        for link in summary.dead { byPage[link.foundOn ?? "(the start URL)", default: []].append(link) }
+        for page in byPage.keys.sorted() {
+            text += "\(page)\n"
+            for link in byPage[page]! {
+                let why = link.status.map { "HTTP \($0)" } ?? link.error ?? "?"
+                text += "  \(link.line.map { "line \($0): " } ?? "")\(link.url)  \(why)\n"
+            }
+        }
+        let deadURLs = Set(summary.dead.map(\.url)).count
+        text += """
+            run \(summary.runID): crawl \(summary.completed ? "completed" : "interrupted") in \
+            \(String(format: "%.1f", summary.seconds)) s: \(summary.pages) pages, \(summary.urls) URLs, \
+            \(summary.ok) ok, \(deadURLs) dead, \(summary.redirectsNotFollowed) redirects not followed, \
+            \(summary.notChecked) not checked
+
+            """
+        print(text, terminator: "")
+    case .json:
+        let object: [String: Any] = [
+            "run": summary.runID, "completed": summary.completed, "pages": summary.pages, "urls": summary.urls,
+            "ok": summary.ok, "seconds": summary.seconds,
+            "dead": summary.dead.map { link in
+                [
+                    "url": link.url, "status": link.status as Any, "error": link.error as Any,
+                    "found_on": link.foundOn as Any, "line": link.line as Any,
+                ] as [String: Any]
+            },
+        ]
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
+        print(String(decoding: data, as: UTF8.self))
+    }
+    if !summary.completed {
+        printError("logbook: stopped; continue with: logbook resume \(summary.runID) --db \(database)")
+        throw ExitCode(ExitStatus.interrupted)
+    }
+    if !summary.dead.isEmpty { throw ExitCode(ExitStatus.findings) }
+}

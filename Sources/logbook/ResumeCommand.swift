@@ -1,0 +1,49 @@
+import ArgumentParser
+import LogbookCrawl
+import LogbookSim
+import LogbookStore
+
+struct ResumeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Continue an interrupted crawl or simulation with its recorded settings.",
+        discussion: """
+            A crawl fetches again the URLs it was fetching when it stopped; a simulation restarts \
+            from its last committed frame. Settings cannot be changed: they are part of what the \
+            run means.
+            """)
+
+    @OptionGroup var database: DatabaseOption
+    @Argument(help: "The run to resume (default: the latest one not completed).") var runID: Int64?
+    @Flag(help: "No progress line.") var quiet = false
+    @Option(help: "For a crawl's summary: text or json.") var format: CrawlCommand.Format = .text
+
+    func run() throws {
+        let runs = try Connection(path: database.path, mode: .readOnly).runs()
+        let target = if let runID { runs.first { $0.id == runID } } else { runs.last { $0.status != .completed } }
+        guard let target else {
+            throw ValidationError(runID.map { "\(database.path): there is no run \($0)" }
+                                  ?? "\(database.path): every run is completed; there is nothing to resume")
+        }
+        let recorder = try Recorder(path: database.path)
+        let display = ProgressDisplay(quiet: quiet)
+        switch target.kind {
+        case .simulation:
+            let summary = try StopSignal.handled {
+                try Simulation.resume(target.id, recorder: recorder,
+                                      hooks: SimulationHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
+            }
+            display.clear()
+            try recorder.close()
+            try report(summary, database: database.path)
+        case .crawl:
+            let summary = try StopSignal.handled {
+                try Crawl.resume(target.id, recorder: recorder,
+                                 hooks: CrawlHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
+            }
+            display.clear()
+            try recorder.close()
+            try report(summary, format: format, database: database.path)
+        }
+    }
+}

@@ -98,6 +98,10 @@ let package = Package(
             dependencies: ["LogbookStore", "LogbookTestSupport", "CrashRecorder"]
         ),
         .testTarget(
+            name: "LogbookCrawlTests",
+            dependencies: ["LogbookCrawl", "LogbookHTML", "LogbookStore", "LogbookTestSupport", "logbook"]
+        ),
+        .testTarget(
             name: "LogbookSimTests",
             dependencies: ["LogbookSim", "LogbookStore", "LogbookTestSupport", "logbook"]
         ),

@@ -38,7 +38,17 @@ public enum URLResolver: Sendable {
         guard let url = part(handle, CURLUPART_URL, flags: UInt32(CURLU_NO_DEFAULT_PORT)) else {
             return .invalid(reason: "cannot be written back")
         }
-        return .web(url: url, host: host, fragment: fragment)
+        return .web(url: upperCasingPercentEscapes(url), host: host, fragment: fragment)
+    }
+
+    /// `%c3%a9` and `%C3%A9` are the same URL (RFC 3986 §6.2.2.1); keep one.
+    static func upperCasingPercentEscapes(_ url: String) -> String {
+        guard url.contains("%") else { return url }
+        var bytes = Array(url.utf8)
+        for i in bytes.indices where bytes[i] == UInt8(ascii: "%") && i + 2 < bytes.count {
+            for j in i + 1...i + 2 where (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(bytes[j]) { bytes[j] -= 32 }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The scheme a reference starts with (RFC 3986: a letter, then letters,

@@ -1,0 +1,158 @@
+import Foundation
+import LogbookCrawl
+import LogbookStore
+import LogbookTestSupport
+import Synchronization
+import Testing
+
+/// A site with one of everything that goes wrong, served on loopback.
+func faultySite() throws -> TestHTTPServer {
+    let busy = Mutex(0)
+    return try TestHTTPServer { _, path in
+        switch path {
+        case "/":
+            return .html("""
+                <html><head><link rel="stylesheet" href="/ok"></head><body>
+                <a href="/ok">ok</a> <a href="/404">404</a> <a href="/410">410</a> <a href="/500">500</a>
+                <a href="/slow">slow</a> <a href="/reset">reset</a> <a href="/big">big</a>
+                <a href="/loop">loop</a> <a href="/chain1">chain</a> <a href="/to-file">file</a> <a href="/to-ftp">ftp</a>
+                <a href="/malformed">malformed</a> <a href="/latin1">latin1</a> <a href="/many">many</a>
+                <a href="/private/secret">secret</a> <a href="/private/open">open</a> <a href="/busy">busy</a>
+                <a href="http://nowhere.invalid/">nowhere</a> <a href="www.example.com">looks like an address</a>
+                <a href="mailto:someone@example.com">mail</a> <a href="tel:+15555550100">tel</a>
+                <a href="javascript:void(0)">js</a> <img src="data:image/png;base64,iVBORw0KGgo=">
+                <a href="/ok#section">fragment</a>
+                </body></html>
+                """)
+        case "/ok", "/private/open", "/private/secret", "/caf%C3%A9.html", "/malformed-target":
+            return .html("<p>fine</p>")
+        case "/404": return .html("gone", status: 404)
+        case "/410": return .html("gone for good", status: 410)
+        case "/500": return .html("broken", status: 500)
+        case "/slow": return TestResponse(body: Array("late".utf8), delay: .seconds(3))
+        case "/reset": return TestResponse(headers: ["Content-Type": "text/html"], body: Array(repeating: 65, count: 10_000),
+                                           resetAfter: 100)
+        case "/big": return TestResponse(headers: ["Content-Type": "text/html"], body: Array(repeating: 66, count: 2 << 20))
+        case "/loop": return .redirect(to: "/loop")
+        case "/chain1": return .redirect(to: "/chain2", status: 301)
+        case "/chain2": return .redirect(to: "/chain3", status: 307)
+        case "/chain3": return .redirect(to: "/ok")
+        case "/to-file": return .redirect(to: "file:///etc/passwd")
+        case "/to-ftp": return .redirect(to: "ftp://127.0.0.1/file")
+        case "/malformed":
+            return .html("<html><body><div><a href='/ok'>x<table><tr><td><a href=/malformed-target>y</p></span>"
+                         + "<a href=\"/404\"<<<>>> <b><i></b></i> &bogus; <a href=\"/410\">")
+        case "/latin1":
+            // "café" in ISO-8859-1: é is the single byte 0xE9.
+            return TestResponse(headers: ["Content-Type": "text/html; charset=iso-8859-1"],
+                                body: Array("<a href=\"caf".utf8) + [0xE9] + Array(".html\">caf".utf8) + [0xE9, 0x3C, 0x2F, 0x61, 0x3E])
+        case "/many":
+            return .html((0..<2000).map { "<a href=\"/n/\($0)\">\($0)</a>" }.joined(separator: "\n"))
+        case _ where path.hasPrefix("/n/"):
+            return .html("<p>\(path)</p>")
+        case "/robots.txt":
+            return TestResponse(headers: ["Content-Type": "text/plain"],
+                                body: Array("User-agent: *\nDisallow: /private/\nAllow: /private/open\n".utf8))
+        case "/busy":
+            let first = busy.withLock { count in
+                count += 1
+                return count == 1
+            }
+            return first ? TestResponse(status: 429, headers: ["Retry-After": "1"]) : .html("<p>now</p>")
+        default:
+            return .html("not here", status: 404)
+        }
+    }
+}
+
+/// Crawls `start` in-process into a fresh database.
+func crawl(_ start: String, in folder: TemporaryDirectory,
+           _ configure: (inout CrawlConfig) -> Void = { _ in }) throws -> (path: String, summary: CrawlSummary) {
+    var config = CrawlConfig(start: start)
+    config.limits.timeoutMilliseconds = 1000
+    config.limits.maxBytes = 1 << 20
+    config.retries = 1
+    config.retryDelayMilliseconds = 50
+    configure(&config)
+    let recorder = try Recorder(path: folder.database)
+    let summary = try Crawl.start(config, recorder: recorder)
+    try recorder.close()
+    return (folder.database, summary)
+}
+
+@Suite struct CrawlTests {
+    let folder = TemporaryDirectory()
+
+    @Test func everyFaultEndsInItsExactOutcome() throws {
+        let server = try faultySite()
+        let (path, summary) = try crawl(server.url("/"), in: folder)
+        let record = try CrawlRecord(run: summary.runID, in: path)
+        let site = server.url("")
+        let many = (0..<2000).map { "\(site)/n/\($0)" }
+
+        #expect(record.urls("ok") == Set([
+            "/", "/ok", "/chain1", "/malformed", "/malformed-target", "/latin1", "/caf%C3%A9.html", "/many",
+            "/private/open", "/busy",
+        ].map { site + $0 } + many))
+        #expect(record.urls("dead") == Set(["/404", "/410", "/500", "/www.example.com"].map { site + $0 }))
+        #expect(record.urls("error") == Set(["/slow", "/reset", "/big", "/loop"].map { site + $0 } + ["http://nowhere.invalid/"]))
+        #expect(record.urls("redirect") == Set(["/to-file", "/to-ftp"].map { site + $0 }))
+        #expect(record.urls("robots") == [site + "/private/secret"])
+        #expect(record.urls("skipped") == ["mailto:someone@example.com", "tel:+15555550100", "javascript:void(0)",
+                                           "data:image/png;base64,iVBORw0KGgo="])
+        #expect(record.outcomes.count == 10 + 2000 + 4 + 5 + 2 + 1 + 4)
+        #expect(summary.completed)
+        #expect(server.requestCount("/busy") == 2, "429 then, after Retry-After, 200")
+        #expect(server.requestCount("/500") == 2, "one retry for a 5xx")
+        #expect(server.requestCount("/private/secret") == 0, "robots.txt obeyed")
+    }
+
+    @Test func outcomesCarryTheirReasons() throws {
+        let server = try faultySite()
+        let (path, summary) = try crawl(server.url("/"), in: folder)
+        let database = try Connection(path: path, mode: .readOnly)
+        func field(_ column: String, _ url: String) throws -> SQLValue? {
+            try database.scalar("""
+                SELECT \(column) FROM fetches JOIN urls ON urls.id = fetches.url_id
+                WHERE urls.run_id = \(summary.runID) AND urls.url = '\(server.url(url))'
+                """)
+        }
+        #expect(try field("redirects", "/chain1") == .text("[\"/chain2\",\"/chain3\",\"/ok\"]"))
+        #expect(try field("final_url", "/chain1") == .text(server.url("/ok")))
+        #expect(try field("error", "/big") == .text("response larger than 1048576 bytes"))
+        guard case .text(let loop) = try field("error", "/loop") else { throw CancellationError() }
+        #expect(loop.lowercased().contains("redirect"))
+        guard case .text(let file) = try field("error", "/to-file") else { throw CancellationError() }
+        #expect(file.contains("file:///etc/passwd") && file.contains("not followed"))
+        guard case .text(let slow) = try field("error", "/slow") else { throw CancellationError() }
+        #expect(slow.lowercased().contains("timed out"))
+        // A dead link is reported with the page and line that link to it.
+        let dead = summary.dead.filter { $0.url == server.url("/404") }
+        #expect(Set(dead.compactMap(\.foundOn)) == [server.url("/"), server.url("/malformed")])
+        #expect(dead.first { $0.foundOn == server.url("/") }?.line == 2)
+        #expect(try database.scalar("SELECT fragment FROM links WHERE fragment IS NOT NULL") == .text("section"))
+    }
+
+    @Test func unreachableHostsAreDeadWithADNSErrorAndFast() throws {
+        let server = try TestHTTPServer { _, _ in .html("<a href=\"http://a.invalid/\">a</a><a href=\"https://b.invalid/x\">b</a>") }
+        let started = ContinuousClock.now
+        let (path, summary) = try crawl(server.url("/"), in: folder)
+        let record = try CrawlRecord(run: summary.runID, in: path)
+        #expect(record.urls("error") == ["http://a.invalid/", "https://b.invalid/x"])
+        #expect(summary.dead.allSatisfy { $0.error?.contains("resolve") == true })
+        #expect(ContinuousClock.now - started < .seconds(30))
+    }
+
+    @Test func noExternalAndExcludeRecordWithoutFetching() throws {
+        let server = try faultySite()
+        let (path, summary) = try crawl(server.url("/"), in: folder) { config in
+            config.checkExternal = false
+            config.exclude = ["/n/", "/slow"]
+        }
+        let record = try CrawlRecord(run: summary.runID, in: path)
+        #expect(record.outcomes["http://nowhere.invalid/"] == "excluded")
+        #expect(record.outcomes[server.url("/slow")] == "excluded")
+        #expect(record.urls("excluded").count == 2 + 2000)
+        #expect(server.requestCount("/slow") == 0)
+    }
+}

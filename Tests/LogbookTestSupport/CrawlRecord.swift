@@ -1,0 +1,41 @@
+import LogbookStore
+
+/// A crawl as recorded: every URL's outcome and every link, as sets that two
+/// runs can be compared by (depth and first referrer depend on which worker
+/// got there first, so they are left out).
+public struct CrawlRecord: Equatable, Sendable {
+    /// URL → outcome class (and status), e.g. "dead 404".
+    public let outcomes: [String: String]
+    /// "from → to element attribute #fragment line", sorted, repeats kept.
+    public let links: [String]
+
+    public init(run: Int64, in path: String) throws {
+        let database = try Connection(path: path, mode: .readOnly)
+        let fetches = try database.prepare("""
+            SELECT u.url, coalesce(f.outcome, 'unfetched:' || u.state), f.status
+            FROM urls AS u LEFT JOIN fetches AS f ON f.url_id = u.id WHERE u.run_id = ?
+            """)
+        try fetches.bind(.integer(run))
+        var outcomes: [String: String] = [:]
+        while try fetches.step() {
+            let status = fetches.text(2).map { " \($0)" } ?? ""
+            outcomes[fetches.text(0) ?? ""] = (fetches.text(1) ?? "") + status
+        }
+        let links = try database.prepare("""
+            SELECT f.url || ' → ' || t.url || ' ' || l.element || ' ' || l.attribute || ' #' || coalesce(l.fragment, '')
+                   || ' ' || coalesce(l.line, '')
+            FROM links AS l JOIN urls AS f ON f.id = l.from_url_id JOIN urls AS t ON t.id = l.to_url_id
+            WHERE l.run_id = ? ORDER BY 1
+            """)
+        try links.bind(.integer(run))
+        var all: [String] = []
+        while try links.step() { all.append(links.text(0) ?? "") }
+        self.outcomes = outcomes
+        self.links = all
+    }
+
+    /// The URLs whose outcome starts with `outcome` ("ok", "dead", …).
+    public func urls(_ outcome: String) -> Set<String> {
+        Set(outcomes.filter { $0.value == outcome || $0.value.hasPrefix(outcome + " ") }.keys)
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Synchronization
+
+/// What the test server answers.
+public struct TestResponse: Sendable {
+    public var status: Int
+    public var headers: [String: String]
+    public var body: [UInt8]
+    /// Wait this long before answering.
+    public var delay: Duration = .zero
+    /// Send only this many body bytes, then reset the connection.
+    public var resetAfter: Int?
+
+    public init(status: Int = 200, headers: [String: String] = [:], body: [UInt8] = [], delay: Duration = .zero,
+                resetAfter: Int? = nil) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.delay = delay
+        self.resetAfter = resetAfter
+    }
+
+    public static func html(_ text: String, status: Int = 200) -> TestResponse {
+        TestResponse(status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: Array(text.utf8))
+    }
+
+    public static func redirect(to location: String, status: Int = 302) -> TestResponse {
+        TestResponse(status: status, headers: ["Location": location])
+    }
+}
+
+/// A real HTTP/1.1 server on 127.0.0.1, on a port the system picks, for the
+/// crawler's tests: one thread per connection, `Connection: close`, answers
+/// from `handler(method, path)`. Stopped when the value goes away.
+///
+/// `@unchecked Sendable`: the socket is only closed by `stop`; counts are
+/// behind a Mutex.
+public final class TestHTTPServer: @unchecked Sendable {
+    public let port: Int
+    private let listener: Int32
+    private let handler: @Sendable (String, String) -> TestResponse
+    private let requests = Mutex<[String: Int]>([:])
+    private let stopped = DispatchGroup()
+
+    public init(_ handler: @escaping @Sendable (_ method: String, _ path: String) -> TestResponse) throws {
+        self.handler = handler
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listener = listener
+        var yes: Int32 = 1
+        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) }
+        }
+        guard bound == 0, listen(listener, 128) == 0 else { throw POSIXError(.EADDRINUSE) }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        stopped.enter()
+        Thread { [self] in
+            while true {
+                let client = accept(listener, nil, nil)
+                if client < 0 { break }
+                Thread { self.serve(client) }.start()
+            }
+            stopped.leave()
+        }.start()
+    }
+
+    deinit { stop() }
+
+    /// `http://127.0.0.1:PORT` + `path`.
+    public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+
+    /// How many requests `path` has had.
+    public func requestCount(_ path: String) -> Int { requests.withLock { $0[path, default: 0] } }
+
+    public func stop() {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+        stopped.wait()
+    }
+
+    private func serve(_ client: Int32) {
+        defer { close(client) }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !received.containsHeaderEnd {
+            let n = read(client, &buffer, buffer.count)
+            if n <= 0 { return }
+            received += buffer[..<n]
+        }
+        let requestLine = String(decoding: received.prefix { $0 != 13 && $0 != 10 }, as: UTF8.self).split(separator: " ")
+        guard requestLine.count >= 2 else { return }
+        let (method, path) = (String(requestLine[0]), String(requestLine[1]))
+        requests.withLock { $0[path, default: 0] += 1 }
+        let response = handler(method, path)
+        if response.delay > .zero {
+            let (seconds, attoseconds) = response.delay.components
+            Thread.sleep(forTimeInterval: Double(seconds) + Double(attoseconds) / 1e18)
+        }
+        var head = "HTTP/1.1 \(response.status) Status\r\nConnection: close\r\nContent-Length: \(response.body.count)\r\n"
+        for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
+        head += "\r\n"
+        var bytes = Array(head.utf8)
+        if method != "HEAD" { bytes += response.body.prefix(response.resetAfter ?? response.body.count) }
+        _ = bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        if response.resetAfter != nil {
+            // Closing with a zero linger time sends a reset, not a clean end.
+            var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+            setsockopt(client, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        }
+    }
+}
+
+private extension Array where Element == UInt8 {
+    var containsHeaderEnd: Bool {
+        count >= 4 && (0...(count - 4)).contains { self[$0] == 13 && self[$0 + 1] == 10 && self[$0 + 2] == 13 && self[$0 + 3] == 10 }
+    }
+}

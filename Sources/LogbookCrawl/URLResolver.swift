@@ -25,7 +25,13 @@ public enum URLResolver: Sendable {
         }
         var code = curl_url_set(handle, CURLUPART_URL, base, UInt32(CURLU_NON_SUPPORT_SCHEME))
         guard code == CURLUE_OK else { return .invalid(reason: "bad base URL \(base): \(message(code))") }
-        code = curl_url_set(handle, CURLUPART_URL, trimmed, UInt32(CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE))
+        // "" and "#part" name the base document itself (RFC 3986 §5.2.2);
+        // libcurl 7.88 would drop its last path segment.
+        if trimmed.isEmpty || trimmed.hasPrefix("#") {
+            code = curl_url_set(handle, CURLUPART_FRAGMENT, trimmed.isEmpty ? nil : String(trimmed.dropFirst()), 0)
+        } else {
+            code = curl_url_set(handle, CURLUPART_URL, trimmed, UInt32(CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE))
+        }
         guard code == CURLUE_OK else { return .invalid(reason: message(code)) }
         let scheme = part(handle, CURLUPART_SCHEME)?.lowercased() ?? ""
         guard scheme == "http" || scheme == "https" else {

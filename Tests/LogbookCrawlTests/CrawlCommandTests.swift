@@ -1,0 +1,105 @@
+import Foundation
+import LogbookStore
+import LogbookTestSupport
+import Testing
+
+/// 600 pages that link to each other, every fifth to a dead page too, each
+/// answered after 15 ms: a crawl of a few seconds, to be killed part-way.
+func linkedSite() throws -> TestHTTPServer {
+    try TestHTTPServer { _, path in
+        guard path.hasPrefix("/p/"), let page = Int(path.dropFirst(3)) else {
+            return path == "/" ? .html("<a href=\"/p/0\">start</a>") : .html("missing", status: 404)
+        }
+        var links = [(page * 7 + 1) % 600, (page * 13 + 5) % 600, (page + 1) % 600].map { "<a href=\"/p/\($0)\">\($0)</a>" }
+        if page % 5 == 0 { links.append("<a href=\"/d/\(page % 50)\">dead</a>") }
+        if page % 100 == 0 { links.append("<a href=\"http://x\(page).invalid/\">away</a>") }
+        var response = TestResponse.html(links.joined(separator: "\n"))
+        response.delay = .milliseconds(15)
+        return response
+    }
+}
+
+@Suite struct CrawlCommandTests {
+    let folder = TemporaryDirectory()
+    var path: String { folder.database }
+
+    func fetched(_ database: String) -> Int64 { (try? committedRows(in: database, table: "fetches")) ?? 0 }
+
+    @Test func aCrawlKilledTenTimesAndResumedEqualsAnUninterruptedOne() throws {
+        let server = try linkedSite()
+        let options = [server.url("/"), "--workers", "4", "--retries", "0", "--quiet"]
+        let reference = folder.file("reference.sqlite")
+        let full = try runProcess(builtProduct("logbook"), ["crawl", "--db", reference] + options)
+        #expect(full.status == 1, "dead links found: \(full.stderr)")
+        let expected = try CrawlRecord(run: 1, in: reference)
+        #expect(expected.urls("ok").count == 601)
+        #expect(expected.urls("dead").count == 10)
+        #expect(expected.urls("error").count == 6)
+
+        var generator = SystemRandomNumberGenerator()
+        var child = try ChildProcess(builtProduct("logbook"), ["crawl", "--db", path] + options)
+        var kills = 0
+        while kills < 12 {
+            let before = fetched(path)
+            let deadline = Date().addingTimeInterval(30)
+            while fetched(path) < before + 5, Date() < deadline { usleep(2_000) }
+            usleep(UInt32.random(in: 0...60_000, using: &generator))
+            child.signal(SIGKILL)
+            let ended = child.finish()
+            guard ended.signalled else { break }  // it finished first
+            kills += 1
+            #expect(try Connection(path: path, mode: .readOnly).scalar("PRAGMA integrity_check") == .text("ok"))
+            child = try ChildProcess(builtProduct("logbook"), ["resume", "--db", path, "--quiet"])
+        }
+        let last = child.finish()
+        #expect(last.status == 1, "\(last.stderr)")
+        #expect(kills >= 10, "the crawl finished before it was killed ten times")
+        let resumed = try CrawlRecord(run: 1, in: path)
+        #expect(resumed.outcomes == expected.outcomes)
+        #expect(resumed.links == expected.links)
+        #expect(try Connection(path: path, mode: .readOnly).runs().first?.status == .completed)
+    }
+
+    @Test func ctrlCStopsTheCrawlAndResumeFinishesIt() throws {
+        let server = try linkedSite()
+        let child = try ChildProcess(builtProduct("logbook"), ["crawl", "--db", path, server.url("/"), "--retries", "0"])
+        while fetched(path) < 50 { usleep(2_000) }
+        child.signal(SIGINT)
+        let stopped = child.finish(timeout: .seconds(60))
+        #expect(stopped.status == 130, "\(stopped.stderr)")
+        #expect(stopped.stderr.contains("logbook resume 1"))
+        #expect(try Connection(path: path, mode: .readOnly).runs().first?.status == .interrupted)
+        let resumed = try logbook("resume", "--db", path, "--format", "json")
+        #expect(resumed.status == 1)
+        let summary = try JSONSerialization.jsonObject(with: Data(resumed.stdout.utf8)) as? [String: Any]
+        #expect(summary?["completed"] as? Bool == true)
+        #expect(summary?["pages"] as? Int == 611)
+        #expect((summary?["dead"] as? [Any])?.isEmpty == false)
+    }
+
+    @Test func exitCodeIsZeroWithoutDeadLinksAndOneWithThem() throws {
+        let clean = try TestHTTPServer { _, path in .html(path == "/" ? "<a href=\"/b\">b</a>" : "<p>b</p>") }
+        let ok = try logbook("crawl", "--db", path, clean.url("/"))
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.contains("2 pages, 2 URLs, 2 ok, 0 dead"))
+
+        let broken = try TestHTTPServer { _, path in path == "/" ? .html("<a href=\"/gone\">gone</a>") : .html("", status: 404) }
+        let found = try logbook("crawl", "--db", path, broken.url("/"))
+        #expect(found.status == 1)
+        #expect(found.stdout.contains("\(broken.url("/"))\n  line 1: \(broken.url("/gone"))  HTTP 404"))
+        let dead = try logbook("query", "--db", path, "--format", "csv", "SELECT url, status, found_on, line FROM dead_links")
+        #expect(dead.stdout == "url,status,found_on,line\r\n\(broken.url("/gone")),404,\(broken.url("/")),1\r\n")
+    }
+
+    @Test(arguments: [
+        (["ftp://example.com/"], "is not an http or https URL"),
+        (["http://127.0.0.1:1/", "--workers", "0"], "--workers must be 1 or more"),
+        (["http://127.0.0.1:1/", "--exclude", "(unclosed"], "is not a regular expression"),
+    ])
+    func badStartsAreRefused(arguments: [String], message: String) throws {
+        let result = try runProcess(builtProduct("logbook"), ["crawl", "--db", path] + arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+}

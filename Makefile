@@ -10,7 +10,7 @@ test:
 	scripts/bootstrap --no-build
 	$(SWIFT) test
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan \
-		--filter 'RecorderTests|DeterminismTests|PhysicsTests|MigrationTests'
+		--filter 'RecorderTests|DeterminismTests|PhysicsTests|MigrationTests|CrawlTests'
 
 demo:
 	scripts/bootstrap --no-build

@@ -47,6 +47,25 @@ CREATE TABLE links (
 CREATE INDEX links_to ON links (to_url_id);
 CREATE INDEX links_from ON links (from_url_id);
 
+-- The id and a[name] values of fetched pages, kept with --check-fragments.
+CREATE TABLE anchors (
+    url_id INTEGER NOT NULL REFERENCES urls (id) ON DELETE CASCADE,
+    name   TEXT NOT NULL,
+    PRIMARY KEY (url_id, name)
+) WITHOUT ROWID;
+
+-- Links to #fragments that a fetched page of the site does not have
+-- (meaningful for runs made with --check-fragments).
+CREATE VIEW broken_fragments AS
+SELECT l.run_id, t.url, l.fragment, p.url AS found_on, l.line
+FROM links AS l
+JOIN urls AS t ON t.id = l.to_url_id
+JOIN fetches AS f ON f.url_id = t.id AND f.outcome = 'ok'
+JOIN urls AS p ON p.id = l.from_url_id
+WHERE l.fragment IS NOT NULL AND l.fragment != '' AND t.internal = 1
+  AND (f.content_type IS NULL OR f.content_type LIKE 'text/html%' OR f.content_type LIKE 'application/xhtml%')
+  AND NOT EXISTS (SELECT 1 FROM anchors AS a WHERE a.url_id = t.id AND a.name = l.fragment);
+
 -- A row per dead URL and each page that links to it.
 CREATE VIEW dead_links AS
 SELECT u.run_id, u.url, f.status, f.error, p.url AS found_on, l.line, l.element, l.attribute

@@ -40,12 +40,16 @@ public struct CrawlSummary: Sendable {
     public let urls: Int, pages: Int, ok: Int, notChecked: Int, redirectsNotFollowed: Int
     /// One row per dead URL and page linking to it.
     public let dead: [DeadLink]
+    /// Links to a `#fragment` the page does not have (with --check-fragments).
+    public let brokenFragments: [DeadLink]
     public let seconds: Double
 
     /// The one line `logbook runs` shows.
     public var line: String {
         let deadURLs = Set(dead.map(\.url)).count
-        return "\(pages) pages, \(urls) URLs, \(deadURLs) dead" + (completed ? "" : ", interrupted")
+        return "\(pages) pages, \(urls) URLs, \(deadURLs) dead"
+            + (brokenFragments.isEmpty ? "" : ", \(brokenFragments.count) broken fragments")
+            + (completed ? "" : ", interrupted")
     }
 }
 
@@ -148,6 +152,7 @@ public enum Crawl: Sendable {
         try recorder.flush()
         let elapsed = ContinuousClock.now - started
         let summary = try CrawlSummary(runID: runID, completed: frontier.isComplete, path: recorder.path,
+                                       checkFragments: config.checkFragments,
                                        seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         try recorder.send(UpdateRun(id: runID, status: summary.completed ? .completed : .interrupted, summary: summary.line))
         try recorder.flush()
@@ -175,7 +180,7 @@ final class CrawlCounters: Sendable {
 }
 
 extension CrawlSummary {
-    init(runID: Int64, completed: Bool, path: String, seconds: Double) throws {
+    init(runID: Int64, completed: Bool, path: String, checkFragments: Bool, seconds: Double) throws {
         let database = try Connection(path: path, mode: .readOnly)
         let totals = try database.prepare("""
             SELECT urls, pages, ok, not_checked, redirects_not_followed FROM crawl_summary WHERE run_id = ?
@@ -195,8 +200,18 @@ extension CrawlSummary {
                                  error: deadRows.text(2), foundOn: deadRows.text(3),
                                  line: { if case .integer(let v) = line { Int(v) } else { nil } }()))
         }
+        let fragmentRows = try database.prepare("""
+            SELECT url || '#' || fragment, found_on, line FROM broken_fragments WHERE run_id = ? ORDER BY found_on, line
+            """)
+        try fragmentRows.bind(.integer(runID))
+        var fragments: [DeadLink] = []
+        while checkFragments, try fragmentRows.step() {
+            fragments.append(DeadLink(url: fragmentRows.text(0) ?? "", status: nil, error: "no such id or a[name]",
+                                      foundOn: fragmentRows.text(1), line: Int(fragmentRows.int64(2))))
+        }
         self.init(runID: runID, completed: completed, urls: count(0), pages: count(1), ok: count(2),
-                  notChecked: count(3), redirectsNotFollowed: count(4), dead: dead, seconds: seconds)
+                  notChecked: count(3), redirectsNotFollowed: count(4), dead: dead,
+                  brokenFragments: fragments, seconds: seconds)
     }
 }
 

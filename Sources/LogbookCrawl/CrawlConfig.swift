@@ -26,6 +26,8 @@ public struct CrawlConfig: Hashable, Sendable, Codable {
     public var perHost = 4
     /// …at least this far apart.
     public var delayMilliseconds = 0
+    /// Check that `#fragment` links to pages of the site name an id or a[name] there.
+    public var checkFragments = false
     /// URLs must match one of these (when any are given) and none of `exclude`.
     public var include: [String] = []
     public var exclude: [String] = []

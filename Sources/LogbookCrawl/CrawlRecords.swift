@@ -117,6 +117,8 @@ struct PageDone: Record {
     let page: ClaimedURL
     let outcome: Outcome
     let links: [FoundLink]
+    /// The page's ids and a[name]s, when fragments are checked.
+    let anchors: Set<String>
     /// New pages of the site beyond these are recorded as excluded.
     let maxDepth: Int?
     let maxPages: Int?
@@ -126,6 +128,12 @@ struct PageDone: Record {
         let done = try database.cached("UPDATE urls SET state = 'done' WHERE id = ?")
         try done.bind(page.id, at: 1)
         try done.run()
+        let anchor = try database.cached("INSERT OR IGNORE INTO anchors (url_id, name) VALUES (?, ?)")
+        for name in anchors.sorted() {
+            try anchor.bind(page.id, at: 1)
+            try anchor.bind(name, at: 2)
+            try anchor.run()
+        }
 
         let discover = try database.cached("""
             INSERT OR IGNORE INTO urls (run_id, url, host, depth, internal, state, first_referrer)

@@ -62,33 +62,35 @@ struct CrawlWorker {
 
     func work(frontier: Frontier, recorder: Recorder, counters: CrawlCounters) throws {
         while let page = try frontier.next() {
-            let (outcome, links) = visit(page)
-            try recorder.send(PageDone(runID: runID, page: page, outcome: outcome, links: links,
+            let visited = visit(page)
+            try recorder.send(PageDone(runID: runID, page: page, outcome: visited.outcome, links: visited.links,
+                                       anchors: site.config.checkFragments ? visited.anchors : [],
                                        maxDepth: site.config.maxDepth, maxPages: site.config.maxPages))
             frontier.done()
-            counters.count(dead: outcome.outcome == .dead || outcome.outcome == .error)
+            counters.count(dead: visited.outcome.outcome == .dead || visited.outcome.outcome == .error)
         }
     }
 
     /// Fetches one URL: a page of the site is read and its links resolved; a
     /// URL elsewhere is only checked (HEAD, then GET when HEAD is refused).
-    func visit(_ page: ClaimedURL) -> (Outcome, [FoundLink]) {
+    func visit(_ page: ClaimedURL) -> (outcome: Outcome, links: [FoundLink], anchors: Set<String>) {
         guard page.sameSite else {
             var response = fetch(page.url, method: .head)
             if let status = response.status, [400, 403, 405, 501].contains(status) {
                 response = fetch(page.url, method: .get)
             }
-            return (classify(response), [])
+            return (classify(response), [], [])
         }
         if site.config.obeyRobots, !site.robotsRules(using: fetcher).allows(String(page.url.dropFirst(site.origin.count))) {
-            return (Outcome(outcome: .robots, error: "disallowed by robots.txt"), [])
+            return (Outcome(outcome: .robots, error: "disallowed by robots.txt"), [], [])
         }
         let response = fetch(page.url, method: .get, keepBody: true)
         let outcome = classify(response)
         guard outcome.outcome == .ok, isHTML(response.contentType), site.contains(response.finalURL) else {
-            return (outcome, [])
+            return (outcome, [], [])
         }
-        return (outcome, links(in: response))
+        let (links, anchors) = links(in: response)
+        return (outcome, links, anchors)
     }
 
     /// Tries again after timeouts, resets, refused connections and 5xx, with
@@ -142,7 +144,7 @@ struct CrawlWorker {
 
     /// The page's links, resolved against its `<base href>` or final URL,
     /// and classified: to fetch, to check, or recorded as not checked.
-    private func links(in response: FetchResult) -> [FoundLink] {
+    private func links(in response: FetchResult) -> (links: [FoundLink], anchors: Set<String>) {
         let charset = response.contentType.flatMap { type in
             type.split(separator: ";").first { $0.trimmingWhitespace().lowercased().hasPrefix("charset=") }
                 .map { String($0.trimmingWhitespace().dropFirst("charset=".count)).trimmingWhitespace() }
@@ -152,10 +154,11 @@ struct CrawlWorker {
         if let href = page.base, case .web(let url, _, _) = URLResolver.resolve(href, against: response.finalURL) {
             base = url
         }
-        return page.links.map { link in
+        let links = page.links.map { link in
             FoundLink(target: target(of: link.value, base: base), element: link.element, attribute: link.attribute,
                       fragment: fragment(of: link.value, base: base), line: link.line)
         }
+        return (links, page.anchors)
     }
 
     private func fragment(of reference: String, base: String) -> String? {

@@ -1,4 +1,5 @@
 internal import CLibXML2
+internal import Glibc
 
 /// A reference found in a page, as written there (not yet resolved).
 public struct ExtractedLink: Hashable, Sendable {

@@ -33,6 +33,7 @@ struct CrawlCommand: ParsableCommand {
     @Option(help: "Tries again after timeouts, resets and 5xx, with backoff.") var retries = 2
     @Option(help: "Milliseconds before the first retry (doubling after).") var retryDelay = 500
     @Flag(help: "Do not obey the site's robots.txt.") var ignoreRobots = false
+    @Flag(help: "Check that #fragment links to pages of the site name an id or a[name] there.") var checkFragments = false
     @Option(help: "Only check URLs matching this regular expression (repeatable).") var include: [String] = []
     @Option(help: "Do not check URLs matching this regular expression (repeatable).") var exclude: [String] = []
     @Option(help: "User-Agent header.") var userAgent = FetchLimits().userAgent
@@ -62,6 +63,7 @@ struct CrawlCommand: ParsableCommand {
         config.retries = retries
         config.retryDelayMilliseconds = retryDelay
         config.obeyRobots = !ignoreRobots
+        config.checkFragments = checkFragments
         config.include = include
         config.exclude = exclude
         config = try Crawl.prepare(config)
@@ -91,7 +93,9 @@ func report(_ summary: CrawlSummary, format: CrawlCommand.Format, database: Stri
     case .text:
         var text = ""
         var byPage: [String: [DeadLink]] = [:]
-        for link in summary.dead { byPage[link.foundOn ?? "(the start URL)", default: []].append(link) }
+        for link in summary.dead + summary.brokenFragments {
+            byPage[link.foundOn ?? "(the start URL)", default: []].append(link)
+        }
         for page in byPage.keys.sorted() {
             text += "\(page)\n"
             for link in byPage[page]! {
@@ -104,7 +108,7 @@ func report(_ summary: CrawlSummary, format: CrawlCommand.Format, database: Stri
             run \(summary.runID): crawl \(summary.completed ? "completed" : "interrupted") in \
             \(String(format: "%.1f", summary.seconds)) s: \(summary.pages) pages, \(summary.urls) URLs, \
             \(summary.ok) ok, \(deadURLs) dead, \(summary.redirectsNotFollowed) redirects not followed, \
-            \(summary.notChecked) not checked
+            \(summary.notChecked) not checked\(summary.brokenFragments.isEmpty ? "" : ", \(summary.brokenFragments.count) broken fragments")
 
             """
         print(text, terminator: "")
@@ -112,12 +116,8 @@ func report(_ summary: CrawlSummary, format: CrawlCommand.Format, database: Stri
         let object: [String: Any] = [
             "run": summary.runID, "completed": summary.completed, "pages": summary.pages, "urls": summary.urls,
             "ok": summary.ok, "seconds": summary.seconds,
-            "dead": summary.dead.map { link in
-                [
-                    "url": link.url, "status": link.status as Any, "error": link.error as Any,
-                    "found_on": link.foundOn as Any, "line": link.line as Any,
-                ] as [String: Any]
-            },
+            "dead": summary.dead.map(\.json),
+            "broken_fragments": summary.brokenFragments.map(\.json),
         ]
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
         print(String(decoding: data, as: UTF8.self))
@@ -126,5 +126,12 @@ func report(_ summary: CrawlSummary, format: CrawlCommand.Format, database: Stri
         printError("logbook: stopped; continue with: logbook resume \(summary.runID) --db \(database)")
         throw ExitCode(ExitStatus.interrupted)
     }
-    if !summary.dead.isEmpty { throw ExitCode(ExitStatus.findings) }
+    if !summary.dead.isEmpty || !summary.brokenFragments.isEmpty { throw ExitCode(ExitStatus.findings) }
+}
+
+extension DeadLink {
+    var json: [String: Any] {
+        func orNull(_ value: Any?) -> Any { value ?? NSNull() }
+        return ["url": url, "status": orNull(status), "error": orNull(error), "found_on": orNull(foundOn), "line": orNull(line)]
+    }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import LogbookCrawl
+@testable import LogbookCrawl
 import LogbookStore
 import LogbookTestSupport
 import Synchronization
@@ -7,7 +7,7 @@ import Testing
 
 /// A site with one of everything that goes wrong, served on loopback.
 func faultySite() throws -> TestHTTPServer {
-    let busy = Mutex(0)
+    let busy = RequestCounter()
     return try TestHTTPServer { _, path in
         switch path {
         case "/":
@@ -54,15 +54,17 @@ func faultySite() throws -> TestHTTPServer {
             return TestResponse(headers: ["Content-Type": "text/plain"],
                                 body: Array("User-agent: *\nDisallow: /private/\nAllow: /private/open\n".utf8))
         case "/busy":
-            let first = busy.withLock { count in
-                count += 1
-                return count == 1
-            }
-            return first ? TestResponse(status: 429, headers: ["Retry-After": "1"]) : .html("<p>now</p>")
+            return busy.next() == 1 ? TestResponse(status: 429, headers: ["Retry-After": "1"]) : .html("<p>now</p>")
         default:
             return .html("not here", status: 404)
         }
     }
+}
+
+/// Counts requests across the server's threads.
+final class RequestCounter: Sendable {
+    private let count = Atomic<Int>(0)
+    func next() -> Int { count.add(1, ordering: .relaxed).newValue }
 }
 
 /// Crawls `start` in-process into a fresh database.
@@ -154,5 +156,47 @@ func crawl(_ start: String, in folder: TemporaryDirectory,
         #expect(record.outcomes[server.url("/slow")] == "excluded")
         #expect(record.urls("excluded").count == 2 + 2000)
         #expect(server.requestCount("/slow") == 0)
+    }
+}
+
+@Suite struct FragmentAndRobotsTests {
+    let folder = TemporaryDirectory()
+
+    @Test func checkFragmentsFindsMissingTargetsOnly() throws {
+        let server = try TestHTTPServer { _, path in
+            path == "/"
+                ? .html("<a href=\"/t#here\">1</a>\n<a href=\"/t#named\">2</a>\n<a href=\"/t#nowhere\">3</a>\n<a href=\"#self\">4</a>")
+                : .html("<h1 id=\"here\">x</h1><a name=\"named\"></a>")
+        }
+        let (_, summary) = try crawl(server.url("/"), in: folder) { $0.checkFragments = true }
+        #expect(summary.brokenFragments.map(\.url) == [server.url("/t#nowhere"), server.url("/#self")])
+        #expect(summary.brokenFragments.map(\.line) == [3, 4])
+        #expect(summary.dead.isEmpty)
+        let unchecked = try crawl(server.url("/"), in: TemporaryDirectory())
+        #expect(unchecked.summary.brokenFragments.isEmpty, "fragments are only checked when asked")
+    }
+
+    @Test(arguments: [
+        ("/", true), ("/private/x", false), ("/private/open/page", true), ("/public/x.php", false),
+        ("/public/x.php?y", true), ("/deep/a/b/secret.txt", false), ("/logbook-only", false),
+    ])
+    func robotsRulesFollowRFC9309(path: String, allowed: Bool) {
+        let robots = """
+            User-agent: other
+            Disallow: /
+
+            User-agent: *
+            Disallow: /private/
+            Allow: /private/open
+            Disallow: /*.php$
+            Disallow: /deep/*/secret # comment
+
+            User-agent: LOGBOOK
+            User-agent: else
+            Disallow: /logbook-only
+            """
+        // logbook's own group applies, not *: only /logbook-only is refused.
+        #expect(RobotsRules(robots, agent: "logbook").allows(path) == (path != "/logbook-only"))
+        #expect(RobotsRules(robots, agent: "somebot").allows(path) == (allowed || path == "/logbook-only"))
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// What the test server answers.
 public struct TestResponse: Sendable {
@@ -34,12 +33,14 @@ public struct TestResponse: Sendable {
 /// from `handler(method, path)`. Stopped when the value goes away.
 ///
 /// `@unchecked Sendable`: the socket is only closed by `stop`; counts are
-/// behind a Mutex.
+/// read and written holding `countsLock` (an NSLock rather than a Mutex:
+/// ThreadSanitizer sees pthread locks, not Mutex's futex).
 public final class TestHTTPServer: @unchecked Sendable {
     public let port: Int
     private let listener: Int32
     private let handler: @Sendable (String, String) -> TestResponse
-    private let requests = Mutex<[String: Int]>([:])
+    private let countsLock = NSLock()
+    private var requests: [String: Int] = [:]
     private let stopped = DispatchGroup()
 
     public init(_ handler: @escaping @Sendable (_ method: String, _ path: String) -> TestResponse) throws {
@@ -78,7 +79,7 @@ public final class TestHTTPServer: @unchecked Sendable {
     public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
     /// How many requests `path` has had.
-    public func requestCount(_ path: String) -> Int { requests.withLock { $0[path, default: 0] } }
+    public func requestCount(_ path: String) -> Int { countsLock.withLock { requests[path, default: 0] } }
 
     public func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
@@ -98,7 +99,7 @@ public final class TestHTTPServer: @unchecked Sendable {
         let requestLine = String(decoding: received.prefix { $0 != 13 && $0 != 10 }, as: UTF8.self).split(separator: " ")
         guard requestLine.count >= 2 else { return }
         let (method, path) = (String(requestLine[0]), String(requestLine[1]))
-        requests.withLock { $0[path, default: 0] += 1 }
+        countsLock.withLock { requests[path, default: 0] += 1 }
         let response = handler(method, path)
         if response.delay > .zero {
             let (seconds, attoseconds) = response.delay.components

@@ -97,8 +97,7 @@ public enum Crawl: Sendable {
     /// Records a new crawl of `config.start` through `recorder`.
     public static func start(_ config: CrawlConfig, recorder: Recorder, hooks: CrawlHooks = CrawlHooks()) throws -> CrawlSummary {
         let config = try prepare(config)
-        let json = String(decoding: try JSONEncoder.sorted.encode(config), as: UTF8.self)
-        let runID = try recorder.ask(StartRun(kind: .crawl, config: json))
+        let runID = try recorder.ask(try StartRun(kind: .crawl, settings: config))
         guard case .web(let url, let host, _) = URLResolver.resolve(config.start, against: config.start) else {
             throw CrawlError(.options, "\(config.start) is not an http or https URL")
         }
@@ -116,7 +115,7 @@ public enum Crawl: Sendable {
         guard saved.status != .completed else {
             throw CrawlError(.resume, "\(recorder.path): crawl \(runID) is completed; there is nothing to resume")
         }
-        let config = try JSONDecoder().decode(CrawlConfig.self, from: Data(saved.config.utf8))
+        let config = try saved.settings(as: CrawlConfig.self)
         try recorder.send(UpdateRun(id: runID, status: .running))
         try recorder.send(RequeueFetching(runID: runID))
         return try run(runID, config, recorder, hooks)
@@ -212,14 +211,5 @@ extension CrawlSummary {
         self.init(runID: runID, completed: completed, urls: count(0), pages: count(1), ok: count(2),
                   notChecked: count(3), redirectsNotFollowed: count(4), dead: dead,
                   brokenFragments: fragments, seconds: seconds)
-    }
-}
-
-extension JSONEncoder {
-    /// Stable output: the same configuration always gives the same JSON.
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
     }
 }

@@ -66,8 +66,7 @@ public enum Simulation: Sendable {
     public static func start(_ config: SimulationConfig, particles: Particles, recorder: Recorder,
                              hooks: SimulationHooks = SimulationHooks()) throws -> SimulationSummary {
         try config.validate(particleCount: particles.count)
-        let json = String(decoding: try JSONEncoder.sorted.encode(config), as: UTF8.self)
-        let runID = try recorder.ask(StartRun(kind: .simulation, config: json))
+        let runID = try recorder.ask(try StartRun(kind: .simulation, settings: config))
         try recorder.send(RecordParticles(runID: runID, particles: particles))
         let plan = RecordingPlan(first: 0, last: config.steps, every: config.recordEvery, firstIsRecorded: false)
         return try run(runID, config, particles, plan, origin: nil, recorder, hooks)
@@ -180,16 +179,16 @@ private struct SavedRun {
 
     init(_ runID: Int64, path: String) throws {
         let database = try Connection(path: path, mode: .readOnly)
-        let run = try database.prepare("SELECT kind, status, config FROM runs WHERE id = ?")
-        try run.bind(.integer(runID))
-        guard try run.step() else { throw SimulationError(.resume, "\(path): there is no run \(runID)") }
-        guard run.text(0) == RunKind.simulation.rawValue else {
-            throw SimulationError(.resume, "\(path): run \(runID) is a \(run.text(0) ?? "?"), not a simulation")
+        guard let run = try database.runs().first(where: { $0.id == runID }) else {
+            throw SimulationError(.resume, "\(path): there is no run \(runID)")
         }
-        guard run.text(1) != RunStatus.completed.rawValue else {
+        guard run.kind == .simulation else {
+            throw SimulationError(.resume, "\(path): run \(runID) is a \(run.kind.rawValue), not a simulation")
+        }
+        guard run.status != .completed else {
             throw SimulationError(.resume, "\(path): run \(runID) is completed; there is nothing to resume")
         }
-        config = try JSONDecoder().decode(SimulationConfig.self, from: Data((run.text(2) ?? "").utf8))
+        config = try run.settings(as: SimulationConfig.self)
 
         let masses = try database.prepare("SELECT mass, label FROM particles WHERE run_id = ? ORDER BY particle")
         try masses.bind(.integer(runID))
@@ -226,14 +225,5 @@ private struct SavedRun {
         let particles = Particles(mass: mass, x: columns[0], y: columns[1], z: columns[2],
                                   vx: columns[3], vy: columns[4], vz: columns[5], labels: labels)
         last = Frame(step: step, time: time, particles: particles, potential: 0)
-    }
-}
-
-extension JSONEncoder {
-    /// Stable output: the same configuration always gives the same JSON.
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a run is: a crawl of a site or a simulation of particles.
 public enum RunKind: String, Sendable, CaseIterable {
     case crawl
@@ -35,6 +37,14 @@ public struct StartRun: Request {
         self.config = config
     }
 
+    /// A run whose `config` is `settings` as JSON with sorted keys, so the
+    /// same settings always read the same; `RunInfo.settings` reads it back.
+    public init(kind: RunKind, settings: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        self.init(kind: kind, config: String(decoding: try encoder.encode(settings), as: UTF8.self))
+    }
+
     public func answer(from database: Connection) throws -> Int64 {
         let insert = try database.cached("INSERT INTO runs (kind, config, logbook_version) VALUES (?, ?, ?)")
         try insert.bind(kind.rawValue, at: 1)
@@ -68,6 +78,13 @@ public struct UpdateRun: Record {
         try update.bind(summary.map(SQLValue.text) ?? .null, at: 2)
         try update.bind(id, at: 3)
         try update.run()
+    }
+}
+
+extension RunInfo {
+    /// The settings the run was started with (see `StartRun(kind:settings:)`).
+    public func settings<T: Decodable>(as type: T.Type) throws -> T {
+        try JSONDecoder().decode(type, from: Data(config.utf8))
     }
 }
 

@@ -1,7 +1,7 @@
 # The two set-up commands on a fresh machine: `make demo` and `make test`.
 SWIFT := scripts/swift
 
-.PHONY: build test demo bench bench-sim
+.PHONY: build test demo bench bench-sim bench-crawl
 build:
 	scripts/bootstrap
 
@@ -28,3 +28,7 @@ bench-sim:
 	gcc -O3 -march=native -ffast-math -pthread -o .build/nbody-c Benchmarks/CKernel/nbody.c -lm
 	$(SWIFT) build -c release --product SimBenchmark
 	.build/release/SimBenchmark .build/nbody-c
+
+bench-crawl:
+	scripts/bootstrap --no-build
+	scripts/bench-crawl

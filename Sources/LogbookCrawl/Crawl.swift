@@ -76,6 +76,10 @@ extension CrawlHooks: Sendable {}
 
 /// Crawls a site for dead links, recording every URL, outcome and link.
 public enum Crawl: Sendable {
+    /// Recorder settings for a crawl: a page's record can hold thousands of
+    /// links, so fewer may wait in the channel than the default allows.
+    public static let recorderOptions = Recorder.Options(capacity: 256)
+
     /// Checks `config` and normalises its start URL.
     public static func prepare(_ config: CrawlConfig) throws -> CrawlConfig {
         var config = config

@@ -23,9 +23,12 @@ final class Site: @unchecked Sendable {
     }
 
     /// Same scheme, host and port as the start URL, and under `--scope`.
+    /// `url` is normalised (by `URLResolver`), so comparing text suffices.
     func contains(_ url: String) -> Bool {
-        guard URLResolver.origin(of: url) == origin else { return false }
-        return config.scope.map { url.dropFirst(origin.count).hasPrefix($0) } ?? true
+        guard url.hasPrefix(origin) else { return false }
+        let path = url.dropFirst(origin.count)
+        guard path.isEmpty || path.first == "/" || path.first == "?" else { return false }
+        return config.scope.map { path.hasPrefix($0) } ?? true
     }
 
     /// The site's robots.txt rules, fetched once by whichever worker asks first.
@@ -155,19 +158,17 @@ struct CrawlWorker {
             base = url
         }
         let links = page.links.map { link in
-            FoundLink(target: target(of: link.value, base: base), element: link.element, attribute: link.attribute,
-                      fragment: fragment(of: link.value, base: base), line: link.line)
+            let resolved = URLResolver.resolve(link.value, against: base)
+            var fragment: String?
+            if case .web(_, _, let part) = resolved { fragment = part }
+            return FoundLink(target: target(of: link.value, resolved), element: link.element, attribute: link.attribute,
+                             fragment: fragment, line: link.line)
         }
         return (links, page.anchors)
     }
 
-    private func fragment(of reference: String, base: String) -> String? {
-        if case .web(_, _, let fragment) = URLResolver.resolve(reference, against: base) { return fragment }
-        return nil
-    }
-
-    private func target(of reference: String, base: String) -> FoundLink.Target {
-        switch URLResolver.resolve(reference, against: base) {
+    private func target(of reference: String, _ resolved: ResolvedURL) -> FoundLink.Target {
+        switch resolved {
         case .invalid(let reason):
             return .settled(url: reference, host: "", Outcome(outcome: .error, error: "not a valid URL: \(reason)"))
         case .otherScheme(let scheme, let url):

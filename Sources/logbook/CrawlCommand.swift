@@ -68,7 +68,7 @@ struct CrawlCommand: ParsableCommand {
         config.exclude = exclude
         config = try Crawl.prepare(config)
 
-        let recorder = try Recorder(path: database.path)
+        let recorder = try Recorder(path: database.path, options: Crawl.recorderOptions)
         let display = ProgressDisplay(quiet: quiet)
         let summary = try StopSignal.handled {
             try Crawl.start(config, recorder: recorder,

@@ -1,25 +1,31 @@
 import Foundation
 
-/// A live progress line on a terminal's stderr, redrawn at most five times a
-/// second; nothing when stderr is not a terminal or with --quiet.
+/// Progress on stderr: on a terminal a live line redrawn at most five times
+/// a second; otherwise (a log, CI) a plain line every ten seconds; nothing
+/// with --quiet.
 final class ProgressDisplay {
-    private let enabled: Bool
-    private var lastDrawn = ContinuousClock.now - .seconds(1)
+    private enum Mode { case live, periodic, off }
+
+    private let mode: Mode
+    private var lastDrawn = ContinuousClock.now
     private var drawn = false
 
     init(quiet: Bool) {
-        enabled = !quiet && isatty(STDERR_FILENO) == 1
+        mode = quiet ? .off : isatty(STDERR_FILENO) == 1 ? .live : .periodic
     }
 
-    /// Redraws the line with what `text` makes, unless it was drawn moments ago.
+    /// Shows what `text` makes, unless a line was shown moments ago.
     func show(_ text: @autoclosure () -> String) {
-        guard enabled, ContinuousClock.now - lastDrawn > .milliseconds(200) else { return }
+        let interval: Duration = mode == .live ? .milliseconds(200) : .seconds(10)
+        guard mode != .off, ContinuousClock.now - lastDrawn > interval else { return }
         lastDrawn = .now
         drawn = true
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(text())".utf8))
+        let line = mode == .live ? "\r\u{1B}[K\(text())" : "\(text())\n"
+        FileHandle.standardError.write(Data(line.utf8))
     }
 
+    /// Removes the live line before the summary is printed.
     func clear() {
-        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if mode == .live, drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }

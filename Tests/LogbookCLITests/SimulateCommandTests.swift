@@ -34,6 +34,17 @@ import Testing
         #expect(runs.stdout.contains("50 particles, 25 steps"))
     }
 
+    @Test func aTerminalShowsALiveProgressLine() throws {
+        // `script` gives the command a pseudo-terminal, as a person's shell would.
+        let command = "\(builtProduct("logbook")) simulate --db \(path) --particles 1500 --steps 600 --workers 2"
+        let result = try runProcess("/usr/bin/script", ["-qefc", command, "/dev/null"])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("\r\u{1B}[Kstep "), "a redrawn line on the terminal")
+        #expect(result.stdout.contains("interactions/s") && result.stdout.contains("energy drift"))
+        let quiet = try logbook("simulate", "--db", path, "--particles", "50", "--steps", "5")
+        #expect(!quiet.stderr.contains("step "), "no progress when stderr is not a terminal and the run is short")
+    }
+
     @Test(arguments: ["threads", "processes"])
     func aRunKilledAtRandomMomentsAndResumedEqualsAnUninterruptedOne(mode: String) throws {
         let reference = folder.file("reference.sqlite")

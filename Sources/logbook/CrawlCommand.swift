@@ -69,13 +69,10 @@ struct CrawlCommand: ParsableCommand {
         config = try Crawl.prepare(config)
 
         let recorder = try Recorder(path: database.path, options: Crawl.recorderOptions)
-        let display = ProgressDisplay(quiet: quiet)
-        let summary = try StopSignal.handled {
+        let summary = try recording(into: recorder, quiet: quiet) { display in
             try Crawl.start(config, recorder: recorder,
                             hooks: CrawlHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
         }
-        display.clear()
-        try recorder.close()
         try report(summary, format: format, database: database.path)
     }
 }

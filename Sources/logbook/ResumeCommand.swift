@@ -26,23 +26,18 @@ struct ResumeCommand: ParsableCommand {
                                   ?? "\(database.path): every run is completed; there is nothing to resume")
         }
         let recorder = try Recorder(path: database.path, options: target.kind == .crawl ? Crawl.recorderOptions : .init())
-        let display = ProgressDisplay(quiet: quiet)
         switch target.kind {
         case .simulation:
-            let summary = try StopSignal.handled {
+            let summary = try recording(into: recorder, quiet: quiet) { display in
                 try Simulation.resume(target.id, recorder: recorder,
                                       hooks: SimulationHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
             }
-            display.clear()
-            try recorder.close()
             try report(summary, database: database.path)
         case .crawl:
-            let summary = try StopSignal.handled {
+            let summary = try recording(into: recorder, quiet: quiet) { display in
                 try Crawl.resume(target.id, recorder: recorder,
                                  hooks: CrawlHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
             }
-            display.clear()
-            try recorder.close()
             try report(summary, format: format, database: database.path)
         }
     }

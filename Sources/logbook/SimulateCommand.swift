@@ -54,13 +54,10 @@ struct SimulateCommand: ParsableCommand {
         try config.validate(particleCount: initial.count)
 
         let recorder = try Recorder(path: database.path)
-        let display = ProgressDisplay(quiet: quiet)
-        let summary = try StopSignal.handled {
+        let summary = try recording(into: recorder, quiet: quiet) { display in
             try Simulation.start(config, particles: initial, recorder: recorder,
                                  hooks: SimulationHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
         }
-        display.clear()
-        try recorder.close()
         try report(summary, database: database.path)
     }
 }

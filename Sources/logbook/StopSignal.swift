@@ -1,4 +1,5 @@
 import Glibc
+import LogbookStore
 import Synchronization
 
 /// Ctrl-C and SIGTERM ask a running command to stop at its next safe point
@@ -25,4 +26,15 @@ enum StopSignal {
         defer { for signal in [SIGINT, SIGTERM] { Glibc.signal(signal, SIG_DFL) } }
         return try body()
     }
+}
+
+/// Runs a recorded command's `work` with Ctrl-C and SIGTERM turned into a
+/// stop request and a progress display, then closes `recorder`, so that
+/// everything sent is committed before the summary is printed.
+func recording<T>(into recorder: Recorder, quiet: Bool, _ work: (ProgressDisplay) throws -> T) throws -> T {
+    let display = ProgressDisplay(quiet: quiet)
+    let result = try StopSignal.handled { try work(display) }
+    display.clear()
+    try recorder.close()
+    return result
 }

@@ -144,13 +144,14 @@ struct PageDone: Record {
             INSERT INTO links (run_id, from_url_id, to_url_id, element, attribute, fragment, line)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
+        var pages = try maxPages == nil ? 0 : pageCount(on: database)
         for found in links {
             var (url, host, sameSite, settled): (String, String, Bool, Outcome?)
             switch found.target {
             case .queue(let u, let h, let s): (url, host, sameSite, settled) = (u, h, s, nil)
             case .settled(let u, let h, let o): (url, host, sameSite, settled) = (u, h, false, o)
             }
-            if sameSite, settled == nil, let limit = try limitReached(on: database) {
+            if sameSite, settled == nil, let limit = limitReached(pages: pages) {
                 settled = Outcome(outcome: .excluded, error: limit)
                 sameSite = false
             }
@@ -162,13 +163,18 @@ struct PageDone: Record {
             try discover.bind(settled == nil ? "queued" : "done", at: 6)
             try discover.bind(page.url, at: 7)
             try discover.run()
-            let isNew = database.changes == 1
-            try find.bind(runID, at: 1)
-            try find.bind(url, at: 2)
-            guard try find.step() else { continue }
-            let target = find.int64(0)
-            find.reset()
-            if isNew, let settled { try settled.write(urlID: target, runID: runID, to: database) }
+            let target: Int64
+            if database.changes == 1 {
+                target = database.lastInsertRowID
+                if sameSite { pages += 1 }
+                if let settled { try settled.write(urlID: target, runID: runID, to: database) }
+            } else {
+                try find.bind(runID, at: 1)
+                try find.bind(url, at: 2)
+                guard try find.step() else { continue }
+                target = find.int64(0)
+                find.reset()
+            }
             try link.bind(runID, at: 1)
             try link.bind(page.id, at: 2)
             try link.bind(target, at: 3)
@@ -181,15 +187,19 @@ struct PageDone: Record {
     }
 
     /// Why a new page of the site is not followed, if a limit says so.
-    private func limitReached(on database: Connection) throws -> String? {
+    private func limitReached(pages: Int) -> String? {
         if let maxDepth, page.depth + 1 > maxDepth { return "deeper than --max-depth \(maxDepth)" }
-        guard let maxPages else { return nil }
+        if let maxPages, pages >= maxPages { return "beyond --max-pages \(maxPages)" }
+        return nil
+    }
+
+    /// The pages of the site recorded so far, counted once per record.
+    private func pageCount(on database: Connection) throws -> Int {
         let count = try database.cached("SELECT count(*) FROM urls WHERE run_id = ? AND internal = 1")
         try count.bind(runID, at: 1)
         _ = try count.step()
-        let pages = count.int64(0)
-        count.reset()
-        return pages >= Int64(maxPages) ? "beyond --max-pages \(maxPages)" : nil
+        defer { count.reset() }
+        return Int(count.int64(0))
     }
 }
 

@@ -200,3 +200,44 @@ func crawl(_ start: String, in folder: TemporaryDirectory,
         #expect(RobotsRules(robots, agent: "somebot").allows(path) == (allowed || path == "/logbook-only"))
     }
 }
+
+@Suite struct CrawlLimitTests {
+    let folder = TemporaryDirectory()
+
+    /// /p/0 → /p/1 → … → /p/9, a chain: page i is at depth i.
+    func chain() throws -> TestHTTPServer {
+        try TestHTTPServer { _, path in
+            let page = Int(path.dropFirst(3)) ?? 0
+            return .html(page < 9 ? "<a href=\"/p/\(page + 1)\">next</a>" : "end")
+        }
+    }
+
+    @Test func maxPagesStopsFollowingAndRecordsTheRestAsExcluded() throws {
+        let server = try chain()
+        let (path, summary) = try crawl(server.url("/p/0"), in: folder) { $0.maxPages = 4 }
+        let record = try CrawlRecord(run: summary.runID, in: path)
+        #expect(record.urls("ok") == Set((0..<4).map { server.url("/p/\($0)") }))
+        #expect(record.urls("excluded") == [server.url("/p/4")])
+        #expect(server.requestCount("/p/4") == 0)
+    }
+
+    @Test func maxDepthStopsFollowingBeyondIt() throws {
+        let server = try chain()
+        let (path, summary) = try crawl(server.url("/p/0"), in: folder) { $0.maxDepth = 2 }
+        let record = try CrawlRecord(run: summary.runID, in: path)
+        #expect(record.urls("ok") == Set((0...2).map { server.url("/p/\($0)") }))
+        #expect(record.urls("excluded") == [server.url("/p/3")])
+    }
+
+    @Test func scopeKeepsTheCrawlUnderAPath() throws {
+        let server = try TestHTTPServer { _, path in
+            .html(path == "/docs/" ? "<a href=\"/docs/a\">a</a><a href=\"/blog/b\">b</a>" : "<a href=\"/docs/\">up</a>")
+        }
+        let (path, summary) = try crawl(server.url("/docs/"), in: folder) { $0.scope = "/docs/" }
+        let record = try CrawlRecord(run: summary.runID, in: path)
+        #expect(record.urls("ok").contains(server.url("/blog/b")), "checked, as a link outside the scope")
+        #expect(server.requestCount("/blog/b") == 1)
+        let database = try Connection(path: path, mode: .readOnly)
+        #expect(try database.scalar("SELECT internal FROM urls WHERE url = '\(server.url("/blog/b"))'") == .integer(0))
+    }
+}

@@ -145,11 +145,17 @@ struct PageDone: Record {
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         var pages = try maxPages == nil ? 0 : pageCount(on: database)
+        // A page links to the same URL many times (#fragments, menus): look it up once.
+        var ids: [String: Int64] = [:]
         for found in links {
             var (url, host, sameSite, settled): (String, String, Bool, Outcome?)
             switch found.target {
             case .queue(let u, let h, let s): (url, host, sameSite, settled) = (u, h, s, nil)
             case .settled(let u, let h, let o): (url, host, sameSite, settled) = (u, h, false, o)
+            }
+            if let known = ids[url] {
+                try insert(link: found, from: page.id, to: known, with: link)
+                continue
             }
             if sameSite, settled == nil, let limit = limitReached(pages: pages) {
                 settled = Outcome(outcome: .excluded, error: limit)
@@ -175,15 +181,20 @@ struct PageDone: Record {
                 target = find.int64(0)
                 find.reset()
             }
-            try link.bind(runID, at: 1)
-            try link.bind(page.id, at: 2)
-            try link.bind(target, at: 3)
-            try link.bind(found.element, at: 4)
-            try link.bind(found.attribute, at: 5)
-            try link.bind(found.fragment.map(SQLValue.text) ?? .null, at: 6)
-            try link.bind(found.line, at: 7)
-            try link.run()
+            ids[url] = target
+            try insert(link: found, from: page.id, to: target, with: link)
         }
+    }
+
+    private func insert(link found: FoundLink, from: Int64, to target: Int64, with statement: Statement) throws {
+        try statement.bind(runID, at: 1)
+        try statement.bind(from, at: 2)
+        try statement.bind(target, at: 3)
+        try statement.bind(found.element, at: 4)
+        try statement.bind(found.attribute, at: 5)
+        try statement.bind(found.fragment.map(SQLValue.text) ?? .null, at: 6)
+        try statement.bind(found.line, at: 7)
+        try statement.run()
     }
 
     /// Why a new page of the site is not followed, if a limit says so.

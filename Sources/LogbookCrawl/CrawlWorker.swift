@@ -157,10 +157,21 @@ struct CrawlWorker {
         if let href = page.base, case .web(let url, _, _) = URLResolver.resolve(href, against: response.finalURL) {
             base = url
         }
+        // Pages link to the same documents again and again (an index: one
+        // page, a thousand #fragments), so each is resolved once per page.
+        var resolvedDocuments: [Substring: ResolvedURL] = [:]
         let links = page.links.map { link in
-            let resolved = URLResolver.resolve(link.value, against: base)
+            let hash = link.value.firstIndex(of: "#")
+            let document = hash.map { link.value[..<$0] } ?? link.value[...]
+            var resolved = resolvedDocuments[document] ?? URLResolver.resolve(String(document), against: base)
+            resolvedDocuments[document] = resolved
             var fragment: String?
-            if case .web(_, _, let part) = resolved { fragment = part }
+            if case .web = resolved, let hash {
+                let part = link.value[link.value.index(after: hash)...].trimmingWhitespace()
+                fragment = part.isEmpty ? nil : part
+            } else if hash != nil {
+                resolved = URLResolver.resolve(link.value, against: base)  // not the web: keep it whole
+            }
             return FoundLink(target: target(of: link.value, resolved), element: link.element, attribute: link.attribute,
                              fragment: fragment, line: link.line)
         }

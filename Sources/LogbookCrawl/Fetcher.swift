@@ -233,8 +233,18 @@ private final class ResponseSink {
     }
 }
 
-extension StringProtocol {
+extension String {
+    /// Without leading and trailing ASCII whitespace.
+    func trimmingWhitespace() -> String { self[...].trimmingWhitespace() }
+}
+
+extension Substring {
+    /// Without leading and trailing ASCII whitespace, as HTML strips it from
+    /// URLs. Works on UTF-8 bytes: it runs for every link of every page.
     func trimmingWhitespace() -> String {
-        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D }
+        guard let first = utf8.firstIndex(where: { !isSpace($0) }), let last = utf8.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        return String(self[first...last])
     }
 }

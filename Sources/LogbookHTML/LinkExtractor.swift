@@ -19,15 +19,16 @@ public struct ExtractedPage: Hashable, Sendable {
     public let anchors: Set<String>
 }
 
-/// Finds links in HTML with libxml2's HTML parser, which recovers from
-/// broken markup and decodes any encoding the page declares (or `encoding`,
-/// from the HTTP header, when given). It never touches the network.
+/// Finds links in HTML with libxml2's HTML parser (as a stream of start
+/// tags: no tree is built), which recovers from broken markup and decodes
+/// any encoding the page declares (or `encoding`, from the HTTP header, when
+/// given). It never touches the network.
 ///
 /// This module does not import Foundation: Debian's libxml2 headers pull in
 /// an ICU that clashes with Foundation's own.
 public enum LinkExtractor: Sendable {
     /// The attributes that hold links, by element.
-    static let linkAttributes: [String: [String]] = [
+    static let linkAttributes: [String: [StaticString]] = [
         "a": ["href"], "area": ["href"], "link": ["href"],
         "img": ["src", "srcset"], "source": ["src", "srcset"],
         "script": ["src"], "iframe": ["src"], "frame": ["src"], "video": ["src"], "audio": ["src"],
@@ -41,54 +42,32 @@ public enum LinkExtractor: Sendable {
 
     public static func extract(_ html: [UInt8], encoding: String? = nil) -> ExtractedPage {
         _ = ready
-        var links: [ExtractedLink] = []
-        var base: String?
-        var anchors: Set<String> = []
+        guard !html.isEmpty, let context = htmlNewParserCtxt() else { return ExtractedPage(links: [], base: nil, anchors: []) }
+        defer { htmlFreeParserCtxt(context) }
+        // Only start tags matter: with every other callback removed the
+        // parser builds no tree, so a page costs one pass and little memory.
+        if let sax = context.pointee.sax {
+            sax.pointee = htmlSAXHandler()
+            sax.pointee.startElement = { context, name, attributes in
+                guard let context, let name else { return }
+                let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
+                let collector = Unmanaged<Collector>.fromOpaque(parser.pointee._private).takeUnretainedValue()
+                collector.element(name, attributes, line: Int(parser.pointee.input?.pointee.line ?? 0))
+            }
+        }
+        let collector = Collector()
+        context.pointee._private = Unmanaged.passUnretained(collector).toOpaque()
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOIMPLIED.rawValue)
-        let document = html.withUnsafeBufferPointer { bytes in
-            bytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                htmlReadMemory($0, Int32(clamping: bytes.count), nil, encoding, options)
-            }
-        }
-        guard let document else { return ExtractedPage(links: [], base: nil, anchors: []) }
-        defer { xmlFreeDoc(document) }
-
-        var stack: [xmlNodePtr] = []
-        var child = document.pointee.children
-        while let node = child {
-            stack.append(node)
-            child = node.pointee.next
-        }
-        stack.reverse()
-        while let node = stack.popLast() {
-            if node.pointee.type == XML_ELEMENT_NODE {
-                let name = string(node.pointee.name)
-                let line = Int(xmlGetLineNo(node))
-                let attributes = attributes(of: node)
-                if let id = attributes["id"] { anchors.insert(id) }
-                if name == "a", let anchor = attributes["name"] { anchors.insert(anchor) }
-                if name == "base", base == nil, let href = attributes["href"] { base = href }
-                for attribute in linkAttributes[name] ?? [] {
-                    guard let value = attributes[attribute] else { continue }
-                    for url in attribute == "srcset" ? candidates(inSrcset: value) : [value] {
-                        links.append(ExtractedLink(element: name, attribute: attribute, value: url, line: line))
-                    }
-                }
-                if name == "meta", attributes["http-equiv"]?.lowercased() == "refresh",
-                   let content = attributes["content"], let url = refreshURL(content) {
-                    links.append(ExtractedLink(element: "meta", attribute: "content", value: url, line: line))
+        let document = withExtendedLifetime(collector) {
+            html.withUnsafeBufferPointer { bytes in
+                bytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                    htmlCtxtReadMemory(context, $0, Int32(clamping: bytes.count), nil, encoding, options)
                 }
             }
-            var children: [xmlNodePtr] = []
-            var next = node.pointee.children
-            while let current = next {
-                children.append(current)
-                next = current.pointee.next
-            }
-            stack.append(contentsOf: children.reversed())
         }
-        return ExtractedPage(links: links, base: base, anchors: anchors)
+        if let document { xmlFreeDoc(document) }
+        return ExtractedPage(links: collector.links, base: collector.base, anchors: collector.anchors)
     }
 
     /// The URLs of a `srcset`: "a.png 1x, b.png 2x" gives a.png and b.png.
@@ -110,26 +89,47 @@ public enum LinkExtractor: Sendable {
         let unquoted = quote == "'" || quote == "\"" ? url.dropFirst().prefix(while: { $0 != quote }) : url[...]
         return unquoted.isEmpty ? nil : String(unquoted)
     }
+}
 
-    private static func attributes(of node: xmlNodePtr) -> [String: String] {
-        var values: [String: String] = [:]
-        var attribute = node.pointee.properties
-        while let current = attribute {
-            let name = string(current.pointee.name)
-            var value = ""
-            var text = current.pointee.children
-            while let part = text {
-                if let content = part.pointee.content { value += string(content) }
-                text = part.pointee.next
+/// Gathers links from the parser's start tags.
+private final class Collector {
+    var links: [ExtractedLink] = []
+    var base: String?
+    var anchors: Set<String> = []
+
+    func element(_ rawName: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
+                 line: Int) {
+        /// The value of the first attribute called `name`, or nil.
+        func attribute(_ name: StaticString) -> String? {
+            guard var pair = attributes else { return nil }
+            while let key = pair.pointee {
+                let value = pair.successor().pointee
+                if strcmp(UnsafeRawPointer(key).assumingMemoryBound(to: CChar.self),
+                          UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)) == 0 {
+                    return value.map { String(cString: $0) } ?? ""
+                }
+                pair += 2
             }
-            if values[name] == nil { values[name] = value }
-            attribute = current.pointee.next
+            return nil
         }
-        return values
-    }
 
-    private static func string(_ text: UnsafePointer<xmlChar>?) -> String {
-        guard let text else { return "" }
-        return String(cString: text)
+        // Strings are made only for what is kept: most elements hold no link.
+        if let id = attribute("id") { anchors.insert(id) }
+        let name = String(cString: rawName)
+        let wanted = LinkExtractor.linkAttributes[name]
+        guard wanted != nil || name == "base" || name == "meta" || name == "a" else { return }
+        if name == "a", let anchor = attribute("name") { anchors.insert(anchor) }
+        if name == "base", base == nil, let href = attribute("href") { base = href }
+        for attributeName in wanted ?? [] {
+            guard let value = attribute(attributeName) else { continue }
+            let isSrcset = attributeName.description == "srcset"
+            for url in isSrcset ? LinkExtractor.candidates(inSrcset: value) : [value] {
+                links.append(ExtractedLink(element: name, attribute: attributeName.description, value: url, line: line))
+            }
+        }
+        if name == "meta", attribute("http-equiv")?.lowercased() == "refresh",
+           let content = attribute("content"), let url = LinkExtractor.refreshURL(content) {
+            links.append(ExtractedLink(element: "meta", attribute: "content", value: url, line: line))
+        }
     }
 }

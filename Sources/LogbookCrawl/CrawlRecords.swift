@@ -1,3 +1,4 @@
+import Foundation
 import LogbookStore
 
 /// A URL a worker claimed from the frontier.
@@ -22,6 +23,13 @@ struct Outcome: Sendable {
     var finalURL: String?
     var redirects: [String] = []
 
+    /// The redirect chain as a JSON array.
+    private static func json(_ chain: [String]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return String(decoding: try encoder.encode(chain), as: UTF8.self)
+    }
+
     func write(urlID: Int64, runID: Int64, to database: Connection) throws {
         let insert = try database.cached("""
             INSERT OR REPLACE INTO fetches
@@ -37,7 +45,7 @@ struct Outcome: Sendable {
         try insert.bind(bytes.map { .integer(Int64($0)) } ?? .null, at: 7)
         try insert.bind(elapsedMilliseconds.map(SQLValue.real) ?? .null, at: 8)
         try insert.bind(finalURL.map(SQLValue.text) ?? .null, at: 9)
-        try insert.bind(redirects.isEmpty ? .null : .text(jsonArray(redirects)), at: 10)
+        try insert.bind(redirects.isEmpty ? .null : .text(try Self.json(redirects)), at: 10)
         try insert.run()
     }
 }
@@ -212,20 +220,4 @@ struct PageDone: Record {
         defer { count.reset() }
         return Int(count.int64(0))
     }
-}
-
-/// A JSON array of strings.
-func jsonArray(_ values: [String]) -> String {
-    "[" + values.map { value in
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }.joined(separator: ",") + "]"
 }

@@ -24,7 +24,7 @@ func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 func logbook(particles count: Int, steps: Int, mode: SimulationConfig.Mode, workers: Int,
              recordEvery: Int) throws -> (rate: Double, final: Particles) {
     let path = "\(folder)/\(UUID().uuidString).sqlite"
-    let recorder = try Recorder(path: path)
+    let recorder = try Recorder(path: path, options: Simulation.recorderOptions)
     let particles = Particles.plummer(count: count, seed: 1)
     let config = SimulationConfig(source: .plummer(particles: count, seed: 1), steps: steps,
                                   physics: Physics(softening: 0.01, dt: 1e-3, integrator: .leapfrog),

@@ -62,6 +62,12 @@ extension SimulationHooks: Sendable {}
 
 /// Runs simulations and records them: starts a new run or resumes one.
 public enum Simulation: Sendable {
+    /// Recorder settings for a simulation: the writer runs at nice 10, so it
+    /// fills the gaps at barriers instead of preempting a worker its
+    /// partners then wait for (recording every 10th step at N = 1,000 cost
+    /// 17% without, 14% with).
+    public static let recorderOptions = Recorder.Options(writerNice: 10)
+
     /// Records a new run of `config` from `particles` through `recorder`.
     public static func start(_ config: SimulationConfig, particles: Particles, recorder: Recorder,
                              hooks: SimulationHooks = SimulationHooks()) throws -> SimulationSummary {

@@ -69,3 +69,15 @@ public struct ExecuteSQL: Record {
     public init(_ sql: String) { self.sql = sql }
     public func write(to database: Connection) throws { try database.execute(sql) }
 }
+
+/// Many records of one type sent as one: applied in order, atomically, for
+/// the cost of one message. The way to send rows a producer makes in bulk
+/// (one message per row pays a channel slot and a heap box per row).
+public struct RecordBatch<Element: Record>: Record {
+    public let records: [Element]
+    public init(_ records: [Element]) { self.records = records }
+
+    public func write(to database: Connection) throws {
+        for record in records { try record.write(to: database) }
+    }
+}

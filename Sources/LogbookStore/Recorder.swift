@@ -20,11 +20,18 @@ public final class Recorder: Sendable {
         public var batchInterval: Duration
         /// Records that may wait in the channel before `send` blocks.
         public var capacity: Int
+        /// The writer thread's nice value. Above 0 it yields the CPU to the
+        /// work it records: right when producers compute (simulation
+        /// phases, which a preempted worker stalls at the next barrier),
+        /// wrong when they only feed the writer.
+        public var writerNice: Int32
 
-        public init(batchSize: Int = 4096, batchInterval: Duration = .milliseconds(100), capacity: Int = 4096) {
+        public init(batchSize: Int = 4096, batchInterval: Duration = .milliseconds(100), capacity: Int = 4096,
+                    writerNice: Int32 = 0) {
             self.batchSize = batchSize
             self.batchInterval = batchInterval
             self.capacity = capacity
+            self.writerNice = writerNice
         }
     }
 
@@ -105,10 +112,8 @@ private struct Writer {
     let channel: BoundedChannel<Message>
 
     func run(migrations: [Migration], opened: Reply<Int>) {
-        // The writer yields the CPU to the work it records (on Linux this
-        // renices the calling thread only): on a busy machine it fills the
-        // gaps instead of stalling a phase; the channel bounds its lag.
-        setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+        // On Linux this renices the calling thread only.
+        if options.writerNice != 0 { setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, options.writerNice) }
         let database: Connection
         do {
             database = try Connection(path: path, mode: .readWrite)

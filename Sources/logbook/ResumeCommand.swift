@@ -25,7 +25,8 @@ struct ResumeCommand: ParsableCommand {
             throw ValidationError(runID.map { "\(database.path): there is no run \($0)" }
                                   ?? "\(database.path): every run is completed; there is nothing to resume")
         }
-        let recorder = try Recorder(path: database.path, options: target.kind == .crawl ? Crawl.recorderOptions : .init())
+        let recorder = try Recorder(path: database.path,
+                                    options: target.kind == .crawl ? Crawl.recorderOptions : Simulation.recorderOptions)
         switch target.kind {
         case .simulation:
             let summary = try recording(into: recorder, quiet: quiet) { display in

@@ -53,7 +53,7 @@ struct SimulateCommand: ParsableCommand {
             mode: mode, workers: workers ?? defaultWorkers, recordEvery: recordEvery)
         try config.validate(particleCount: initial.count)
 
-        let recorder = try Recorder(path: database.path)
+        let recorder = try Recorder(path: database.path, options: Simulation.recorderOptions)
         let summary = try recording(into: recorder, quiet: quiet) { display in
             try Simulation.start(config, particles: initial, recorder: recorder,
                                  hooks: SimulationHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))

@@ -162,6 +162,22 @@ import Testing
         #expect(try reader.scalar("PRAGMA integrity_check") == .text("ok"))
     }
 
+    @Test func aBatchIsAppliedInOrderAndAtomically() throws {
+        let recorder = try Recorder(path: path)
+        try recorder.send(ExecuteSQL(numberedTableSQL + """
+            ;
+            CREATE TRIGGER no_thirteen BEFORE INSERT ON numbered WHEN NEW.producer = 2 AND NEW.sequence = 13
+            BEGIN SELECT RAISE(ABORT, 'thirteen is refused'); END
+            """))
+        try recorder.send(RecordBatch((0..<20).map { NumberedRow(producer: 1, sequence: $0) }))
+        try recorder.flush()
+        #expect(try committedRows(in: path) == 20)
+        try recorder.send(RecordBatch((0..<20).map { NumberedRow(producer: 2, sequence: $0) }))
+        #expect(throws: StoreError.self) { try recorder.flush() }
+        #expect(try committedRows(in: path, where: "producer = 2") == 0, "none of a failing batch")
+        #expect(try committedRows(in: path, where: "producer = 1") == 20)
+    }
+
     @Test func aReadOnlyFileIsRefusedAtOpenAndLeftUnchanged() throws {
         try Recorder(path: path).close()
         try makeReadOnly(path)

@@ -25,6 +25,9 @@ public struct RunInfo: Hashable, Sendable {
     public let finishedAt: String?
     public let logbookVersion: String
     public let summary: String?
+    /// The process that last started or resumed the run, and its host.
+    public let pid: Int32?
+    public let host: String?
 }
 
 /// Starts a run and answers its id.
@@ -46,17 +49,22 @@ public struct StartRun: Request {
     }
 
     public func answer(from database: Connection) throws -> Int64 {
-        let insert = try database.cached("INSERT INTO runs (kind, config, logbook_version) VALUES (?, ?, ?)")
+        let insert = try database.cached("""
+            INSERT INTO runs (kind, config, logbook_version, pid, host) VALUES (?, ?, ?, ?, ?)
+            """)
         try insert.bind(kind.rawValue, at: 1)
         try insert.bind(config, at: 2)
         try insert.bind(LogbookVersion.current, at: 3)
+        try insert.bind(Int64(ProcessInfo.processInfo.processIdentifier), at: 4)
+        try insert.bind(ProcessInfo.processInfo.hostName, at: 5)
         try insert.run()
         return database.lastInsertRowID
     }
 }
 
 /// Sets a run's status and summary; any status but `running` also sets
-/// `finished_at` (cleared again when a resumed run is running).
+/// `finished_at` (cleared again when a resumed run is running, which also
+/// records this process as the one writing it).
 public struct UpdateRun: Record {
     public let id: Int64
     public let status: RunStatus
@@ -71,17 +79,33 @@ public struct UpdateRun: Record {
     public func write(to database: Connection) throws {
         let update = try database.cached("""
             UPDATE runs SET status = ?1, summary = coalesce(?2, summary),
-                finished_at = CASE ?1 WHEN 'running' THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END
+                finished_at = CASE ?1 WHEN 'running' THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END,
+                pid = CASE ?1 WHEN 'running' THEN ?4 ELSE pid END,
+                host = CASE ?1 WHEN 'running' THEN ?5 ELSE host END
             WHERE id = ?3
             """)
         try update.bind(status.rawValue, at: 1)
         try update.bind(summary.map(SQLValue.text) ?? .null, at: 2)
         try update.bind(id, at: 3)
+        try update.bind(Int64(ProcessInfo.processInfo.processIdentifier), at: 4)
+        try update.bind(ProcessInfo.processInfo.hostName, at: 5)
         try update.run()
     }
 }
 
 extension RunInfo {
+    /// True when the run says `running` and the logbook process that runs it
+    /// is alive on this host: another process must not resume it.
+    public var isBeingWritten: Bool {
+        guard status == .running, let pid, host == ProcessInfo.processInfo.hostName,
+              pid != ProcessInfo.processInfo.processIdentifier, kill(pid, 0) == 0 || errno == EPERM
+        else { return false }
+        // The pid may have been reused by another program since.
+        let theirs = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")
+        let ours = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        return theirs != nil && theirs == ours
+    }
+
     /// The settings the run was started with (see `StartRun(kind:settings:)`).
     public func settings<T: Decodable>(as type: T.Type) throws -> T {
         try JSONDecoder().decode(type, from: Data(config.utf8))
@@ -92,7 +116,7 @@ extension Connection {
     /// Every run, oldest first.
     public func runs() throws -> [RunInfo] {
         let select = try prepare("""
-            SELECT id, kind, status, config, started_at, finished_at, logbook_version, summary
+            SELECT id, kind, status, config, started_at, finished_at, logbook_version, summary, pid, host
             FROM runs ORDER BY id
             """)
         var runs: [RunInfo] = []
@@ -105,7 +129,9 @@ extension Connection {
                 startedAt: select.text(4) ?? "",
                 finishedAt: select.text(5),
                 logbookVersion: select.text(6) ?? "",
-                summary: select.text(7)))
+                summary: select.text(7),
+                pid: select.value(8) == .null ? nil : Int32(truncatingIfNeeded: select.int64(8)),
+                host: select.text(9)))
         }
         return runs
     }

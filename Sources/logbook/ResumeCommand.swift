@@ -25,6 +25,12 @@ struct ResumeCommand: ParsableCommand {
             throw ValidationError(runID.map { "\(database.path): there is no run \($0)" }
                                   ?? "\(database.path): every run is completed; there is nothing to resume")
         }
+        if target.isBeingWritten {
+            throw ValidationError("""
+                \(database.path): run \(target.id) is being written by logbook process \(target.pid ?? 0); \
+                stop it first (Ctrl-C), then resume
+                """)
+        }
         let recorder = try Recorder(path: database.path,
                                     options: target.kind == .crawl ? Crawl.recorderOptions : Simulation.recorderOptions)
         switch target.kind {

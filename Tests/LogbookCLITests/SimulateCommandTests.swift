@@ -72,6 +72,24 @@ import Testing
         #expect(status == .completed)
     }
 
+    @Test func aRunAnotherLiveProcessIsWritingCannotBeResumed() throws {
+        let endless = ["--particles", "500", "--steps", "10000000", "--record-every", "100"]
+        let child = try ChildProcess(builtProduct("logbook"), ["simulate", "--db", path, "--quiet"] + endless)
+        waitForFrames(path, atLeast: 5)
+        let refused = try logbook("resume", "--db", path)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("run 1 is being written by logbook process \(child.pid)"), "\(refused.stderr)")
+        child.signal(SIGKILL)
+        #expect(child.finish().signalled)
+        // Once that process is gone, the run can be resumed.
+        let frames = frames(path)
+        let resumed = try ChildProcess(builtProduct("logbook"), ["resume", "--db", path, "--quiet"])
+        waitForFrames(path, atLeast: frames + 5)
+        resumed.signal(SIGINT)
+        let stopped = resumed.finish(timeout: .seconds(60))
+        #expect(stopped.status == 130, "\(stopped.stderr)")
+    }
+
     @Test func ctrlCStopsRecordsTheStepAndResumeFinishesIdentically() throws {
         let reference = folder.file("reference.sqlite")
         #expect(try runProcess(builtProduct("logbook"), ["simulate", "--db", reference] + longRun).status == 0)

@@ -3,8 +3,9 @@ import PackagePlugin
 
 /// Embeds the package's top-level `Migrations/*.sql` into the target as Swift
 /// source, so a binary copied alone to another folder can still create and
-/// migrate a database. The plugin runs on every build, so a new file is
-/// picked up by the next `swift build`.
+/// migrate a database. The folder itself is an input and the embedder lists
+/// it when it runs, so a new file is picked up by the next build even where
+/// the build system kept this plugin's earlier command.
 @main
 struct EmbedMigrations: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
@@ -18,8 +19,8 @@ struct EmbedMigrations: BuildToolPlugin {
             .buildCommand(
                 displayName: "Embedding \(files.count) migrations from Migrations/",
                 executable: try context.tool(named: "MigrationEmbedder").url,
-                arguments: [output.path()] + files.map { $0.path() },
-                inputFiles: files,
+                arguments: [output.path(), folder.path()],
+                inputFiles: [folder] + files,
                 outputFiles: [output]
             )
         ]

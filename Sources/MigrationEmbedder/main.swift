@@ -1,6 +1,6 @@
 import Foundation
 
-// Usage: MigrationEmbedder OUTPUT.swift NNNN_name.sql...
+// Usage: MigrationEmbedder OUTPUT.swift MIGRATIONS-FOLDER
 //
 // Writes `Migration.embedded`, one entry per file, with its SHA-256 so a
 // database can tell whether the migration it recorded is the one shipped.
@@ -27,10 +27,13 @@ func literal(_ text: String) -> String {
 }
 
 func embed(arguments: [String]) throws {
-    guard let output = arguments.first else { throw EmbedError(description: "usage: MigrationEmbedder OUTPUT FILE...") }
+    guard arguments.count == 2 else { throw EmbedError(description: "usage: MigrationEmbedder OUTPUT FOLDER") }
+    let (output, folder) = (arguments[0], arguments[1])
+    let paths = try FileManager.default.contentsOfDirectory(atPath: folder)
+        .filter { $0.hasSuffix(".sql") }.sorted().map { folder + "/" + $0 }
     var entries: [String] = []
     var versions: Set<Int> = []
-    for path in arguments.dropFirst() {
+    for path in paths {
         let file = URL(filePath: path).lastPathComponent
         let stem = file.dropLast(".sql".count)
         guard let underscore = stem.firstIndex(of: "_"),

@@ -156,7 +156,7 @@ public enum Crawl: Sendable {
         let elapsed = ContinuousClock.now - started
         let summary = try CrawlSummary(runID: runID, completed: frontier.isComplete, path: recorder.path,
                                        checkFragments: config.checkFragments,
-                                       seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                                       seconds: elapsed.inSeconds)
         try recorder.send(UpdateRun(id: runID, status: summary.completed ? .completed : .interrupted, summary: summary.line))
         try recorder.flush()
         return summary
@@ -175,7 +175,7 @@ final class CrawlCounters: Sendable {
 
     func progress(since start: ContinuousClock.Instant) -> CrawlProgress {
         let elapsed = ContinuousClock.now - start
-        let seconds = max(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, 1e-9)
+        let seconds = max(elapsed.inSeconds, 1e-9)
         let done = done.load(ordering: .relaxed)
         return CrawlProgress(done: done, dead: dead.load(ordering: .relaxed), pagesPerSecond: Double(done) / seconds,
                              seconds: seconds)

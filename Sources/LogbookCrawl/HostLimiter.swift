@@ -1,4 +1,5 @@
 import Foundation
+import LogbookStore
 
 /// Per-host politeness: at most `perHost` requests at once to one host, at
 /// least `delay` apart, and none before a `Retry-After` the host asked for.
@@ -29,9 +30,7 @@ final class HostLimiter: @unchecked Sendable {
             let now = ContinuousClock.now
             if state.active < perHost, now >= state.notBefore { break }
             if state.active < perHost {
-                let wait = state.notBefore - now
-                _ = condition.wait(until: Date(timeIntervalSinceNow: Double(wait.components.seconds)
-                    + Double(wait.components.attoseconds) / 1e18))
+                _ = condition.wait(until: Date(timeIntervalSinceNow: (state.notBefore - now).inSeconds))
             } else {
                 condition.wait()
             }

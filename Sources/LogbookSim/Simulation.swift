@@ -114,7 +114,7 @@ public enum Simulation: Sendable {
         let summary = SimulationSummary(
             runID: runID, outcome: outcome, particles: particles.count, firstStep: plan.first,
             lastStep: control.lastFrame?.step ?? plan.first,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            seconds: elapsed.inSeconds,
             energyDrift: control.energyDrift, momentumDrift: control.momentumDrift)
         let status: RunStatus = switch outcome {
         case .completed: .completed
@@ -168,7 +168,7 @@ private final class RunControl: SimulationControl {
 
     func continueAfter(step: Int) -> Bool {
         let elapsed = ContinuousClock.now - started
-        let seconds = max(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, 1e-9)
+        let seconds = max(elapsed.inSeconds, 1e-9)
         let steps = Double(step - plan.first)
         hooks.progress(SimulationProgress(step: step, lastStep: plan.last, stepsPerSecond: steps / seconds,
                                     interactionsPerSecond: steps * Double(particles * particles) / seconds,

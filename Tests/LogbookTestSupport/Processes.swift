@@ -1,4 +1,5 @@
 import Foundation
+import LogbookStore
 
 /// What a finished child process left behind.
 public struct ProcessResult: Sendable {
@@ -64,8 +65,7 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Waits for the child to end, killing its whole group after `timeout`.
     public func finish(timeout: Duration = .seconds(300)) -> ProcessResult {
-        let (seconds, attoseconds) = timeout.components
-        let timedOut = exited.wait(timeout: .now() + Double(seconds) + Double(attoseconds) / 1e18) == .timedOut
+        let timedOut = exited.wait(timeout: .now() + timeout.inSeconds) == .timedOut
         if timedOut { kill(-pid, SIGKILL) }
         // The child's own children may hold the pipes open a moment longer.
         _ = collected.wait(timeout: .now() + 10)

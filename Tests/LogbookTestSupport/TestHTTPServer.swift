@@ -1,4 +1,5 @@
 import Foundation
+import LogbookStore
 
 /// What the test server answers.
 public struct TestResponse: Sendable {
@@ -101,10 +102,7 @@ public final class TestHTTPServer: @unchecked Sendable {
         let (method, path) = (String(requestLine[0]), String(requestLine[1]))
         countsLock.withLock { requests[path, default: 0] += 1 }
         let response = handler(method, path)
-        if response.delay > .zero {
-            let (seconds, attoseconds) = response.delay.components
-            Thread.sleep(forTimeInterval: Double(seconds) + Double(attoseconds) / 1e18)
-        }
+        if response.delay > .zero { Thread.sleep(forTimeInterval: response.delay.inSeconds) }
         var head = "HTTP/1.1 \(response.status) Status\r\nConnection: close\r\nContent-Length: \(response.body.count)\r\n"
         for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
         head += "\r\n"

@@ -26,10 +26,7 @@ public struct NumberedRow: Record {
     }
 
     public func write(to database: Connection) throws {
-        if writerDelay > .zero {
-            let (seconds, attoseconds) = writerDelay.components
-            Thread.sleep(forTimeInterval: Double(seconds) + Double(attoseconds) / 1e18)
-        }
+        if writerDelay > .zero { Thread.sleep(forTimeInterval: writerDelay.inSeconds) }
         let insert = try database.cached("INSERT INTO numbered (producer, sequence, payload) VALUES (?, ?, ?)")
         try insert.bind(producer, at: 1)
         try insert.bind(sequence, at: 2)

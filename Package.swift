@@ -59,10 +59,15 @@ let package = Package(
                 .unsafeFlags(["-O"], .when(configuration: .debug)),
             ]
         ),
+        .target(
+            name: "LogbookCompare",
+            dependencies: ["LogbookStore"]
+        ),
         .executableTarget(
             name: "logbook",
             dependencies: [
                 "LogbookStore",
+                "LogbookCompare",
                 "LogbookCrawl",
                 "LogbookSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -104,6 +109,10 @@ let package = Package(
         .testTarget(
             name: "LogbookSimTests",
             dependencies: ["LogbookSim", "LogbookStore", "LogbookTestSupport", "logbook"]
+        ),
+        .testTarget(
+            name: "LogbookCompareTests",
+            dependencies: ["LogbookCompare", "LogbookStore", "LogbookTestSupport", "logbook"]
         ),
         .testTarget(
             name: "LogbookCLITests",

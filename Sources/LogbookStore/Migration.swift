@@ -59,6 +59,23 @@ extension Connection {
         return try schemaVersion()
     }
 
+    /// Refuses a file whose schema is not the one this binary ships: readers
+    /// never migrate, so an older file is named with the command that does.
+    public func requireCurrentSchema(_ migrations: [Migration] = Migration.shipped) throws {
+        let current = migrations.last?.version ?? 0
+        let version = try schemaVersion()
+        if version > current {
+            throw StoreError(.schemaTooNew, path: path,
+                             message: "written by a newer logbook (schema \(version); this one knows \(current))")
+        }
+        if version < current {
+            throw StoreError(.schemaTooOld, path: path, message: """
+                written by an older logbook (schema \(version) of \(current)); \
+                `logbook init --db \(path)` brings it up to date
+                """)
+        }
+    }
+
     /// The newest migration applied to this file; 0 for a new one.
     public func schemaVersion() throws -> Int {
         guard try hasTable("schema_migrations") else { return 0 }

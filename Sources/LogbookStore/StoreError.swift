@@ -18,6 +18,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         public static let migrationChanged = Code("migration changed")
         /// The file was migrated by a newer logbook.
         public static let schemaTooNew = Code("schema too new")
+        /// The file was written by an older logbook and not migrated yet.
+        public static let schemaTooOld = Code("schema too old")
         /// `query` was given SQL that is not one read-only statement.
         public static let queryRefused = Code("query refused")
         /// The Recorder was closed before this message was sent.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LogbookCompare
 import LogbookCrawl
 import LogbookSim
 import LogbookStore
@@ -16,7 +17,7 @@ struct Logbook: ParsableCommand {
             by Ctrl-C or SIGTERM (resumable).
             """,
         version: LogbookVersion.current,
-        subcommands: [InitCommand.self, CrawlCommand.self, SimulateCommand.self, ResumeCommand.self, RunsCommand.self, QueryCommand.self, RingWorkerCommand.self]
+        subcommands: [InitCommand.self, CrawlCommand.self, SimulateCommand.self, ResumeCommand.self, RunsCommand.self, QueryCommand.self, DiffCommand.self, ReportCommand.self, PlotCommand.self, RingWorkerCommand.self]
     )
 
     /// Runs the command and exits with logbook's documented codes.
@@ -52,6 +53,10 @@ struct Logbook: ParsableCommand {
         if let error = error as? CrawlError {
             printError("logbook: \(error)")
             return error.code == .options ? ExitStatus.usage : ExitStatus.failure
+        }
+        if let error = error as? CompareError {
+            printError("logbook: \(error)")
+            return ExitStatus.usage
         }
         if let error = error as? SimulationError {
             printError("logbook: \(error)")

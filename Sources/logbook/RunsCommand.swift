@@ -1,21 +1,29 @@
 import ArgumentParser
+import LogbookCompare
 import LogbookStore
 
 struct RunsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs",
-        abstract: "List runs: id, kind, status, start and finish times, a one-line summary.")
+        abstract: "List runs: id, kind, status, start and finish times, a one-line summary.",
+        discussion: """
+            `later` is the next run of the same site (crawls) or the same particles (simulations), \
+            if any: `logbook diff ID LATER` shows what changed.
+            """)
 
     @OptionGroup var database: DatabaseOption
     @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
     func run() throws {
         let connection = try Connection(path: database.path, mode: .readOnly)
-        let printer = ResultPrinter(columns: ["id", "kind", "status", "started", "finished", "summary"], format: format)
-        for run in try connection.runs() {
+        let printer = ResultPrinter(columns: ["id", "kind", "status", "started", "finished", "later", "summary"], format: format)
+        let runs = try connection.runs()
+        let later = runs.laterRuns()
+        for run in runs {
             printer.row([
                 .integer(run.id), .text(run.kind.rawValue), .text(run.status.rawValue), .text(run.startedAt),
-                run.finishedAt.map(SQLValue.text) ?? .null, run.summary.map(SQLValue.text) ?? .null,
+                run.finishedAt.map(SQLValue.text) ?? .null,
+                later[run.id].map(SQLValue.integer) ?? .null, run.summary.map(SQLValue.text) ?? .null,
             ])
         }
         printer.finish()

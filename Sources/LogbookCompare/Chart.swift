@@ -1,0 +1,176 @@
+import Foundation
+
+/// A line chart drawn as SVG by logbook itself: a plot area with gridlines
+/// at 1-2-5 steps, tick labels, axis labels and a legend. Used whole by
+/// `plot` and inline by `report`.
+struct Chart {
+    struct Series {
+        var name: String
+        var points: [SIMD2<Double>]
+        /// Mark where the series starts (trajectories).
+        var marksStart = false
+    }
+
+    var title: String
+    var xLabel: String
+    var yLabel: String
+    var series: [Series]
+    /// One unit is as long on both axes (a trajectory's shape is kept).
+    var equalScale = false
+
+    static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+                          "#7f7f7f", "#bcbd22"]
+    /// Points kept per series; longer series are thinned evenly (the last point always kept).
+    static let maximumPoints = 1500
+
+    /// The chart as an SVG group of `width` × `height` at (`x`, `y`).
+    func svg(x: Double, y: Double, width: Double, height: Double) -> String {
+        let plot = (left: 78.0, top: 40.0, right: width - 20, bottom: height - 52)
+        let all = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
+        var xAxis = Axis(all.map(\.x)), yAxis = Axis(all.map(\.y))
+        if equalScale {
+            Axis.equalise(&xAxis, &yAxis, plotWidth: plot.right - plot.left, plotHeight: plot.bottom - plot.top)
+        }
+        let px = { (v: Double) in plot.left + (v - xAxis.low) / (xAxis.high - xAxis.low) * (plot.right - plot.left) }
+        let py = { (v: Double) in plot.bottom - (v - yAxis.low) / (yAxis.high - yAxis.low) * (plot.bottom - plot.top) }
+
+        var svg = ##"<g class="chart" transform="translate(\##(f(x)),\##(f(y)))">"##
+        svg += ##"<rect width="\##(f(width))" height="\##(f(height))" fill="#ffffff"/>"##
+        svg += ##"<text x="\##(f(width / 2))" y="22" text-anchor="middle" font-size="15" font-weight="bold">\##(escape(title))</text>"##
+        svg += ##"<rect x="\##(f(plot.left))" y="\##(f(plot.top))" width="\##(f(plot.right - plot.left))" height="\##(f(plot.bottom - plot.top))" fill="#fbfbfb" stroke="#888888"/>"##
+        for tick in xAxis.ticks {
+            let at = f(px(tick))
+            svg += ##"<line x1="\##(at)" y1="\##(f(plot.top))" x2="\##(at)" y2="\##(f(plot.bottom))" stroke="#e2e2e2"/>"##
+            svg += ##"<text x="\##(at)" y="\##(f(plot.bottom + 16))" text-anchor="middle" font-size="11">\##(xAxis.label(tick))</text>"##
+        }
+        for tick in yAxis.ticks {
+            let at = f(py(tick))
+            svg += ##"<line x1="\##(f(plot.left))" y1="\##(at)" x2="\##(f(plot.right))" y2="\##(at)" stroke="#e2e2e2"/>"##
+            svg += ##"<text x="\##(f(plot.left - 6))" y="\##(at)" dy="4" text-anchor="end" font-size="11">\##(yAxis.label(tick))</text>"##
+        }
+        svg += ##"<text x="\##(f((plot.left + plot.right) / 2))" y="\##(f(height - 12))" text-anchor="middle" font-size="12">\##(escape(xLabel))</text>"##
+        svg += ##"<text transform="translate(16,\##(f((plot.top + plot.bottom) / 2))) rotate(-90)" text-anchor="middle" font-size="12">\##(escape(yLabel))</text>"##
+
+        for (index, line) in series.enumerated() {
+            let color = Self.palette[index % Self.palette.count]
+            let points = thinned(line.points.filter { $0.x.isFinite && $0.y.isFinite })
+            let ys = points.map(\.y)
+            svg += ##"<polyline data-series="\##(escape(line.name))" data-points="\##(points.count)" data-min="\##(ys.min().map(exact) ?? "")" data-max="\##(ys.max().map(exact) ?? "")" fill="none" stroke="\##(color)" stroke-width="1.5" points=""##
+            svg += points.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
+            svg += #""/>"#
+            if line.marksStart, let first = points.first {
+                svg += ##"<circle cx="\##(f(px(first.x)))" cy="\##(f(py(first.y)))" r="3" fill="\##(color)"/>"##
+            }
+        }
+        let shown = series.prefix(12)
+        let legendHeight = Double(shown.count + (series.count > shown.count ? 1 : 0)) * 16 + 6
+        if !shown.isEmpty {
+            svg += ##"<rect x="\##(f(plot.right - 156))" y="\##(f(plot.top + 2))" width="150" height="\##(f(legendHeight))" fill="#ffffff" fill-opacity="0.85" stroke="#dddddd"/>"##
+        }
+        for (index, line) in shown.enumerated() {
+            let top = plot.top + 8 + Double(index) * 16
+            svg += ##"<rect x="\##(f(plot.right - 150))" y="\##(f(top))" width="12" height="3" fill="\##(Self.palette[index % Self.palette.count])"/>"##
+            svg += ##"<text x="\##(f(plot.right - 134))" y="\##(f(top + 5))" font-size="11">\##(escape(line.name))</text>"##
+        }
+        if series.count > shown.count {
+            svg += ##"<text x="\##(f(plot.right - 150))" y="\##(f(plot.top + 13 + Double(shown.count) * 16))" font-size="11">… \##(series.count - shown.count) more</text>"##
+        }
+        if all.isEmpty {
+            svg += ##"<text x="\##(f((plot.left + plot.right) / 2))" y="\##(f((plot.top + plot.bottom) / 2))" text-anchor="middle" font-size="13" fill="#888888">no data recorded</text>"##
+        }
+        return svg + "</g>"
+    }
+
+    /// Charts side by side in one standalone SVG document.
+    static func document(_ charts: [Chart], width: Double = 640, height: Double = 440) -> String {
+        let total = width * Double(charts.count)
+        var svg = ##"<svg xmlns="http://www.w3.org/2000/svg" width="\##(f(total))" height="\##(f(height))" viewBox="0 0 \##(f(total)) \##(f(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">"##
+        for (index, chart) in charts.enumerated() {
+            svg += chart.svg(x: Double(index) * width, y: 0, width: width, height: height)
+        }
+        return svg + "</svg>\n"
+    }
+
+    private func thinned(_ points: [SIMD2<Double>]) -> [SIMD2<Double>] {
+        guard points.count > Self.maximumPoints else { return points }
+        let stride = (points.count + Self.maximumPoints - 1) / Self.maximumPoints
+        var kept = Swift.stride(from: 0, to: points.count, by: stride).map { points[$0] }
+        if kept.last != points.last { kept.append(points[points.count - 1]) }
+        return kept
+    }
+}
+
+/// An axis from a nice low to a nice high, with ticks at 1, 2, 2.5 or 5 × 10^k.
+struct Axis {
+    var low: Double
+    var high: Double
+    var step: Double
+
+    init(_ values: [Double]) {
+        var low = values.min() ?? 0, high = values.max() ?? 1
+        if low == high {
+            let pad = low == 0 ? 1 : abs(low) * 0.1
+            low -= pad
+            high += pad
+        }
+        step = Axis.niceStep((high - low) / 6)
+        self.low = (low / step).rounded(.down) * step
+        self.high = (high / step).rounded(.up) * step
+    }
+
+    static func niceStep(_ raw: Double) -> Double {
+        let magnitude = pow(10, (log10(raw)).rounded(.down))
+        return ([1, 2, 2.5, 5, 10].first { $0 * magnitude >= raw * 0.999_999 } ?? 10) * magnitude
+    }
+
+    var ticks: [Double] {
+        Array(stride(from: (low / step).rounded(.up) * step, through: high + step * 1e-9, by: step).prefix(40))
+    }
+
+    /// Widens the axis whose units are longer on screen so both have the same scale.
+    static func equalise(_ x: inout Axis, _ y: inout Axis, plotWidth: Double, plotHeight: Double) {
+        let perPixel = max((x.high - x.low) / plotWidth, (y.high - y.low) / plotHeight)
+        x.widen(to: perPixel * plotWidth)
+        y.widen(to: perPixel * plotHeight)
+    }
+
+    private mutating func widen(to span: Double) {
+        let middle = (low + high) / 2
+        low = middle - span / 2
+        high = middle + span / 2
+        step = Axis.niceStep(span / 6)
+    }
+
+    /// The tick's value with as many decimals as the step needs.
+    func label(_ value: Double) -> String {
+        let value = abs(value) < step * 1e-9 ? 0 : value
+        let largest = max(abs(low), abs(high))
+        if largest >= 1e6 || largest < 1e-3 { return String(format: "%.3g", value) }
+        let decimals = max(0, Int((-log10(step)).rounded(.up)) + (step * pow(10, (-log10(step)).rounded(.up)) == 2.5 ? 1 : 0))
+        return String(format: "%.\(min(decimals, 8))f", value)
+    }
+}
+
+/// A coordinate with two decimals, enough for a screen.
+func f(_ value: Double) -> String { String(format: "%.2f", value) }
+
+/// A value that reads back exactly (for tests and tools reading the SVG).
+func exact(_ value: Double) -> String { "\(value)" }
+
+/// Text safe inside XML and HTML elements and attributes.
+func escape(_ text: String) -> String {
+    var escaped = ""
+    escaped.reserveCapacity(text.utf8.count)
+    for character in text.unicodeScalars {
+        switch character {
+        case "&": escaped += "&amp;"
+        case "<": escaped += "&lt;"
+        case ">": escaped += "&gt;"
+        case "\"": escaped += "&quot;"
+        case "'": escaped += "&#39;"
+        case _ where character.value < 0x20 && character != "\n" && character != "\t": escaped += "\u{FFFD}"
+        default: escaped.unicodeScalars.append(character)
+        }
+    }
+    return escaped
+}

@@ -1,0 +1,130 @@
+import LogbookStore
+
+/// The 2-D projection a trajectory plot draws.
+public enum Plane: String, Sendable, CaseIterable {
+    case xy, xz, yz
+
+    func project(_ p: SIMD3<Double>) -> SIMD2<Double> {
+        switch self {
+        case .xy: SIMD2(p.x, p.y)
+        case .xz: SIMD2(p.x, p.z)
+        case .yz: SIMD2(p.y, p.z)
+        }
+    }
+}
+
+/// `logbook plot`: one SVG with a run's two charts side by side.
+public enum Plot: Sendable {
+    /// A simulation's energy over time and trajectories; a crawl's pages
+    /// per second and dead links over time.
+    public static func svg(_ reader: RunReader, particles: [Int64]? = nil, plane: Plane = .xy) throws -> String {
+        try reader.snapshot {
+            switch reader.run.kind {
+            case .simulation:
+                Chart.document([try reader.energyChart(), try reader.trajectoryChart(particles: particles, plane: plane)])
+            case .crawl:
+                Chart.document(try reader.crawlCharts())
+            }
+        }
+    }
+}
+
+extension RunReader {
+    func energyChart() throws -> Chart {
+        let frames = try frames()
+        func series(_ name: String, _ value: (FrameTotals) -> Double?) -> Chart.Series {
+            Chart.Series(name: name, points: frames.compactMap { frame in value(frame).map { SIMD2(frame.time, $0) } })
+        }
+        return Chart(title: "Energy, run \(run.id)", xLabel: "time", yLabel: "energy",
+                     series: [series("kinetic", \.kinetic), series("potential", \.potential), series("total", \.total)])
+    }
+
+    /// |E − E₀| / |E₀| and |P − P₀| over time: how well the integrator conserves.
+    func driftChart() throws -> Chart {
+        let frames = try frames()
+        let energy = frames.first?.total, momentum = frames.first?.momentum
+        var series: [Chart.Series] = []
+        if let energy, energy != 0 {
+            series.append(Chart.Series(name: "relative energy drift", points: frames.compactMap { frame in
+                frame.total.map { SIMD2(frame.time, abs($0 - energy) / abs(energy)) }
+            }))
+        }
+        if let momentum {
+            series.append(Chart.Series(name: "momentum drift |P − P₀|", points: frames.compactMap { frame in
+                frame.momentum.map { SIMD2(frame.time, (($0 - momentum) * ($0 - momentum)).sum().squareRoot()) }
+            }))
+        }
+        return Chart(title: "Conservation, run \(run.id)", xLabel: "time", yLabel: "drift", series: series)
+    }
+
+    func trajectoryChart(particles chosen: [Int64]?, plane: Plane) throws -> Chart {
+        let labels = try particleLabels()
+        let count = Int64(labels.count)
+        if let bad = chosen?.first(where: { !(0..<count).contains($0) }) {
+            throw CompareError(.options, "--particles \(bad): run \(run.id) has \(count) particles (0–\(max(count - 1, 0)))")
+        }
+        let picked = chosen ?? (count <= 10 ? Array(0..<count) : (0..<10).map { $0 * (count - 1) / 9 })
+        let select = try connection.prepare("""
+            SELECT s.x, s.y, s.z FROM frames AS f
+            CROSS JOIN states AS s ON s.run_id = f.run_id AND s.step = f.step AND s.particle = ?2
+            WHERE f.run_id = ?1 ORDER BY f.step
+            """)
+        var series: [Chart.Series] = []
+        for particle in picked {
+            select.reset()
+            try select.bind(run.id, at: 1)
+            try select.bind(particle, at: 2)
+            var points: [SIMD2<Double>] = []
+            while try select.step() {
+                points.append(plane.project(SIMD3(select.double(0), select.double(1), select.double(2))))
+            }
+            let label = labels[Int(particle)].map { "\(particle) \($0)" } ?? "particle \(particle)"
+            series.append(Chart.Series(name: label, points: points, marksStart: true))
+        }
+        let axes = Array(plane.rawValue).map(String.init)
+        return Chart(title: "Trajectories (\(plane.rawValue)), run \(run.id)", xLabel: axes[0], yLabel: axes[1],
+                     series: series, equalScale: true)
+    }
+
+    func particleLabels() throws -> [String?] {
+        let select = try connection.prepare("SELECT label FROM particles WHERE run_id = ? ORDER BY particle")
+        try select.bind(run.id, at: 1)
+        var labels: [String?] = []
+        while try select.step() { labels.append(select.text(0)) }
+        return labels
+    }
+
+    /// Pages fetched per second, and dead links found so far, against seconds
+    /// since the first fetch (a resumed crawl shows its pause as a gap).
+    func crawlCharts() throws -> [Chart] {
+        let select = try connection.prepare("""
+            SELECT julianday(f.fetched_at) * 86400.0, u.internal, f.outcome IN ('dead', 'error')
+            FROM fetches AS f JOIN urls AS u ON u.id = f.url_id WHERE f.run_id = ? ORDER BY f.fetched_at
+            """)
+        try select.bind(run.id, at: 1)
+        var fetches: [(time: Double, page: Bool, dead: Bool)] = []
+        while try select.step() { fetches.append((select.double(0), select.int64(1) != 0, select.int64(2) != 0)) }
+        let start = fetches.first?.time ?? 0
+        let span = (fetches.last?.time ?? 0) - start
+        let width = max(Axis.niceStep(max(span, 1e-3) / 60), 0.01)
+        var buckets = [Int](repeating: 0, count: Int(span / width) + 1)
+        var dead: [SIMD2<Double>] = [SIMD2(0, 0)], found = 0.0
+        for fetch in fetches {
+            let at = fetch.time - start
+            if fetch.page { buckets[min(Int(at / width), buckets.count - 1)] += 1 }
+            if fetch.dead {
+                dead.append(SIMD2(at, found))
+                found += 1
+                dead.append(SIMD2(at, found))
+            }
+        }
+        dead.append(SIMD2(span, found))
+        let rate = buckets.enumerated().map { SIMD2((Double($0.offset) + 0.5) * width, Double($0.element) / width) }
+        return [
+            Chart(title: "Pages fetched, run \(run.id)", xLabel: "seconds since the first fetch",
+                  yLabel: "pages per second", series: [Chart.Series(name: "pages/s", points: fetches.isEmpty ? [] : rate)]),
+            Chart(title: "Dead links found, run \(run.id)", xLabel: "seconds since the first fetch",
+                  yLabel: "dead links", series: [Chart.Series(name: "dead links", points: fetches.isEmpty ? [] : dead)]),
+        ]
+    }
+}

@@ -1,0 +1,66 @@
+public import LogbookStore
+
+/// A run as `diff`, `report` and `plot` see it: one read-only connection to
+/// its file and its `runs` row, nothing of the engines that wrote it.
+///
+/// Reads happen inside `snapshot`, one read transaction, so a run that is
+/// still being written reads as one consistent moment of it.
+public final class RunReader {
+    public let connection: Connection
+    public let run: RunInfo
+
+    /// Opens `path` read-only and finds run `id` in it.
+    public init(path: String, id: Int64) throws {
+        connection = try Connection(path: path, mode: .readOnly)
+        try connection.requireCurrentSchema()
+        guard let run = try connection.runs().first(where: { $0.id == id }) else {
+            throw CompareError(.runNotFound, "\(path): no run \(id) (`logbook runs` lists them)")
+        }
+        self.run = run
+    }
+
+    /// Runs `body` in one read transaction.
+    public func snapshot<T>(_ body: () throws -> T) throws -> T {
+        try connection.execute("BEGIN")
+        defer { try? connection.execute("COMMIT") }
+        return try body()
+    }
+
+    /// Refuses a run of another kind, naming both.
+    func require(_ kind: RunKind) throws {
+        guard run.kind == kind else {
+            throw CompareError(.kindMismatch, "\(connection.path): run \(run.id) is a \(run.kind.rawValue), not a \(kind.rawValue)")
+        }
+    }
+
+    /// "run 3" or "other.sqlite run 3" when the file is not the main one.
+    func name(besides path: String) -> String {
+        connection.path == path ? "run \(run.id)" : "\(connection.path) run \(run.id)"
+    }
+}
+
+/// `ID` or `PATH:ID`: a run, optionally in another database file.
+public struct RunReference: Hashable, Sendable {
+    public let path: String?
+    public let id: Int64
+
+    public init(path: String?, id: Int64) {
+        self.path = path
+        self.id = id
+    }
+
+    /// Parses `3` or `other.sqlite:3`; nil when there is no id at the end.
+    public init?(parsing text: String) {
+        if let id = Int64(text), id > 0 {
+            self.init(path: nil, id: id)
+            return
+        }
+        guard let colon = text.lastIndex(of: ":"), let id = Int64(text[text.index(after: colon)...]), id > 0,
+              colon != text.startIndex else { return nil }
+        self.init(path: String(text[..<colon]), id: id)
+    }
+}
+
+/// Not `Sendable`: it holds a `Connection`, used by one thread at a time.
+@available(*, unavailable)
+extension RunReader: Sendable {}

@@ -1,0 +1,42 @@
+extension SimulationDiff {
+    /// The comparison for a person: settings first, then divergence and a
+    /// sample of the per-step differences (`--format json` has every step).
+    public var text: String {
+        var lines = ["simulation diff: run \(a) → run \(b), \(particles) particles, \(steps.count) recorded steps in common"]
+        if !settings.isEmpty {
+            lines.append("settings that differ:")
+            lines += settings.map { "  \($0.setting): \($0.a ?? "(none)") → \($0.b ?? "(none)")" }
+        }
+        lines.append("tolerance: |Δ| ≤ \(readable(tolerance.absolute)) + \(readable(tolerance.relative)) × |A|")
+        lines.append("energy drift: A final \(percent(energyDriftA.final)), max \(percent(energyDriftA.maximum)); "
+            + "B final \(percent(energyDriftB.final)), max \(percent(energyDriftB.maximum))")
+        let shown = sample(steps, around: firstDivergence?.step, limit: 20)
+        if !shown.isEmpty {
+            lines.append("step      max |Δx|      rms |Δx|      max |Δv|      rms |Δv|")
+            for step in shown {
+                let columns = [step.maxPosition, step.rmsPosition, step.maxVelocity, step.rmsVelocity]
+                    .map { readable($0).padding(13) }.joined(separator: " ")
+                lines.append("\(String(step.step).padding(8))  \(columns)")
+            }
+            if shown.count < steps.count { lines.append("(\(shown.count) of \(steps.count) steps shown; --format json lists all)") }
+        }
+        if let divergence = firstDivergence {
+            lines.append("DIVERGED at step \(divergence.step): particle \(divergence.particle)'s \(divergence.quantity) differs by "
+                + "\(readable(divergence.difference)) (allowed \(readable(divergence.allowed)))")
+        } else {
+            lines.append("no divergence beyond the tolerance")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// At most `limit` items spread evenly, always with the first, the last and
+/// the one at `step`.
+func sample(_ steps: [SimulationDiff.Step], around step: Int64?, limit: Int) -> [SimulationDiff.Step] {
+    guard steps.count > limit else { return steps }
+    var indices = Set((0..<limit).map { $0 * (steps.count - 1) / (limit - 1) })
+    if let step, let index = steps.firstIndex(where: { $0.step == step }) {
+        indices.formUnion([index - 1, index].filter { $0 >= 0 })
+    }
+    return indices.sorted().map { steps[$0] }
+}

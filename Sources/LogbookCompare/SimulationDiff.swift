@@ -1,0 +1,205 @@
+import LogbookStore
+
+/// How two simulations of the same particles drift apart, step by step.
+public struct SimulationDiff: Sendable, Encodable {
+    /// When a difference counts as divergence: |Δ| > absolute + relative · |value in A|,
+    /// for positions and velocities alike (numpy's `isclose` rule).
+    public struct Tolerance: Hashable, Sendable, Encodable {
+        public var absolute: Double
+        public var relative: Double
+
+        public init(absolute: Double = 0, relative: Double = 0) {
+            self.absolute = absolute
+            self.relative = relative
+        }
+
+        func allows(_ difference: Double, from value: Double) -> Bool {
+            difference <= absolute + relative * value
+        }
+    }
+
+    /// The differences at one recorded step both runs have.
+    public struct Step: Hashable, Sendable, Encodable {
+        public let step: Int64
+        public let maxPosition: Double
+        public let rmsPosition: Double
+        public let maxVelocity: Double
+        public let rmsVelocity: Double
+    }
+
+    /// The first particle whose difference passed the tolerance.
+    public struct Divergence: Hashable, Sendable, Encodable {
+        public let step: Int64
+        public let particle: Int64
+        /// "position" or "velocity".
+        public let quantity: String
+        public let difference: Double
+        public let allowed: Double
+    }
+
+    /// How far a run's total energy moved from its first recorded frame.
+    public struct EnergyDrift: Hashable, Sendable, Encodable {
+        /// (E_last − E_first) / |E_first|.
+        public let final: Double?
+        /// max |E − E_first| / |E_first| over the recorded frames.
+        public let maximum: Double?
+    }
+
+    public let a: Int64
+    public let b: Int64
+    public let settings: [SettingChange]
+    public let particles: Int
+    public let tolerance: Tolerance
+    public let steps: [Step]
+    public let firstDivergence: Divergence?
+    public let energyDriftA: EnergyDrift
+    public let energyDriftB: EnergyDrift
+
+    /// B left A's trajectories by more than the tolerance: CI should fail.
+    public var regressed: Bool { firstDivergence != nil }
+
+    /// Compares simulation `a` with simulation `b` at every recorded step
+    /// both have, streaming both files' states in (step, particle) order.
+    public init(_ a: RunReader, _ b: RunReader, tolerance: Tolerance = Tolerance()) throws {
+        try a.require(.simulation)
+        try b.require(.simulation)
+        guard tolerance.absolute >= 0, tolerance.relative >= 0, tolerance.absolute.isFinite, tolerance.relative.isFinite else {
+            throw CompareError(.options, "tolerances must be finite and 0 or more")
+        }
+        self.a = a.run.id
+        self.b = b.run.id
+        self.tolerance = tolerance
+        settings = settingChanges(a.run, b.run)
+        let count = try a.snapshot { try a.particleCount() }
+        let countB = try b.snapshot { try b.particleCount() }
+        guard count == countB else {
+            throw CompareError(.incomparable, """
+                \(a.name(besides: a.connection.path)) has \(count) particles and \
+                \(b.name(besides: a.connection.path)) has \(countB): trajectories compare only between the same particles
+                """)
+        }
+        particles = count
+        (energyDriftA, energyDriftB, steps, firstDivergence) = try a.snapshot {
+            try b.snapshot {
+                let (steps, divergence) = try Self.compareStates(a, b, tolerance)
+                return (try a.energyDrift(), try b.energyDrift(), steps, divergence)
+            }
+        }
+    }
+
+    /// Walks both runs' states in (step, particle) order, comparing the
+    /// steps both recorded.
+    private static func compareStates(_ a: RunReader, _ b: RunReader, _ tolerance: Tolerance) throws
+        -> ([Step], Divergence?) {
+        var left = try a.states(), right = try b.states()
+        var steps: [Step] = [], divergence: Divergence?
+        var l = try left.next(), r = try right.next()
+        while let x = l, let y = r {
+            if x.step < y.step { l = try left.next(); continue }
+            if y.step < x.step { r = try right.next(); continue }
+            let step = x.step
+            var maxP = 0.0, sumP = 0.0, maxV = 0.0, sumV = 0.0, n = 0.0
+            while let x = l, let y = r, x.step == step, y.step == step {
+                guard x.particle == y.particle else {
+                    throw CompareError(.incomparable, "step \(step): particle \(x.particle) in A meets particle \(y.particle) in B")
+                }
+                let dp = length(x.position - y.position), dv = length(x.velocity - y.velocity)
+                maxP = max(maxP, dp); sumP += dp * dp
+                maxV = max(maxV, dv); sumV += dv * dv
+                n += 1
+                if divergence == nil {
+                    let p = length(x.position), v = length(x.velocity)
+                    if !tolerance.allows(dp, from: p) {
+                        divergence = Divergence(step: step, particle: x.particle, quantity: "position", difference: dp,
+                                                allowed: tolerance.absolute + tolerance.relative * p)
+                    } else if !tolerance.allows(dv, from: v) {
+                        divergence = Divergence(step: step, particle: x.particle, quantity: "velocity", difference: dv,
+                                                allowed: tolerance.absolute + tolerance.relative * v)
+                    }
+                }
+                l = try left.next(); r = try right.next()
+            }
+            steps.append(Step(step: step, maxPosition: maxP, rmsPosition: (sumP / max(n, 1)).squareRoot(),
+                              maxVelocity: maxV, rmsVelocity: (sumV / max(n, 1)).squareRoot()))
+            // A step one run recorded only partly (a run still being written) ends here.
+            while let x = l, x.step == step { l = try left.next() }
+            while let y = r, y.step == step { r = try right.next() }
+        }
+        return (steps, divergence)
+    }
+}
+
+private func length(_ p: SIMD3<Double>) -> Double { (p * p).sum().squareRoot() }
+
+/// One particle at one recorded step.
+struct ParticleState {
+    let step: Int64
+    let particle: Int64
+    let position: SIMD3<Double>
+    let velocity: SIMD3<Double>
+}
+
+/// A run's states in (step, particle) order, read one at a time.
+struct StateStream {
+    let select: Statement
+
+    mutating func next() throws -> ParticleState? {
+        guard try select.step() else { return nil }
+        return ParticleState(
+            step: select.int64(0), particle: select.int64(1),
+            position: SIMD3(select.double(2), select.double(3), select.double(4)),
+            velocity: SIMD3(select.double(5), select.double(6), select.double(7)))
+    }
+}
+
+extension RunReader {
+    func particleCount() throws -> Int {
+        let select = try connection.prepare("SELECT count(*) FROM particles WHERE run_id = ?")
+        try select.bind(run.id, at: 1)
+        _ = try select.step()
+        return Int(select.int64(0))
+    }
+
+    func states() throws -> StateStream {
+        let select = try connection.prepare("""
+            SELECT step, particle, x, y, z, vx, vy, vz FROM states WHERE run_id = ? ORDER BY step, particle
+            """)
+        try select.bind(run.id, at: 1)
+        return StateStream(select: select)
+    }
+
+    func energyDrift() throws -> SimulationDiff.EnergyDrift {
+        let totals = try frames().compactMap(\.total)
+        guard let first = totals.first, first != 0, let last = totals.last else {
+            return SimulationDiff.EnergyDrift(final: nil, maximum: nil)
+        }
+        return SimulationDiff.EnergyDrift(final: (last - first) / abs(first),
+                                          maximum: totals.map { abs($0 - first) / abs(first) }.max())
+    }
+
+    /// The run's recorded frames in step order.
+    func frames() throws -> [FrameTotals] {
+        let select = try connection.prepare("""
+            SELECT step, time, kinetic, potential, total, px, py, pz FROM frames WHERE run_id = ? ORDER BY step
+            """)
+        try select.bind(run.id, at: 1)
+        var frames: [FrameTotals] = []
+        while try select.step() {
+            frames.append(FrameTotals(
+                step: select.int64(0), time: select.double(1), kinetic: select.optionalDouble(2),
+                potential: select.optionalDouble(3), total: select.optionalDouble(4),
+                momentum: select.optionalDouble(5).map { SIMD3($0, select.double(6), select.double(7)) }))
+        }
+        return frames
+    }
+}
+
+/// A recorded frame's totals (nil where the value was not finite).
+struct FrameTotals {
+    let step: Int64
+    let time: Double
+    let kinetic: Double?
+    let potential: Double?
+    let total: Double?
+    let momentum: SIMD3<Double>?
+}

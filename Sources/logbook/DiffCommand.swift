@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import LogbookCompare
+import LogbookStore
+
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Compare two runs of the same kind: links that broke, trajectories that diverged.",
+        discussion: """
+            A and B are run ids (`logbook runs` lists them; its `later` column names the next run \
+            of the same site or particles), or PATH:ID for a run in another file. Crawls: newly \
+            dead links with the pages linking to them, fixed links, changed outcomes, pages added \
+            and removed. Simulations of the same particle count: per common recorded step the max \
+            and RMS |Δposition| and |Δvelocity|, the first step beyond the tolerance, and each \
+            run's energy drift. Exit 0: no regression; 1: B regressed (newly dead links, or \
+            divergence beyond the tolerance); 2: bad usage (unknown run, a crawl against a \
+            simulation); 3: an unreadable file. Files are opened read-only, so B may still be running.
+            """)
+
+    @OptionGroup var database: DatabaseOption
+    @Option(name: .customLong("db-b"), help: ArgumentHelp("The file B is in (default: the --db file).", valueName: "path"))
+    var databaseB: String?
+    @OptionGroup var tolerance: ToleranceOptions
+    @Option(help: "text or json.") var format: DiffFormat = .text
+    @Argument(help: "The baseline run: ID or PATH:ID.") var a: RunReference
+    @Argument(help: "The run to check: ID or PATH:ID.") var b: RunReference
+
+    enum DiffFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    func run() throws {
+        let first = try a.open(default: database.path)
+        let second = try b.open(default: databaseB ?? database.path)
+        guard first.run.kind == second.run.kind else {
+            throw CompareError(.kindMismatch, """
+                run \(a.id) is a \(first.run.kind.rawValue) and run \(b.id) is a \(second.run.kind.rawValue): \
+                diff compares two crawls or two simulations
+                """)
+        }
+        let regressed: Bool
+        switch first.run.kind {
+        case .crawl:
+            let diff = try CrawlDiff(first, second)
+            try show(diff, text: diff.text, regressed: diff.regressed)
+            regressed = diff.regressed
+        case .simulation:
+            let diff = try SimulationDiff(first, second, tolerance: tolerance.value)
+            try show(diff, text: diff.text, regressed: diff.regressed)
+            regressed = diff.regressed
+        }
+        if regressed { throw ExitCode(ExitStatus.findings) }
+    }
+
+    private func show(_ diff: some Encodable & Sendable, text: String, regressed: Bool) throws {
+        switch format {
+        case .text:
+            print(text)
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            let data = try encoder.encode(DiffDocument(regressed: regressed, diff: diff))
+            print(String(decoding: data, as: UTF8.self))
+        }
+    }
+}
+
+/// `diff --format json`: the verdict beside the comparison.
+private struct DiffDocument<Diff: Encodable & Sendable>: Encodable, Sendable {
+    let regressed: Bool
+    let diff: Diff
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import LogbookCompare
+import LogbookStore
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write one self-contained HTML file about a run.",
+        discussion: """
+            A crawl's report has its summary, dead links grouped by referring page, status codes, \
+            fetch times, charts over time and a sortable table of URLs; a simulation's has its \
+            settings, energy and momentum drift, trajectories and frames. --diff OTHER adds the \
+            comparison of OTHER (the baseline) with RUN. Tables show at most 5,000 rows and say \
+            how many they left out.
+            """)
+
+    @OptionGroup var database: DatabaseOption
+    @Argument(help: "The run: ID or PATH:ID.") var runID: RunReference
+    @Option(help: ArgumentHelp("The HTML file to write (- for standard output).", valueName: "file.html"))
+    var out: String
+    @Option(help: ArgumentHelp("Compare with this baseline run: ID or PATH:ID.", valueName: "other"))
+    var diff: RunReference?
+    @OptionGroup var tolerance: ToleranceOptions
+
+    func run() throws {
+        let reader = try runID.open(default: database.path)
+        let baseline = try diff.map { try $0.open(default: database.path) }
+        if let baseline, baseline.run.kind != reader.run.kind {
+            throw CompareError(.kindMismatch, """
+                run \(reader.run.id) is a \(reader.run.kind.rawValue) and --diff run \(baseline.run.id) is a \
+                \(baseline.run.kind.rawValue): a report compares two crawls or two simulations
+                """)
+        }
+        try writeOutput(try Report.html(reader, baseline: baseline, tolerance: tolerance.value), to: out)
+        if out != "-" { print("wrote \(out)") }
+    }
+}

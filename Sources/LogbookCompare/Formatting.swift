@@ -13,9 +13,9 @@ func readable(_ value: Double) -> String {
     return String(format: "%.4e", value)
 }
 
-func percent(_ value: Double?) -> String {
-    guard let value else { return "n/a" }
-    return readable(value * 100) + "%"
+/// A value that may be missing (a drift of a run with no finite energy).
+func readable(_ value: Double?) -> String {
+    value.map { readable($0) } ?? "n/a"
 }
 
 extension String {

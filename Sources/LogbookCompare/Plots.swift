@@ -39,22 +39,25 @@ extension RunReader {
                      series: [series("kinetic", \.kinetic), series("potential", \.potential), series("total", \.total)])
     }
 
-    /// |E − E₀| / |E₀| and |P − P₀| over time: how well the integrator conserves.
-    func driftChart() throws -> Chart {
+    /// |E − E₀| / |E₀| and |P − P₀| over time, each on its own scale: how
+    /// well the integrator conserves.
+    func driftCharts() throws -> [Chart] {
         let frames = try frames()
-        let energy = frames.first?.total, momentum = frames.first?.momentum
-        var series: [Chart.Series] = []
-        if let energy, energy != 0 {
-            series.append(Chart.Series(name: "relative energy drift", points: frames.compactMap { frame in
-                frame.total.map { SIMD2(frame.time, abs($0 - energy) / abs(energy)) }
-            }))
+        let energy = frames.first?.total.flatMap { $0 == 0 ? nil : $0 }, momentum = frames.first?.momentum
+        let energyDrift = frames.compactMap { frame -> SIMD2<Double>? in
+            guard let total = frame.total, let energy else { return nil }
+            return SIMD2(frame.time, abs(total - energy) / abs(energy))
         }
-        if let momentum {
-            series.append(Chart.Series(name: "momentum drift |P − P₀|", points: frames.compactMap { frame in
-                frame.momentum.map { SIMD2(frame.time, (($0 - momentum) * ($0 - momentum)).sum().squareRoot()) }
-            }))
+        let momentumDrift = frames.compactMap { frame -> SIMD2<Double>? in
+            guard let now = frame.momentum, let momentum else { return nil }
+            return SIMD2(frame.time, ((now - momentum) * (now - momentum)).sum().squareRoot())
         }
-        return Chart(title: "Conservation, run \(run.id)", xLabel: "time", yLabel: "drift", series: series)
+        return [
+            Chart(title: "Energy drift, run \(run.id)", xLabel: "time", yLabel: "|E − E₀| / |E₀|",
+                  series: [Chart.Series(name: "energy drift", points: energyDrift)]),
+            Chart(title: "Momentum drift, run \(run.id)", xLabel: "time", yLabel: "|P − P₀|",
+                  series: [Chart.Series(name: "momentum drift", points: momentumDrift)]),
+        ]
     }
 
     func trajectoryChart(particles chosen: [Int64]?, plane: Plane) throws -> Chart {

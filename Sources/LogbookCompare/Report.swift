@@ -11,7 +11,8 @@ public enum Report: Sendable {
     /// baseline (A) with this run (B) too.
     public static func html(_ reader: RunReader, baseline: RunReader? = nil,
                             tolerance: SimulationDiff.Tolerance = .init()) throws -> String {
-        var page = HTMLPage(title: "logbook \(reader.run.kind.rawValue) report: run \(reader.run.id)")
+        let subject = reader.run.kind == .crawl ? reader.run.subject.map { " of \($0)" } ?? "" : ""
+        var page = HTMLPage(title: "logbook \(reader.run.kind.rawValue) report: run \(reader.run.id)\(subject)")
         try reader.snapshot { try reader.describeRun(on: &page) }
         switch reader.run.kind {
         case .crawl:
@@ -57,7 +58,7 @@ extension RunReader {
         try statusSection(on: &page)
         try timingSection(on: &page)
         page.heading("Over time")
-        for chart in try crawlCharts() { page.raw(Chart.document([chart], width: 640, height: 360)) }
+        for chart in try crawlCharts() { page.raw(Chart.document([chart], width: 600, height: 360)) }
         try urlTableSection(on: &page)
     }
 
@@ -168,15 +169,15 @@ extension RunReader {
         page.cards([
             ("particles", "particles", String(try particleCount())), ("frames", "recorded frames", String(frames.count)),
             ("last_step", "last recorded step", frames.last.map { String($0.step) } ?? "—"),
-            ("energy_drift", "final energy drift", percent(drift.final)), ("max_energy_drift", "max energy drift", percent(drift.maximum)),
+            ("energy_drift", "final energy drift", readable(drift.final)), ("max_energy_drift", "max energy drift", readable(drift.maximum)),
             ("momentum_drift", "max |P − P₀|", momentumDrift.map { readable($0) } ?? "—"),
         ])
         page.heading("Energy and conservation")
-        page.raw(Chart.document([try energyChart()], width: 640, height: 400))
-        page.raw(Chart.document([try driftChart()], width: 640, height: 400))
+        for chart in [try energyChart()] + (try driftCharts()) { page.raw(Chart.document([chart], width: 600, height: 400)) }
         page.heading("Trajectories")
-        page.raw(Chart.document([try trajectoryChart(particles: nil, plane: .xy)], width: 640, height: 520))
-        page.raw(Chart.document([try trajectoryChart(particles: nil, plane: .xz)], width: 640, height: 520))
+        for plane in [Plane.xy, .xz] {
+            page.raw(Chart.document([try trajectoryChart(particles: nil, plane: plane)], width: 600, height: 520))
+        }
         let shown = frames.count > Report.rowLimit
             ? (0..<Report.rowLimit).map { frames[$0 * (frames.count - 1) / (Report.rowLimit - 1)] } : frames
         page.heading("Frames (\(frames.count))")
@@ -241,7 +242,7 @@ extension SimulationDiff {
             title: "Difference from run \(diff.a)", xLabel: "step", yLabel: "|Δ position|",
             series: [Chart.Series(name: "max", points: diff.steps.map { SIMD2(Double($0.step), $0.maxPosition) }),
                      Chart.Series(name: "rms", points: diff.steps.map { SIMD2(Double($0.step), $0.rmsPosition) })])],
-            width: 640, height: 400))
+            width: 600, height: 400))
         page.table(id: "step-differences", headers: ["step", "max |Δx|", "rms |Δx|", "max |Δv|", "rms |Δv|"],
                    rows: sample(diff.steps, around: diff.firstDivergence?.step, limit: Report.rowLimit).map {
             [.integer(Int($0.step)), .real($0.maxPosition), .real($0.rmsPosition), .real($0.maxVelocity), .real($0.rmsVelocity)]

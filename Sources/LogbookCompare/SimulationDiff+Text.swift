@@ -8,14 +8,14 @@ extension SimulationDiff {
             lines += settings.map { "  \($0.setting): \($0.a ?? "(none)") → \($0.b ?? "(none)")" }
         }
         lines.append("tolerance: |Δ| ≤ \(readable(tolerance.absolute)) + \(readable(tolerance.relative)) × |A|")
-        lines.append("energy drift: A final \(percent(energyDriftA.final)), max \(percent(energyDriftA.maximum)); "
-            + "B final \(percent(energyDriftB.final)), max \(percent(energyDriftB.maximum))")
+        lines.append("energy drift: A final \(readable(energyDriftA.final)), max \(readable(energyDriftA.maximum)); "
+            + "B final \(readable(energyDriftB.final)), max \(readable(energyDriftB.maximum))")
         let shown = sample(steps, around: firstDivergence?.step, limit: 20)
         if !shown.isEmpty {
             lines.append("step      max |Δx|      rms |Δx|      max |Δv|      rms |Δv|")
             for step in shown {
-                let columns = [step.maxPosition, step.rmsPosition, step.maxVelocity, step.rmsVelocity]
-                    .map { readable($0).padding(13) }.joined(separator: " ")
+                let values = [step.maxPosition, step.rmsPosition, step.maxVelocity, step.rmsVelocity].map { readable($0) }
+                let columns = values.dropLast().map { $0.padding(13) + " " }.joined() + values[values.count - 1]
                 lines.append("\(String(step.step).padding(8))  \(columns)")
             }
             if shown.count < steps.count { lines.append("(\(shown.count) of \(steps.count) steps shown; --format json lists all)") }

@@ -135,7 +135,7 @@ import Testing
         #expect(table.status == 0)
         let lines = table.stdout.split(separator: "\n")
         #expect(lines.first?.split(separator: " ", omittingEmptySubsequences: true) ==
-                ["id", "kind", "status", "started", "finished", "summary"])
+                ["id", "kind", "status", "started", "finished", "later", "summary"])
         #expect(lines.count == 2 + 3 + 1)
         #expect(lines[2].contains("simulation") && lines[2].contains("completed") && lines[2].hasSuffix("first"))
 

@@ -81,6 +81,20 @@ import Testing
         #expect((diff["settings"] as? [[String: Any]])?.compactMap { $0["setting"] as? String }.sorted() == ["mode", "workers"])
     }
 
+    @Test func aRunStillBeingWrittenComparesOverTheStepsItHasSoFar() throws {
+        let particles = ["--particles", "300", "--seed", "4", "--record-every", "5"]
+        #expect(try runProcess(builtProduct("logbook"), ["simulate", "--db", path, "--quiet", "--steps", "100"] + particles).status == 0)
+        let running = try ChildProcess(builtProduct("logbook"), ["simulate", "--db", path, "--quiet", "--steps", "100000000"] + particles)
+        defer { running.signal(SIGKILL); _ = running.finish() }
+        let deadline = Date().addingTimeInterval(60)
+        while (try? committedRows(in: path, table: "frames", where: "run_id = 2")) ?? 0 < 30, Date() < deadline { usleep(10_000) }
+        let result = try logbook("diff", "--db", path, "--format", "json", "1", "2")
+        #expect(result.status == 0, "the same particles and settings but --steps: \(result.stdout)\(result.stderr)")
+        let diff = try json(result)
+        #expect((diff["steps"] as? [[String: Any]])?.count == 21, "steps 0 to 100 in both")
+        #expect((diff["settings"] as? [[String: Any]])?.compactMap { $0["setting"] as? String } == ["steps"])
+    }
+
     @Test func refusesDifferentParticleCountsAndBadTolerances() throws {
         try simulate(try driftingPair(), dt: "0.01")
         #expect(try logbook("simulate", "--db", path, "--quiet", "--particles", "3", "--steps", "2").status == 0)

@@ -1,7 +1,7 @@
 # The two set-up commands on a fresh machine: `make demo` and `make test`.
 SWIFT := scripts/swift
 
-.PHONY: build test demo bench bench-sim bench-crawl
+.PHONY: build test demo bench bench-sim bench-crawl bench-compare
 build:
 	scripts/bootstrap
 
@@ -32,3 +32,7 @@ bench-sim:
 bench-crawl:
 	scripts/bootstrap --no-build
 	scripts/bench-crawl
+
+bench-compare:
+	scripts/bootstrap --no-build
+	scripts/bench-compare

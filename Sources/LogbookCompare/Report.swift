@@ -13,15 +13,20 @@ public enum Report: Sendable {
                             tolerance: SimulationDiff.Tolerance = .init()) throws -> String {
         let subject = reader.run.kind == .crawl ? reader.run.subject.map { " of \($0)" } ?? "" : ""
         var page = HTMLPage(title: "logbook \(reader.run.kind.rawValue) report: run \(reader.run.id)\(subject)")
-        try reader.snapshot { try reader.describeRun(on: &page) }
-        switch reader.run.kind {
-        case .crawl:
-            try reader.snapshot { try reader.crawlSections(on: &page) }
-            if let baseline { CrawlDiff.section(try CrawlDiff(baseline, reader), on: &page) }
-        case .simulation:
-            try reader.snapshot { try reader.simulationSections(on: &page) }
-            if let baseline { try SimulationDiff.section(try SimulationDiff(baseline, reader, tolerance: tolerance), on: &page) }
+        // The comparison reads in snapshots of its own, so it comes first.
+        let crawlDiff = try baseline.flatMap { reader.run.kind == .crawl ? try CrawlDiff($0, reader) : nil }
+        let simulationDiff = try baseline.flatMap {
+            reader.run.kind == .simulation ? try SimulationDiff($0, reader, tolerance: tolerance) : nil
         }
+        try reader.snapshot {
+            try reader.describeRun(on: &page)
+            switch reader.run.kind {
+            case .crawl: try reader.crawlSections(on: &page)
+            case .simulation: try reader.simulationSections(on: &page)
+            }
+        }
+        if let crawlDiff { CrawlDiff.section(crawlDiff, on: &page) }
+        if let simulationDiff { SimulationDiff.section(simulationDiff, on: &page) }
         return page.html
     }
 }
@@ -225,7 +230,7 @@ extension CrawlDiff {
 }
 
 extension SimulationDiff {
-    static func section(_ diff: SimulationDiff, on page: inout HTMLPage) throws {
+    static func section(_ diff: SimulationDiff, on page: inout HTMLPage) {
         page.heading("Compared with run \(diff.a)")
         if let divergence = diff.firstDivergence {
             page.paragraph("Diverged at step \(divergence.step): particle \(divergence.particle)'s \(divergence.quantity) differs by \(readable(divergence.difference)) (allowed \(readable(divergence.allowed))).",

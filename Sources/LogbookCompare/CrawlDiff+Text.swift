@@ -21,6 +21,10 @@ extension CrawlDiff {
             lines.append("  \(link.url)  \(link.before.map { "\($0) → " } ?? "new link, ")\(link.after)")
             lines += link.foundOn.map { "      linked from \($0)" }
         }
+        if let newlyBrokenFragments {
+            lines.append("newly broken fragments: \(newlyBrokenFragments.count)")
+            lines += newlyBrokenFragments.map { "  \($0.url)#\($0.fragment)  linked from \($0.foundOn)" }
+        }
         lines.append("fixed: \(fixed.count)")
         lines += fixed.map { "  \($0.url)  \($0.before.map(\.description) ?? "?") → \($0.after?.description ?? "no longer linked")" }
         lines.append("changed: \(changed.count)")
@@ -34,7 +38,7 @@ extension CrawlDiff {
             ("dead", countsA.dead, countsB.dead), ("not checked", countsA.notChecked, countsB.notChecked),
         ].map { "\($0.0) \($0.1) → \($0.2)" }.joined(separator: ", "))
         if countsB.queued > 0 { lines.append("note: run \(b) still has \(countsB.queued) URLs queued; the comparison is partial") }
-        lines.append(regressed ? "REGRESSED: \(newlyDead.count) newly dead links" : "no regression")
+        lines.append(regressed ? "REGRESSED: \(regressions)" : "no regression")
         return lines.joined(separator: "\n")
     }
 }

@@ -28,6 +28,13 @@ public struct CrawlDiff: Sendable, Encodable {
         public let after: Outcome?
     }
 
+    /// A `#fragment` link to a page of the site that has no such id.
+    public struct BrokenFragment: Hashable, Sendable, Encodable {
+        public let url: String
+        public let fragment: String
+        public let foundOn: String
+    }
+
     /// The counts of one run, from `crawl_summary`.
     public struct Counts: Hashable, Sendable, Encodable {
         public let urls: Int, pages: Int, ok: Int, dead: Int, notChecked: Int, queued: Int
@@ -45,16 +52,36 @@ public struct CrawlDiff: Sendable, Encodable {
     public let changed: [Change]
     public let pagesAdded: [String]
     public let pagesRemoved: [String]
+    /// Fragment links broken in B and not in A; nil unless both runs were
+    /// made with --check-fragments (without it no page's ids are recorded).
+    public let newlyBrokenFragments: [BrokenFragment]?
 
     /// B broke something A did not: CI should fail.
-    public var regressed: Bool { !newlyDead.isEmpty }
+    public var regressed: Bool { !newlyDead.isEmpty || newlyBrokenFragments?.isEmpty == false }
+
+    /// "2 newly dead links, 1 newly broken fragment".
+    public var regressions: String {
+        var parts = ["\(newlyDead.count) newly dead link\(newlyDead.count == 1 ? "" : "s")"]
+        if let broken = newlyBrokenFragments?.count, broken > 0 {
+            parts.append("\(broken) newly broken fragment\(broken == 1 ? "" : "s")")
+        }
+        return parts.joined(separator: ", ")
+    }
 
     /// Compares crawl `a` with crawl `b`, each read in one snapshot.
     public init(_ a: RunReader, _ b: RunReader) throws {
         try a.require(.crawl)
         try b.require(.crawl)
-        let (before, countsA) = try a.snapshot { (try a.outcomes(), try a.counts()) }
-        let (after, countsB, referrers) = try b.snapshot { (try b.outcomes(), try b.counts(), try b.deadReferrers()) }
+        let fragments = a.checksFragments && b.checksFragments
+        let (before, countsA, fragmentsA) = try a.snapshot {
+            (try a.outcomes(), try a.counts(), fragments ? try a.brokenFragments() : [])
+        }
+        let (after, countsB, referrers, fragmentsB) = try b.snapshot {
+            (try b.outcomes(), try b.counts(), try b.deadReferrers(), fragments ? try b.brokenFragments() : [])
+        }
+        newlyBrokenFragments = fragments ? fragmentsB.subtracting(fragmentsA).sorted {
+            ($0.url, $0.fragment, $0.foundOn) < ($1.url, $1.fragment, $1.foundOn)
+        } : nil
         self.a = a.run.id
         self.b = b.run.id
         aStatus = a.run.status.rawValue
@@ -119,6 +146,22 @@ extension RunReader {
         let value = { Int(select.int64($0)) }
         return CrawlDiff.Counts(urls: value(0), pages: value(1), ok: value(2), dead: value(3), notChecked: value(4),
                                 queued: value(5))
+    }
+
+    /// Whether the run recorded page ids (`--check-fragments`).
+    var checksFragments: Bool {
+        run.flatSettings.contains { $0.path == "checkFragments" && $0.value == "true" }
+    }
+
+    func brokenFragments() throws -> Set<CrawlDiff.BrokenFragment> {
+        let select = try connection.prepare("SELECT url, fragment, found_on FROM broken_fragments WHERE run_id = ?")
+        try select.bind(run.id, at: 1)
+        var broken: Set<CrawlDiff.BrokenFragment> = []
+        while try select.step() {
+            broken.insert(CrawlDiff.BrokenFragment(url: select.text(0) ?? "", fragment: select.text(1) ?? "",
+                                                   foundOn: select.text(2) ?? ""))
+        }
+        return broken
     }
 
     /// Every dead URL's referring pages, in page order.

@@ -206,7 +206,7 @@ extension RunReader {
 extension CrawlDiff {
     static func section(_ diff: CrawlDiff, on page: inout HTMLPage) {
         page.heading("Compared with run \(diff.a)")
-        page.paragraph(diff.regressed ? "Regressed: \(diff.newlyDead.count) newly dead links." : "No regression.",
+        page.paragraph(diff.regressed ? "Regressed: \(diff.regressions)." : "No regression.",
                        className: diff.regressed ? "bad" : "good")
         page.cards([
             ("newly_dead", "newly dead", String(diff.newlyDead.count)), ("fixed", "fixed", String(diff.fixed.count)),
@@ -217,6 +217,11 @@ extension CrawlDiff {
         page.table(id: "newly-dead", headers: ["newly dead link", "before", "now", "linked from"], rows: diff.newlyDead.prefix(limit).map {
             [.text($0.url), .text($0.before?.description ?? "not linked"), .text($0.after.description), .text($0.foundOn.joined(separator: "\n"))]
         })
+        if let broken = diff.newlyBrokenFragments, !broken.isEmpty {
+            page.table(id: "newly-broken-fragments", headers: ["page", "fragment", "linked from"], rows: broken.prefix(limit).map {
+                [.text($0.url), .text("#" + $0.fragment), .text($0.foundOn)]
+            })
+        }
         let changes = diff.fixed.map { ("fixed", $0) } + diff.changed.map { ("changed", $0) }
         page.table(id: "changes", headers: ["", "URL", "before", "now"], rows: changes.prefix(limit).map {
             [.text($0.0), .text($0.1.url), .text($0.1.before?.description ?? "—"), .text($0.1.after?.description ?? "no longer linked")]

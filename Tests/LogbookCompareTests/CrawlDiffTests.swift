@@ -6,7 +6,8 @@ import Testing
 
 /// A small site served in two versions; between them page /b swaps its
 /// link to /c for one to /missing, /fixme comes back, /dead answers 410
-/// instead of 404, /new replaces /old.
+/// instead of 404, /new replaces /old, and /a links to /#nowhere, an id
+/// the home page does not have.
 final class TwoVersionSite: Sendable {
     private final class Version: Sendable {
         let second = Atomic<Bool>(false)
@@ -21,7 +22,7 @@ final class TwoVersionSite: Sendable {
             let second = version.second.load(ordering: .relaxed)
             switch path {
             case "/": return .html(#"<a href="/a">a</a> <a href="/b">b</a> <a href="/fixme">f</a> "# + (second ? #"<a href="/new">n</a>"# : #"<a href="/old">o</a>"#))
-            case "/a": return .html(#"<a href="/dead">dead</a> <a href="/">home</a>"#)
+            case "/a": return .html(#"<a href="/dead">dead</a> <a href="/">home</a>"# + (second ? #"<a href="/#nowhere">x</a>"# : ""))
             case "/b": return .html(second ? #"<a href="/missing">gone</a>"# : #"<a href="/c">c</a>"#)
             case "/c", "/new", "/old": return .html("<p>page</p>")
             case "/fixme": return second ? .html("<p>fixed</p>") : .html("no", status: 404)
@@ -41,11 +42,12 @@ final class TwoVersionSite: Sendable {
     var path: String { folder.database }
 
     /// Two crawls of the site, version 1 then version 2, as runs 1 and 2 of `database`.
-    func crawlBothVersions(_ site: TwoVersionSite, into database: String, secondInto other: String? = nil) throws {
-        let first = try logbook("crawl", "--db", database, "--quiet", "--retries", "0", site.url("/"))
+    func crawlBothVersions(_ site: TwoVersionSite, into database: String, secondInto other: String? = nil,
+                           options: [String] = []) throws {
+        let first = try runProcess(builtProduct("logbook"), ["crawl", "--db", database, "--quiet", "--retries", "0", site.url("/")] + options)
         #expect(first.status == 1, "dead links: \(first.stderr)")
         site.switchToSecondVersion()
-        let second = try logbook("crawl", "--db", other ?? database, "--quiet", "--retries", "0", site.url("/"))
+        let second = try runProcess(builtProduct("logbook"), ["crawl", "--db", other ?? database, "--quiet", "--retries", "0", site.url("/")] + options)
         #expect(second.status == 1, "dead links: \(second.stderr)")
     }
 
@@ -75,12 +77,26 @@ final class TwoVersionSite: Sendable {
         let text = try logbook("diff", "--db", path, "1", "2")
         #expect(text.status == 1)
         #expect(text.stdout.contains("newly dead links: 1\n  \(site.url("/missing"))  new link, dead 404\n      linked from \(site.url("/b"))"))
-        #expect(text.stdout.contains("REGRESSED: 1 newly dead links"))
+        #expect(text.stdout.contains("REGRESSED: 1 newly dead link\n"))
+        #expect(diff["newlyBrokenFragments"] == nil, "fragments are compared only when both runs checked them")
 
         // The other way round, the link that came back is the regression.
         let reverse = try json(try logbook("diff", "--db", path, "--format", "json", "2", "1"))
         let reversed = try #require((reverse["diff"] as? [String: Any])?["newlyDead"] as? [[String: Any]])
         #expect(reversed.map { $0["url"] as? String } == [site.url("/fixme")])
+    }
+
+    @Test func withCheckFragmentsANewlyBrokenFragmentIsARegression() throws {
+        let site = try TwoVersionSite()
+        try crawlBothVersions(site, into: path, options: ["--check-fragments"])
+        let result = try logbook("diff", "--db", path, "--format", "json", "1", "2")
+        #expect(result.status == 1)
+        let diff = try #require(try json(result)["diff"] as? [String: Any])
+        let broken = try #require(diff["newlyBrokenFragments"] as? [[String: String]])
+        #expect(broken == [["url": site.url("/"), "fragment": "nowhere", "foundOn": site.url("/a")]])
+        let text = try logbook("diff", "--db", path, "1", "2")
+        #expect(text.stdout.contains("newly broken fragments: 1\n  \(site.url("/"))#nowhere  linked from \(site.url("/a"))"))
+        #expect(text.stdout.contains("REGRESSED: 1 newly dead link, 1 newly broken fragment"))
     }
 
     @Test func aRunComparedWithItselfHasNoRegression() throws {

@@ -34,7 +34,7 @@ struct Chart {
         let px = { (v: Double) in plot.left + (v - xAxis.low) / (xAxis.high - xAxis.low) * (plot.right - plot.left) }
         let py = { (v: Double) in plot.bottom - (v - yAxis.low) / (yAxis.high - yAxis.low) * (plot.bottom - plot.top) }
 
-        var svg = ##"<g class="chart" transform="translate(\##(f(x)),\##(f(y)))">"##
+        var svg = ##"<g class="chart" role="img" transform="translate(\##(f(x)),\##(f(y)))"><title>\##(escape(title))</title>"##
         svg += ##"<rect width="\##(f(width))" height="\##(f(height))" fill="#ffffff"/>"##
         svg += ##"<text x="\##(f(width / 2))" y="22" text-anchor="middle" font-size="15" font-weight="bold">\##(escape(title))</text>"##
         svg += ##"<rect x="\##(f(plot.left))" y="\##(f(plot.top))" width="\##(f(plot.right - plot.left))" height="\##(f(plot.bottom - plot.top))" fill="#fbfbfb" stroke="#888888"/>"##
@@ -70,7 +70,8 @@ struct Chart {
         for (index, line) in shown.enumerated() {
             let top = plot.top + 8 + Double(index) * 16
             svg += ##"<rect x="\##(f(plot.right - 150))" y="\##(f(top))" width="12" height="3" fill="\##(Self.palette[index % Self.palette.count])"/>"##
-            svg += ##"<text x="\##(f(plot.right - 134))" y="\##(f(top + 5))" font-size="11">\##(escape(line.name))</text>"##
+            let name = line.name.count > 22 ? line.name.prefix(21) + "…" : line.name
+            svg += ##"<text x="\##(f(plot.right - 134))" y="\##(f(top + 5))" font-size="11">\##(escape(name))</text>"##
         }
         if series.count > shown.count {
             svg += ##"<text x="\##(f(plot.right - 150))" y="\##(f(plot.top + 13 + Double(shown.count) * 16))" font-size="11">… \##(series.count - shown.count) more</text>"##

@@ -164,5 +164,15 @@ import Testing
         let folderMissing = try logbook("report", "--db", path, "1", "--out", folder.file("no/such/folder.html"))
         #expect(folderMissing.status == 2 && folderMissing.stderr.contains("cannot write"))
         #expect(!FileManager.default.fileExists(atPath: folder.file("x.svg")), "nothing written on a refusal")
+
+        let corrupt = folder.file("corrupt.sqlite")
+        try writeRandomBytes(8 << 10, to: corrupt)
+        let before = try contents(of: corrupt)
+        for command in [["diff", "1", "2"], ["report", "1", "--out", folder.file("c.html")], ["plot", "1", "--out", folder.file("c.svg")]] {
+            let result = try runProcess(builtProduct("logbook"), ["--db", corrupt] + command)
+            #expect(result.status == 3, "\(command)")
+            #expect(result.stderr.contains("corrupt.sqlite: ") && result.stderr.contains("not a database"), "\(result.stderr)")
+        }
+        #expect(try contents(of: corrupt) == before, "a reader leaves the file as it was")
     }
 }

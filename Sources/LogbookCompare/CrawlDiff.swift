@@ -68,73 +68,111 @@ public struct CrawlDiff: Sendable, Encodable {
         return parts.joined(separator: ", ")
     }
 
-    /// Compares crawl `a` with crawl `b`, each read in one snapshot.
+    /// Compares crawl `a` with crawl `b`, each read in one snapshot. Both
+    /// runs' URLs are streamed in the order of their UNIQUE (run_id, url)
+    /// index and merged, so memory grows with the differences, not the site.
     public init(_ a: RunReader, _ b: RunReader) throws {
         try a.require(.crawl)
         try b.require(.crawl)
-        let fragments = a.checksFragments && b.checksFragments
-        let (before, countsA, fragmentsA) = try a.snapshot {
-            (try a.outcomes(), try a.counts(), fragments ? try a.brokenFragments() : [])
-        }
-        let (after, countsB, referrers, fragmentsB) = try b.snapshot {
-            (try b.outcomes(), try b.counts(), try b.deadReferrers(), fragments ? try b.brokenFragments() : [])
-        }
-        newlyBrokenFragments = fragments ? fragmentsB.subtracting(fragmentsA).sorted {
-            ($0.url, $0.fragment, $0.foundOn) < ($1.url, $1.fragment, $1.foundOn)
-        } : nil
         self.a = a.run.id
         self.b = b.run.id
         aStatus = a.run.status.rawValue
         bStatus = b.run.status.rawValue
         settings = settingChanges(a.run, b.run)
-        self.countsA = countsA
-        self.countsB = countsB
-
-        var newlyDead: [NewlyDead] = [], fixed: [Change] = [], changed: [Change] = []
-        for (url, entry) in after.sorted(by: { $0.key < $1.key }) {
-            guard let now = entry.outcome else { continue }
-            let then = before[url]?.outcome
-            if now.isDead, then?.isDead != true {
-                newlyDead.append(NewlyDead(url: url, before: then, after: now, foundOn: referrers[url] ?? []))
-            } else if let then, then.isDead, !now.isDead {
-                fixed.append(Change(url: url, before: then, after: now))
-            } else if let then, then != now {
-                changed.append(Change(url: url, before: then, after: now))
+        let fragments = a.checksFragments && b.checksFragments
+        var merged = URLMerge()
+        var fragmentsA: Set<BrokenFragment> = [], fragmentsB: Set<BrokenFragment> = []
+        (countsA, countsB) = try a.snapshot {
+            try b.snapshot {
+                try merged.merge(a.urls(), b.urls())
+                merged.newlyDead = try merged.newlyDead.map { link in
+                    NewlyDead(url: link.url, before: link.before, after: link.after, foundOn: try b.referrers(of: link.url))
+                }
+                if fragments { (fragmentsA, fragmentsB) = (try a.brokenFragments(), try b.brokenFragments()) }
+                return (try a.counts(), try b.counts())
             }
         }
-        for (url, entry) in before.sorted(by: { $0.key < $1.key }) where after[url] == nil {
-            if let then = entry.outcome, then.isDead { fixed.append(Change(url: url, before: then, after: nil)) }
+        newlyDead = merged.newlyDead
+        fixed = merged.fixed
+        changed = merged.changed
+        pagesAdded = merged.pagesAdded
+        pagesRemoved = merged.pagesRemoved
+        newlyBrokenFragments = fragments ? fragmentsB.subtracting(fragmentsA).sorted {
+            ($0.url, $0.fragment, $0.foundOn) < ($1.url, $1.fragment, $1.foundOn)
+        } : nil
+    }
+}
+
+/// The merge of two runs' URLs in byte order, sorting each into what changed.
+private struct URLMerge {
+    var newlyDead: [CrawlDiff.NewlyDead] = []
+    var fixed: [CrawlDiff.Change] = []
+    var changed: [CrawlDiff.Change] = []
+    var pagesAdded: [String] = []
+    var pagesRemoved: [String] = []
+
+    mutating func merge(_ left: URLStream, _ right: URLStream) throws {
+        var left = left, right = right
+        var l = try left.next(), r = try right.next()
+        while l != nil || r != nil {
+            if let x = l, r.map({ x.url.utf8.lexicographicallyPrecedes($0.url.utf8) }) ?? true {
+                if x.isPage { pagesRemoved.append(x.url) }
+                if let then = x.outcome, then.isDead { fixed.append(.init(url: x.url, before: then, after: nil)) }
+                l = try left.next()
+            } else if let y = r, l.map({ y.url.utf8.lexicographicallyPrecedes($0.url.utf8) }) ?? true {
+                if y.isPage { pagesAdded.append(y.url) }
+                if let now = y.outcome, now.isDead { newlyDead.append(.init(url: y.url, before: nil, after: now, foundOn: [])) }
+                r = try right.next()
+            } else if let x = l, let y = r {
+                compare(x.url, x.outcome, y.outcome)
+                l = try left.next()
+                r = try right.next()
+            }
         }
-        self.newlyDead = newlyDead
-        self.fixed = fixed
-        self.changed = changed
-        pagesAdded = after.filter { $0.value.isPage && before[$0.key] == nil }.keys.sorted()
-        pagesRemoved = before.filter { $0.value.isPage && after[$0.key] == nil }.keys.sorted()
+    }
+
+    private mutating func compare(_ url: String, _ then: CrawlDiff.Outcome?, _ now: CrawlDiff.Outcome?) {
+        guard let now else { return }  // not fetched yet in B
+        if now.isDead, then?.isDead != true {
+            newlyDead.append(.init(url: url, before: then, after: now, foundOn: []))
+        } else if let then, then.isDead, !now.isDead {
+            fixed.append(.init(url: url, before: then, after: now))
+        } else if let then, then != now {
+            changed.append(.init(url: url, before: then, after: now))
+        }
     }
 }
 
 /// A URL of a crawl: a page of the site or a checked link, with its outcome
 /// once fetched.
 struct CrawledURL {
+    let url: String
     let isPage: Bool
     let outcome: CrawlDiff.Outcome?
 }
 
+/// A run's URLs in byte order (SQLite's BINARY collation, which the UNIQUE
+/// (run_id, url) index keeps), read one at a time.
+struct URLStream {
+    let select: Statement
+
+    mutating func next() throws -> CrawledURL? {
+        guard try select.step() else { return nil }
+        let outcome = select.text(2).map {
+            CrawlDiff.Outcome(outcome: $0, status: select.optionalInt(3), error: select.text(4))
+        }
+        return CrawledURL(url: select.text(0) ?? "", isPage: select.int64(1) != 0, outcome: outcome)
+    }
+}
+
 extension RunReader {
-    func outcomes() throws -> [String: CrawledURL] {
+    func urls() throws -> URLStream {
         let select = try connection.prepare("""
             SELECT u.url, u.internal, f.outcome, f.status, f.error
-            FROM urls AS u LEFT JOIN fetches AS f ON f.url_id = u.id WHERE u.run_id = ?
+            FROM urls AS u LEFT JOIN fetches AS f ON f.url_id = u.id WHERE u.run_id = ? ORDER BY u.url
             """)
         try select.bind(run.id, at: 1)
-        var urls: [String: CrawledURL] = [:]
-        while try select.step() {
-            let outcome = select.text(2).map {
-                CrawlDiff.Outcome(outcome: $0, status: select.optionalInt(3), error: select.text(4))
-            }
-            urls[select.text(0) ?? ""] = CrawledURL(isPage: select.int64(1) != 0, outcome: outcome)
-        }
-        return urls
+        return URLStream(select: select)
     }
 
     func counts() throws -> CrawlDiff.Counts {
@@ -164,15 +202,17 @@ extension RunReader {
         return broken
     }
 
-    /// Every dead URL's referring pages, in page order.
-    func deadReferrers() throws -> [String: [String]] {
-        let select = try connection.prepare("""
-            SELECT DISTINCT url, found_on FROM dead_links WHERE run_id = ? AND found_on IS NOT NULL ORDER BY url, found_on
+    /// The pages linking to `url`, in byte order.
+    func referrers(of url: String) throws -> [String] {
+        let select = try connection.cached("""
+            SELECT DISTINCT p.url FROM urls AS t JOIN links AS l ON l.to_url_id = t.id JOIN urls AS p ON p.id = l.from_url_id
+            WHERE t.run_id = ? AND t.url = ? ORDER BY p.url
             """)
         try select.bind(run.id, at: 1)
-        var referrers: [String: [String]] = [:]
-        while try select.step() { referrers[select.text(0) ?? "", default: []].append(select.text(1) ?? "") }
-        return referrers
+        try select.bind(url, at: 2)
+        var pages: [String] = []
+        while try select.step() { pages.append(select.text(0) ?? "") }
+        return pages
     }
 }
 

@@ -17,6 +17,10 @@ struct Chart {
     var series: [Series]
     /// One unit is as long on both axes (a trajectory's shape is kept).
     var equalScale = false
+    /// The y axis starts at zero (rates, counts).
+    var yFromZero = false
+    /// The y values are counts: ticks fall on whole numbers.
+    var countsOnY = false
 
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
                           "#7f7f7f", "#bcbd22"]
@@ -27,7 +31,7 @@ struct Chart {
     func svg(x: Double, y: Double, width: Double, height: Double) -> String {
         let plot = (left: 78.0, top: 40.0, right: width - 20, bottom: height - 52)
         let all = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
-        var xAxis = Axis(all.map(\.x)), yAxis = Axis(all.map(\.y))
+        var xAxis = Axis(all.map(\.x)), yAxis = Axis(all.map(\.y) + (yFromZero ? [0] : []), whole: countsOnY)
         if equalScale {
             Axis.equalise(&xAxis, &yAxis, plotWidth: plot.right - plot.left, plotHeight: plot.bottom - plot.top)
         }
@@ -107,7 +111,7 @@ struct Axis {
     var high: Double
     var step: Double
 
-    init(_ values: [Double]) {
+    init(_ values: [Double], whole: Bool = false) {
         var low = values.min() ?? 0, high = values.max() ?? 1
         if low == high {
             let pad = low == 0 ? 1 : abs(low) * 0.1
@@ -115,6 +119,7 @@ struct Axis {
             high += pad
         }
         step = Axis.niceStep((high - low) / 6)
+        if whole { step = max(step, 1).rounded(.up) }
         self.low = (low / step).rounded(.down) * step
         self.high = (high / step).rounded(.up) * step
     }

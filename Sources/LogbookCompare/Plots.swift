@@ -109,8 +109,10 @@ extension RunReader {
         while try select.step() { fetches.append((select.double(0), select.int64(1) != 0, select.int64(2) != 0)) }
         let start = fetches.first?.time ?? 0
         let span = (fetches.last?.time ?? 0) - start
-        let width = max(Axis.niceStep(max(span, 1e-3) / 60), 0.01)
-        var buckets = [Int](repeating: 0, count: Int(span / width) + 1)
+        // Up to 60 intervals, of five pages each on average at least.
+        let intervals = max(1, min(60, fetches.filter(\.page).count / 5))
+        let width = max(span, 1e-3) / Double(intervals)
+        var buckets = [Int](repeating: 0, count: intervals)
         var dead: [SIMD2<Double>] = [SIMD2(0, 0)], found = 0.0
         for fetch in fetches {
             let at = fetch.time - start
@@ -122,12 +124,16 @@ extension RunReader {
             }
         }
         dead.append(SIMD2(span, found))
-        let rate = buckets.enumerated().map { SIMD2((Double($0.offset) + 0.5) * width, Double($0.element) / width) }
+        let rate = buckets.enumerated().flatMap { interval, pages in
+            [SIMD2(Double(interval) * width, Double(pages) / width), SIMD2(Double(interval + 1) * width, Double(pages) / width)]
+        }
         return [
             Chart(title: "Pages fetched, run \(run.id)", xLabel: "seconds since the first fetch",
-                  yLabel: "pages per second", series: [Chart.Series(name: "pages/s", points: fetches.isEmpty ? [] : rate)]),
+                  yLabel: "pages per second", series: [Chart.Series(name: "pages/s", points: fetches.isEmpty ? [] : rate)],
+                  yFromZero: true),
             Chart(title: "Dead links found, run \(run.id)", xLabel: "seconds since the first fetch",
-                  yLabel: "dead links", series: [Chart.Series(name: "dead links", points: fetches.isEmpty ? [] : dead)]),
+                  yLabel: "dead links", series: [Chart.Series(name: "dead links", points: fetches.isEmpty ? [] : dead)],
+                  yFromZero: true, countsOnY: true),
         ]
     }
 }

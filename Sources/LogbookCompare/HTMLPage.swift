@@ -100,7 +100,7 @@ struct HTMLPage {
         h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ddd;padding-bottom:4px}h3{font-size:15px;margin:14px 0 4px}
         table{border-collapse:collapse;font-size:13px;margin:8px 0}th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
         th{background:#f2f2f2}table.sortable th{cursor:pointer}table.sortable th:after{content:" \\2195";color:#aaa}
-        td.number{text-align:right;font-variant-numeric:tabular-nums}td{word-break:break-all}
+        td.number{text-align:right;font-variant-numeric:tabular-nums}td{word-break:break-all;white-space:pre-line}
         .cards{display:flex;flex-wrap:wrap;gap:10px}.card{border:1px solid #ddd;border-radius:6px;padding:8px 14px;min-width:110px}
         .card .value{font-size:20px;font-weight:bold}.card .label{font-size:12px;color:#666}
         .bar{display:inline-block;height:10px;background:#1f77b4}.bad{color:#b00020;font-weight:bold}.good{color:#1a7f37;font-weight:bold}

@@ -139,6 +139,10 @@ import Testing
         #expect(html.contains("Showing 5000 of 100000 URLs (dead ones first)"))
         #expect(figure("dead", in: html) == "1000")
         #expect(try xmlProblem(in: out) == nil)
+        // The inline script ran in a browser: the URL table is paged, 50 rows a page.
+        let dom = try renderedDOM(of: out)
+        #expect(dom.contains("page 1 of 100 (5000 rows)"), "\(dom.prefix(300))")
+        #expect(dom.components(separatedBy: "style=\"display: none;\"").count - 1 == 4950, "all but the first page's rows hidden")
     }
 
     @Test func aFileFromAnOlderLogbookIsNamedThenReadAfterMigration() throws {

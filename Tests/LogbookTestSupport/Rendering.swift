@@ -32,22 +32,32 @@ public struct Screenshot: Sendable {
     public let colours: Int
 }
 
+/// Runs headless Chromium on `file` with `options`, in a profile of its own.
+private func chromium(_ options: [String], file: String) throws -> ProcessResult {
+    let profile = TemporaryDirectory()
+    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    guard let chromium else {
+        throw ScreenshotError(message: "no chromium: scripts/bootstrap installs Debian's chromium package")
+    }
+    return try runProcess(chromium, [
+        "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run", "--user-data-dir=\(profile.path)",
+    ] + options + [URL(filePath: file).absoluteString], timeout: .seconds(120))
+}
+
+/// The page's DOM after its scripts ran, as headless Chromium serialises it.
+public func renderedDOM(of file: String) throws -> String {
+    let result = try chromium(["--dump-dom"], file: file)
+    guard result.status == 0 else { throw ScreenshotError(message: "chromium --dump-dom failed: \(result.stderr.suffix(2000))") }
+    return result.stdout
+}
+
 /// Renders `file` (HTML or SVG) in headless Chromium at `width` × `height`
 /// to `name`.png in the test artefacts folder, and measures the picture.
 public func screenshot(of file: String, width: Int, height: Int, name: String) throws -> Screenshot {
     try FileManager.default.createDirectory(atPath: testArtifactsDirectory, withIntermediateDirectories: true)
     let png = testArtifactsDirectory + "/" + name + ".png"
     try? FileManager.default.removeItem(atPath: png)
-    let profile = TemporaryDirectory()
-    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    guard let chromium else {
-        throw ScreenshotError(message: "no chromium: scripts/bootstrap installs Debian's chromium package")
-    }
-    let result = try runProcess(chromium, [
-        "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-        "--user-data-dir=\(profile.path)", "--window-size=\(width),\(height)", "--screenshot=\(png)",
-        URL(filePath: file).absoluteString,
-    ], timeout: .seconds(120))
+    let result = try chromium(["--window-size=\(width),\(height)", "--screenshot=\(png)"], file: file)
     guard FileManager.default.fileExists(atPath: png) else {
         throw ScreenshotError(message: "chromium wrote no screenshot (status \(result.status)): \(result.stderr.suffix(2000))")
     }

@@ -12,10 +12,7 @@ extension CrawlDiff {
     /// The comparison for a person: regressions first, then the rest, then counts.
     public var text: String {
         var lines = ["crawl diff: run \(a) (\(aStatus)) → run \(b) (\(bStatus))"]
-        if !settings.isEmpty {
-            lines.append("settings that differ:")
-            lines += settings.map { "  \($0.setting): \($0.a ?? "(none)") → \($0.b ?? "(none)")" }
-        }
+        lines += settingLines(settings)
         lines.append("newly dead links: \(newlyDead.count)")
         for link in newlyDead {
             lines.append("  \(link.url)  \(link.before.map { "\($0) → " } ?? "new link, ")\(link.after)")

@@ -77,3 +77,9 @@ func settingChanges(_ a: RunInfo, _ b: RunInfo) -> [SettingChange] {
         left[path] == right[path] ? nil : SettingChange(setting: path, a: left[path], b: right[path])
     }
 }
+
+/// "settings that differ:" and a line per setting, or nothing when none do.
+func settingLines(_ changes: [SettingChange]) -> [String] {
+    guard !changes.isEmpty else { return [] }
+    return ["settings that differ:"] + changes.map { "  \($0.setting): \($0.a ?? "(none)") → \($0.b ?? "(none)")" }
+}

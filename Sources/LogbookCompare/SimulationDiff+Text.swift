@@ -3,10 +3,7 @@ extension SimulationDiff {
     /// sample of the per-step differences (`--format json` has every step).
     public var text: String {
         var lines = ["simulation diff: run \(a) → run \(b), \(particles) particles, \(steps.count) recorded steps in common"]
-        if !settings.isEmpty {
-            lines.append("settings that differ:")
-            lines += settings.map { "  \($0.setting): \($0.a ?? "(none)") → \($0.b ?? "(none)")" }
-        }
+        lines += settingLines(settings)
         lines.append("tolerance: |Δ| ≤ \(readable(tolerance.absolute)) + \(readable(tolerance.relative)) × |A|")
         lines.append("energy drift: A final \(readable(energyDriftA.final)), max \(readable(energyDriftA.maximum)); "
             + "B final \(readable(energyDriftB.final)), max \(readable(energyDriftB.maximum))")

@@ -32,15 +32,26 @@ extension RunReference {
     }
 }
 
-/// Writes `text` to `path` whole or not at all ("-" is standard output).
-func writeOutput(_ text: String, to path: String) throws {
-    if path == "-" {
-        FileHandle.standardOutput.write(Data(text.utf8))
-        return
-    }
-    do {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-        throw ValidationError("cannot write \(path): \((error as NSError).localizedDescription)")
+/// The run a document is about and the file it goes to; shared by `report` and `plot`.
+struct DocumentOptions: ParsableArguments {
+    @OptionGroup var database: DatabaseOption
+    @Argument(help: "The run: ID or PATH:ID.") var runID: RunReference
+    @Option(help: ArgumentHelp("The file to write (- for standard output).", valueName: "file"))
+    var out: String
+
+    func open() throws -> RunReader { try runID.open(default: database.path) }
+
+    /// Writes `text` to `out` whole or not at all ("-" is standard output).
+    func write(_ text: String) throws {
+        if out == "-" {
+            FileHandle.standardOutput.write(Data(text.utf8))
+            return
+        }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+        } catch {
+            throw ValidationError("cannot write \(out): \((error as NSError).localizedDescription)")
+        }
+        print("wrote \(out)")
     }
 }

@@ -13,21 +13,17 @@ struct PlotCommand: ParsableCommand {
             projection). A crawl gives pages fetched per second beside dead links found over time.
             """)
 
-    @OptionGroup var database: DatabaseOption
-    @Argument(help: "The run: ID or PATH:ID.") var runID: RunReference
-    @Option(help: ArgumentHelp("The SVG file to write (- for standard output).", valueName: "file.svg"))
-    var out: String
+    @OptionGroup var document: DocumentOptions
     @Option(help: ArgumentHelp("Particles to draw, e.g. 0,3,5-9.", valueName: "list"))
     var particles: String?
     @Option(help: "The projection: xy, xz or yz.") var plane: Plane?
 
     func run() throws {
-        let reader = try runID.open(default: database.path)
+        let reader = try document.open()
         if reader.run.kind == .crawl, particles != nil || plane != nil {
             throw ValidationError("--particles and --plane apply to simulations; run \(reader.run.id) is a crawl")
         }
-        try writeOutput(try Plot.svg(reader, particles: try particles.map(parseParticles), plane: plane ?? .xy), to: out)
-        if out != "-" { print("wrote \(out)") }
+        try document.write(try Plot.svg(reader, particles: try particles.map(parseParticles), plane: plane ?? .xy))
     }
 
     /// "0,3,5-9" → [0, 3, 5, 6, 7, 8, 9].

@@ -14,24 +14,20 @@ struct ReportCommand: ParsableCommand {
             how many they left out.
             """)
 
-    @OptionGroup var database: DatabaseOption
-    @Argument(help: "The run: ID or PATH:ID.") var runID: RunReference
-    @Option(help: ArgumentHelp("The HTML file to write (- for standard output).", valueName: "file.html"))
-    var out: String
+    @OptionGroup var document: DocumentOptions
     @Option(help: ArgumentHelp("Compare with this baseline run: ID or PATH:ID.", valueName: "other"))
     var diff: RunReference?
     @OptionGroup var tolerance: ToleranceOptions
 
     func run() throws {
-        let reader = try runID.open(default: database.path)
-        let baseline = try diff.map { try $0.open(default: database.path) }
+        let reader = try document.open()
+        let baseline = try diff.map { try $0.open(default: document.database.path) }
         if let baseline, baseline.run.kind != reader.run.kind {
             throw CompareError(.kindMismatch, """
                 run \(reader.run.id) is a \(reader.run.kind.rawValue) and --diff run \(baseline.run.id) is a \
                 \(baseline.run.kind.rawValue): a report compares two crawls or two simulations
                 """)
         }
-        try writeOutput(try Report.html(reader, baseline: baseline, tolerance: tolerance.value), to: out)
-        if out != "-" { print("wrote \(out)") }
+        try document.write(try Report.html(reader, baseline: baseline, tolerance: tolerance.value))
     }
 }

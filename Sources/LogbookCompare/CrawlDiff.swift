@@ -159,7 +159,7 @@ struct URLStream {
     mutating func next() throws -> CrawledURL? {
         guard try select.step() else { return nil }
         let outcome = select.text(2).map {
-            CrawlDiff.Outcome(outcome: $0, status: select.optionalInt(3), error: select.text(4))
+            CrawlDiff.Outcome(outcome: $0, status: select.optionalInt64(3).map(Int.init), error: select.text(4))
         }
         return CrawledURL(url: select.text(0) ?? "", isPage: select.int64(1) != 0, outcome: outcome)
     }
@@ -213,22 +213,5 @@ extension RunReader {
         var pages: [String] = []
         while try select.step() { pages.append(select.text(0) ?? "") }
         return pages
-    }
-}
-
-extension Statement {
-    /// An integer column that may be NULL.
-    func optionalInt(_ index: Int) -> Int? {
-        if case .integer(let value) = value(index) { return Int(value) }
-        return nil
-    }
-
-    /// A real column that may be NULL.
-    func optionalDouble(_ index: Int) -> Double? {
-        switch value(index) {
-        case .real(let value): value
-        case .integer(let value): Double(value)
-        default: nil
-        }
     }
 }

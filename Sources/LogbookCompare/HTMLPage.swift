@@ -80,7 +80,10 @@ struct HTMLPage {
         case number(Double?, shown: String)
         case bar(fraction: Double, shown: String)
 
-        static func integer(_ value: Int) -> Cell { .number(Double(value), shown: String(value)) }
+        /// An integer, or `missing` when it is NULL.
+        static func integer(_ value: Int64?, missing: String = "") -> Cell {
+            .number(value.map(Double.init), shown: value.map(String.init) ?? missing)
+        }
         static func real(_ value: Double?) -> Cell { .number(value, shown: value.map(readable) ?? "") }
 
         var markup: String {

@@ -78,8 +78,8 @@ extension RunReader {
             let referrer = select.text(0) ?? ""
             if groups.last?.page != referrer { groups.append((referrer, [])) }
             groups[groups.count - 1].rows.append([
-                .text(select.text(1) ?? ""), .number(select.optionalDouble(2), shown: select.optionalInt(2).map(String.init) ?? "—"),
-                .text(select.text(3) ?? ""), .number(select.optionalDouble(4), shown: select.optionalInt(4).map(String.init) ?? ""),
+                .text(select.text(1) ?? ""), .integer(select.optionalInt64(2), missing: "—"),
+                .text(select.text(3) ?? ""), .integer(select.optionalInt64(4)),
                 .text(select.text(5) ?? ""),
             ])
             shown += 1
@@ -103,8 +103,8 @@ extension RunReader {
             GROUP BY f.status, f.outcome ORDER BY count(*) DESC
             """)
         try select.bind(run.id, at: 1)
-        var rows: [(status: Int?, outcome: String, count: Int)] = []
-        while try select.step() { rows.append((select.optionalInt(0), select.text(1) ?? "", Int(select.int64(2)))) }
+        var rows: [(status: Int64?, outcome: String, count: Int)] = []
+        while try select.step() { rows.append((select.optionalInt64(0), select.text(1) ?? "", Int(select.int64(2)))) }
         let largest = Double(rows.map(\.count).max() ?? 1)
         page.heading("Status codes and outcomes")
         page.table(id: "statuses", headers: ["status", "outcome", "URLs"], rows: rows.map { row in
@@ -147,10 +147,10 @@ extension RunReader {
         while try select.step() {
             rows.append([
                 .text(select.text(0) ?? ""), .text(select.text(1) ?? ""),
-                .number(select.optionalDouble(2), shown: select.optionalInt(2).map(String.init) ?? ""),
+                .integer(select.optionalInt64(2)),
                 .real(select.optionalDouble(3)),
-                .number(select.optionalDouble(4), shown: select.optionalInt(4).map(String.init) ?? ""),
-                .text(select.text(5) ?? ""), .integer(Int(select.int64(6))), .text(select.text(7) ?? ""),
+                .integer(select.optionalInt64(4)),
+                .text(select.text(5) ?? ""), .integer(select.int64(6)), .text(select.text(7) ?? ""),
             ])
         }
         let total = try count("SELECT count(*) FROM urls WHERE run_id = ?")
@@ -187,7 +187,7 @@ extension RunReader {
             ? (0..<Report.rowLimit).map { frames[$0 * (frames.count - 1) / (Report.rowLimit - 1)] } : frames
         page.heading("Frames (\(frames.count))")
         page.table(id: "frames", headers: ["step", "time", "kinetic", "potential", "total", "px", "py", "pz"], rows: shown.map { frame in
-            [.integer(Int(frame.step)), .real(frame.time), .real(frame.kinetic), .real(frame.potential), .real(frame.total),
+            [.integer(frame.step), .real(frame.time), .real(frame.kinetic), .real(frame.potential), .real(frame.total),
              .real(frame.momentum?.x), .real(frame.momentum?.y), .real(frame.momentum?.z)]
         }, sortable: true)
         if shown.count < frames.count {
@@ -255,7 +255,7 @@ extension SimulationDiff {
             width: 600, height: 400))
         page.table(id: "step-differences", headers: ["step", "max |Δx|", "rms |Δx|", "max |Δv|", "rms |Δv|"],
                    rows: sample(diff.steps, around: diff.firstDivergence?.step, limit: Report.rowLimit).map {
-            [.integer(Int($0.step)), .real($0.maxPosition), .real($0.rmsPosition), .real($0.maxVelocity), .real($0.rmsVelocity)]
+            [.integer($0.step), .real($0.maxPosition), .real($0.rmsPosition), .real($0.maxVelocity), .real($0.rmsVelocity)]
         }, sortable: true)
     }
 }

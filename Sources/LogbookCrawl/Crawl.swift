@@ -197,11 +197,9 @@ extension CrawlSummary {
         try deadRows.bind(.integer(runID))
         var dead: [DeadLink] = []
         while try deadRows.step() {
-            let status = deadRows.value(1), line = deadRows.value(4)
-            dead.append(DeadLink(url: deadRows.text(0) ?? "",
-                                 status: { if case .integer(let v) = status { Int(v) } else { nil } }(),
+            dead.append(DeadLink(url: deadRows.text(0) ?? "", status: deadRows.optionalInt64(1).map(Int.init),
                                  error: deadRows.text(2), foundOn: deadRows.text(3),
-                                 line: { if case .integer(let v) = line { Int(v) } else { nil } }()))
+                                 line: deadRows.optionalInt64(4).map(Int.init)))
         }
         let fragmentRows = try database.prepare("""
             SELECT url || '#' || fragment, found_on, line FROM broken_fragments WHERE run_id = ? ORDER BY found_on, line

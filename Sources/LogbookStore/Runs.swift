@@ -130,7 +130,7 @@ extension Connection {
                 finishedAt: select.text(5),
                 logbookVersion: select.text(6) ?? "",
                 summary: select.text(7),
-                pid: select.value(8) == .null ? nil : Int32(truncatingIfNeeded: select.int64(8)),
+                pid: select.optionalInt64(8).map { Int32(truncatingIfNeeded: $0) },
                 host: select.text(9)))
         }
         return runs

@@ -105,6 +105,14 @@ public final class Statement {
 
     public func double(_ index: Int) -> Double { sqlite3_column_double(handle, Int32(index)) }
 
+    /// The column as an integer, or nil when it is NULL.
+    public func optionalInt64(_ index: Int) -> Int64? { isNull(index) ? nil : int64(index) }
+
+    /// The column as a real, or nil when it is NULL.
+    public func optionalDouble(_ index: Int) -> Double? { isNull(index) ? nil : double(index) }
+
+    private func isNull(_ index: Int) -> Bool { sqlite3_column_type(handle, Int32(index)) == SQLITE_NULL }
+
     /// The column as text, or nil when it is NULL.
     public func text(_ index: Int) -> String? {
         sqlite3_column_text(handle, Int32(index)).map { String(cString: $0) }

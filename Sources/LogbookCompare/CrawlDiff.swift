@@ -72,8 +72,7 @@ public struct CrawlDiff: Sendable, Encodable {
     /// runs' URLs are streamed in the order of their UNIQUE (run_id, url)
     /// index and merged, so memory grows with the differences, not the site.
     public init(_ a: RunReader, _ b: RunReader) throws {
-        try a.require(.crawl)
-        try b.require(.crawl)
+        try RunReader.require(.crawl, a, b)
         self.a = a.run.id
         self.b = b.run.id
         aStatus = a.run.status.rawValue

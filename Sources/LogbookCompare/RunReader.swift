@@ -26,10 +26,16 @@ public final class RunReader {
         return try body()
     }
 
-    /// Refuses a run of another kind, naming both.
-    func require(_ kind: RunKind) throws {
-        guard run.kind == kind else {
-            throw CompareError(.kindMismatch, "\(connection.path): run \(run.id) is a \(run.kind.rawValue), not a \(kind.rawValue)")
+    /// Refuses two runs unless both are of `kind`, naming them.
+    static func require(_ kind: RunKind, _ a: RunReader, _ b: RunReader) throws {
+        guard a.run.kind == b.run.kind else {
+            throw CompareError(.kindMismatch, """
+                \(a.name(besides: a.connection.path)) is a \(a.run.kind.rawValue) and \(b.name(besides: a.connection.path)) \
+                is a \(b.run.kind.rawValue): only two crawls or two simulations compare
+                """)
+        }
+        guard a.run.kind == kind else {
+            throw CompareError(.kindMismatch, "run \(a.run.id) is a \(a.run.kind.rawValue), not a \(kind.rawValue)")
         }
     }
 

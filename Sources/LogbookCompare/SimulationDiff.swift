@@ -61,8 +61,7 @@ public struct SimulationDiff: Sendable, Encodable {
     /// Compares simulation `a` with simulation `b` at every recorded step
     /// both have, streaming both files' states in (step, particle) order.
     public init(_ a: RunReader, _ b: RunReader, tolerance: Tolerance = Tolerance()) throws {
-        try a.require(.simulation)
-        try b.require(.simulation)
+        try RunReader.require(.simulation, a, b)
         guard tolerance.absolute >= 0, tolerance.relative >= 0, tolerance.absolute.isFinite, tolerance.relative.isFinite else {
             throw CompareError(.options, "tolerances must be finite and 0 or more")
         }

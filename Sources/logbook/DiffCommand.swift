@@ -33,12 +33,6 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         let first = try a.open(default: database.path)
         let second = try b.open(default: databaseB ?? database.path)
-        guard first.run.kind == second.run.kind else {
-            throw CompareError(.kindMismatch, """
-                run \(a.id) is a \(first.run.kind.rawValue) and run \(b.id) is a \(second.run.kind.rawValue): \
-                diff compares two crawls or two simulations
-                """)
-        }
         let regressed: Bool
         switch first.run.kind {
         case .crawl:

@@ -22,12 +22,6 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let reader = try document.open()
         let baseline = try diff.map { try $0.open(default: document.database.path) }
-        if let baseline, baseline.run.kind != reader.run.kind {
-            throw CompareError(.kindMismatch, """
-                run \(reader.run.id) is a \(reader.run.kind.rawValue) and --diff run \(baseline.run.id) is a \
-                \(baseline.run.kind.rawValue): a report compares two crawls or two simulations
-                """)
-        }
         try document.write(try Report.html(reader, baseline: baseline, tolerance: tolerance.value))
     }
 }

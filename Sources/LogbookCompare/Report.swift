@@ -10,7 +10,7 @@ public enum Report: Sendable {
     /// The report on `reader`'s run; with `baseline`, a comparison of the
     /// baseline (A) with this run (B) too.
     public static func html(_ reader: RunReader, baseline: RunReader? = nil,
-                            tolerance: SimulationDiff.Tolerance = .init()) throws -> String {
+                            tolerance: SimulationDiff.Tolerance = .exact) throws -> String {
         let subject = reader.run.kind == .crawl ? reader.run.subject.map { " of \($0)" } ?? "" : ""
         var page = HTMLPage(title: "logbook \(reader.run.kind.rawValue) report: run \(reader.run.id)\(subject)")
         // The comparison reads in snapshots of its own, so it comes first.

@@ -5,17 +5,29 @@ public struct SimulationDiff: Sendable, Encodable {
     /// When a difference counts as divergence: |Δ| > absolute + relative · |value in A|,
     /// for positions and velocities alike (numpy's `isclose` rule).
     public struct Tolerance: Hashable, Sendable, Encodable {
-        public var absolute: Double
-        public var relative: Double
+        public let absolute: Double
+        public let relative: Double
 
-        public init(absolute: Double = 0, relative: Double = 0) {
+        /// Any difference at all is divergence.
+        public static let exact = Tolerance(checkedAbsolute: 0, relative: 0)
+
+        /// Refuses negative or non-finite tolerances, naming the options that set them.
+        public init(absolute: Double, relative: Double) throws {
+            guard absolute >= 0, relative >= 0, absolute.isFinite, relative.isFinite else {
+                throw CompareError(.options, """
+                    --tolerance and --relative-tolerance must be finite and 0 or more, not \(absolute) and \(relative)
+                    """)
+            }
+            self.init(checkedAbsolute: absolute, relative: relative)
+        }
+
+        private init(checkedAbsolute absolute: Double, relative: Double) {
             self.absolute = absolute
             self.relative = relative
         }
 
-        func allows(_ difference: Double, from value: Double) -> Bool {
-            difference <= absolute + relative * value
-        }
+        /// The largest difference allowed from `value`.
+        func limit(from value: Double) -> Double { absolute + relative * value }
     }
 
     /// The differences at one recorded step both runs have.
@@ -60,11 +72,8 @@ public struct SimulationDiff: Sendable, Encodable {
 
     /// Compares simulation `a` with simulation `b` at every recorded step
     /// both have, streaming both files' states in (step, particle) order.
-    public init(_ a: RunReader, _ b: RunReader, tolerance: Tolerance = Tolerance()) throws {
+    public init(_ a: RunReader, _ b: RunReader, tolerance: Tolerance = .exact) throws {
         try RunReader.require(.simulation, a, b)
-        guard tolerance.absolute >= 0, tolerance.relative >= 0, tolerance.absolute.isFinite, tolerance.relative.isFinite else {
-            throw CompareError(.options, "tolerances must be finite and 0 or more")
-        }
         self.a = a.run.id
         self.b = b.run.id
         self.tolerance = tolerance
@@ -107,13 +116,13 @@ public struct SimulationDiff: Sendable, Encodable {
                 maxV = max(maxV, dv); sumV += dv * dv
                 n += 1
                 if divergence == nil {
-                    let p = length(x.position), v = length(x.velocity)
-                    if !tolerance.allows(dp, from: p) {
+                    let allowedP = tolerance.limit(from: length(x.position)), allowedV = tolerance.limit(from: length(x.velocity))
+                    if dp > allowedP {
                         divergence = Divergence(step: step, particle: x.particle, quantity: "position", difference: dp,
-                                                allowed: tolerance.absolute + tolerance.relative * p)
-                    } else if !tolerance.allows(dv, from: v) {
+                                                allowed: allowedP)
+                    } else if dv > allowedV {
                         divergence = Divergence(step: step, particle: x.particle, quantity: "velocity", difference: dv,
-                                                allowed: tolerance.absolute + tolerance.relative * v)
+                                                allowed: allowedV)
                     }
                 }
                 l = try left.next(); r = try right.next()

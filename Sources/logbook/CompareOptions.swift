@@ -16,12 +16,13 @@ struct ToleranceOptions: ParsableArguments {
                                valueName: "fraction"))
     var relativeTolerance: Double = 0
 
-    var value: SimulationDiff.Tolerance { .init(absolute: tolerance, relative: relativeTolerance) }
+    var value: SimulationDiff.Tolerance {
+        get throws { try .init(absolute: tolerance, relative: relativeTolerance) }
+    }
 
+    /// Refused as bad usage before any file is read, whatever kind of run follows.
     func validate() throws {
-        guard tolerance >= 0, relativeTolerance >= 0, tolerance.isFinite, relativeTolerance.isFinite else {
-            throw ValidationError("--tolerance and --relative-tolerance must be finite and 0 or more")
-        }
+        do { _ = try value } catch let error as CompareError { throw ValidationError(error.message) }
     }
 }
 

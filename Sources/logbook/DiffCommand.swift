@@ -40,7 +40,7 @@ struct DiffCommand: ParsableCommand {
             try show(diff, text: diff.text, regressed: diff.regressed)
             regressed = diff.regressed
         case .simulation:
-            let diff = try SimulationDiff(first, second, tolerance: tolerance.value)
+            let diff = try SimulationDiff(first, second, tolerance: try tolerance.value)
             try show(diff, text: diff.text, regressed: diff.regressed)
             regressed = diff.regressed
         }

@@ -104,5 +104,8 @@ import Testing
         let negative = try logbook("diff", "--db", path, "--tolerance", "-1", "1", "1")
         #expect(negative.status == 2)
         #expect(negative.stderr.contains("--tolerance"))
+        let below = try logbook("diff", "--db", path, "--tolerance=-1", "1", "1")
+        #expect(below.status == 2)
+        #expect(below.stderr.contains("--tolerance and --relative-tolerance must be finite and 0 or more, not -1.0"))
     }
 }

@@ -21,7 +21,8 @@ public enum Plot: Sendable {
         try reader.snapshot {
             switch reader.run.kind {
             case .simulation:
-                Chart.document([try reader.energyChart(), try reader.trajectoryChart(particles: particles, plane: plane)])
+                Chart.document([reader.energyChart(try reader.frames()),
+                                reader.trajectoryChart(try reader.trajectories(of: particles), plane: plane)])
             case .crawl:
                 Chart.document(try reader.crawlCharts())
             }
@@ -30,8 +31,7 @@ public enum Plot: Sendable {
 }
 
 extension RunReader {
-    func energyChart() throws -> Chart {
-        let frames = try frames()
+    func energyChart(_ frames: [FrameTotals]) -> Chart {
         func series(_ name: String, _ value: (FrameTotals) -> Double?) -> Chart.Series {
             Chart.Series(name: name, points: frames.compactMap { frame in value(frame).map { SIMD2(frame.time, $0) } })
         }
@@ -41,8 +41,7 @@ extension RunReader {
 
     /// |E − E₀| / |E₀| and |P − P₀| over time, each on its own scale: how
     /// well the integrator conserves.
-    func driftCharts() throws -> [Chart] {
-        let frames = try frames()
+    func driftCharts(_ frames: [FrameTotals]) -> [Chart] {
         let energy = frames.first?.total.flatMap { $0 == 0 ? nil : $0 }, momentum = frames.first?.momentum
         let energyDrift = frames.compactMap { frame -> SIMD2<Double>? in
             guard let total = frame.total, let energy else { return nil }
@@ -60,7 +59,9 @@ extension RunReader {
         ]
     }
 
-    func trajectoryChart(particles chosen: [Int64]?, plane: Plane) throws -> Chart {
+    /// The recorded positions of `chosen` particles (default: up to 10
+    /// spread over the indices), each named by index and label.
+    func trajectories(of chosen: [Int64]?) throws -> [(name: String, positions: [SIMD3<Double>])] {
         let labels = try particleLabels()
         let count = Int64(labels.count)
         if let bad = chosen?.first(where: { !(0..<count).contains($0) }) {
@@ -72,21 +73,21 @@ extension RunReader {
             CROSS JOIN states AS s ON s.run_id = f.run_id AND s.step = f.step AND s.particle = ?2
             WHERE f.run_id = ?1 ORDER BY f.step
             """)
-        var series: [Chart.Series] = []
-        for particle in picked {
+        return try picked.map { particle in
             select.reset()
             try select.bind(run.id, at: 1)
             try select.bind(particle, at: 2)
-            var points: [SIMD2<Double>] = []
-            while try select.step() {
-                points.append(plane.project(SIMD3(select.double(0), select.double(1), select.double(2))))
-            }
-            let label = labels[Int(particle)].map { "\(particle) \($0)" } ?? "particle \(particle)"
-            series.append(Chart.Series(name: label, points: points, marksStart: true))
+            var positions: [SIMD3<Double>] = []
+            while try select.step() { positions.append(SIMD3(select.double(0), select.double(1), select.double(2))) }
+            return (labels[Int(particle)].map { "\(particle) \($0)" } ?? "particle \(particle)", positions)
         }
+    }
+
+    func trajectoryChart(_ trajectories: [(name: String, positions: [SIMD3<Double>])], plane: Plane) -> Chart {
         let axes = Array(plane.rawValue).map(String.init)
         return Chart(title: "Trajectories (\(plane.rawValue)), run \(run.id)", xLabel: axes[0], yLabel: axes[1],
-                     series: series, equalScale: true)
+                     series: trajectories.map { Chart.Series(name: $0.name, points: $0.positions.map(plane.project), marksStart: true) },
+                     equalScale: true)
     }
 
     func particleLabels() throws -> [String?] {

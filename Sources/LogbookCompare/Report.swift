@@ -165,7 +165,7 @@ extension RunReader {
 
     func simulationSections(on page: inout HTMLPage) throws {
         let frames = try frames()
-        let drift = try energyDrift()
+        let drift = SimulationDiff.EnergyDrift(frames)
         let momentum = frames.compactMap(\.momentum)
         let momentumDrift = momentum.first.map { first in
             momentum.map { (($0 - first) * ($0 - first)).sum().squareRoot() }.max() ?? 0
@@ -178,10 +178,11 @@ extension RunReader {
             ("momentum_drift", "max |P − P₀|", momentumDrift.map { readable($0) } ?? "—"),
         ])
         page.heading("Energy and conservation")
-        for chart in [try energyChart()] + (try driftCharts()) { page.raw(Chart.document([chart], width: 600, height: 400)) }
+        for chart in [energyChart(frames)] + driftCharts(frames) { page.raw(Chart.document([chart], width: 600, height: 400)) }
         page.heading("Trajectories")
+        let trajectories = try trajectories(of: nil)
         for plane in [Plane.xy, .xz] {
-            page.raw(Chart.document([try trajectoryChart(particles: nil, plane: plane)], width: 600, height: 520))
+            page.raw(Chart.document([trajectoryChart(trajectories, plane: plane)], width: 600, height: 520))
         }
         let shown = frames.count > Report.rowLimit
             ? (0..<Report.rowLimit).map { frames[$0 * (frames.count - 1) / (Report.rowLimit - 1)] } : frames
@@ -193,13 +194,6 @@ extension RunReader {
         if shown.count < frames.count {
             page.paragraph("\(shown.count) of \(frames.count) frames shown, evenly spaced.", className: "note")
         }
-    }
-
-    /// `sql` with the run id bound to its one parameter; its first column as a count.
-    func count(_ sql: String) throws -> Int {
-        let select = try connection.prepare(sql)
-        try select.bind(run.id, at: 1)
-        return try select.step() ? Int(select.int64(0)) : 0
     }
 }
 

@@ -39,6 +39,13 @@ public final class RunReader {
         }
     }
 
+    /// `sql` with the run id bound to its one parameter; its first column as a count.
+    func count(_ sql: String) throws -> Int {
+        let select = try connection.prepare(sql)
+        try select.bind(run.id, at: 1)
+        return try select.step() ? Int(select.int64(0)) : 0
+    }
+
     /// "run 3" or "other.sqlite run 3" when the file is not the main one.
     func name(besides path: String) -> String {
         connection.path == path ? "run \(run.id)" : "\(connection.path) run \(run.id)"

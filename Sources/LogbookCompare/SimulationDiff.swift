@@ -55,6 +55,16 @@ public struct SimulationDiff: Sendable, Encodable {
         public let final: Double?
         /// max |E − E_first| / |E_first| over the recorded frames.
         public let maximum: Double?
+
+        init(_ frames: [FrameTotals]) {
+            let totals = frames.compactMap(\.total)
+            guard let first = totals.first, first != 0, let last = totals.last else {
+                (final, maximum) = (nil, nil)
+                return
+            }
+            final = (last - first) / abs(first)
+            maximum = totals.map { abs($0 - first) / abs(first) }.max()
+        }
     }
 
     public let a: Int64
@@ -78,19 +88,17 @@ public struct SimulationDiff: Sendable, Encodable {
         self.b = b.run.id
         self.tolerance = tolerance
         settings = settingChanges(a.run, b.run)
-        let count = try a.snapshot { try a.particleCount() }
-        let countB = try b.snapshot { try b.particleCount() }
-        guard count == countB else {
-            throw CompareError(.incomparable, """
-                \(a.name(besides: a.connection.path)) has \(count) particles and \
-                \(b.name(besides: a.connection.path)) has \(countB): trajectories compare only between the same particles
-                """)
-        }
-        particles = count
-        (energyDriftA, energyDriftB, steps, firstDivergence) = try a.snapshot {
+        (particles, energyDriftA, energyDriftB, steps, firstDivergence) = try a.snapshot {
             try b.snapshot {
+                let count = try a.particleCount(), countB = try b.particleCount()
+                guard count == countB else {
+                    throw CompareError(.incomparable, """
+                        \(a.name(besides: a.connection.path)) has \(count) particles and \
+                        \(b.name(besides: a.connection.path)) has \(countB): trajectories compare only between the same particles
+                        """)
+                }
                 let (steps, divergence) = try Self.compareStates(a, b, tolerance)
-                return (try a.energyDrift(), try b.energyDrift(), steps, divergence)
+                return (count, EnergyDrift(try a.frames()), EnergyDrift(try b.frames()), steps, divergence)
             }
         }
     }
@@ -161,12 +169,7 @@ struct StateStream {
 }
 
 extension RunReader {
-    func particleCount() throws -> Int {
-        let select = try connection.prepare("SELECT count(*) FROM particles WHERE run_id = ?")
-        try select.bind(run.id, at: 1)
-        _ = try select.step()
-        return Int(select.int64(0))
-    }
+    func particleCount() throws -> Int { try count("SELECT count(*) FROM particles WHERE run_id = ?") }
 
     func states() throws -> StateStream {
         let select = try connection.prepare("""
@@ -174,15 +177,6 @@ extension RunReader {
             """)
         try select.bind(run.id, at: 1)
         return StateStream(select: select)
-    }
-
-    func energyDrift() throws -> SimulationDiff.EnergyDrift {
-        let totals = try frames().compactMap(\.total)
-        guard let first = totals.first, first != 0, let last = totals.last else {
-            return SimulationDiff.EnergyDrift(final: nil, maximum: nil)
-        }
-        return SimulationDiff.EnergyDrift(final: (last - first) / abs(first),
-                                          maximum: totals.map { abs($0 - first) / abs(first) }.max())
     }
 
     /// The run's recorded frames in step order.

@@ -70,13 +70,6 @@ public enum LinkExtractor: Sendable {
         return ExtractedPage(links: collector.links, base: collector.base, anchors: collector.anchors)
     }
 
-    /// The URLs of a `srcset`: "a.png 1x, b.png 2x" gives a.png and b.png.
-    static func candidates(inSrcset value: String) -> [String] {
-        value.split(separator: ",").compactMap { candidate in
-            candidate.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first.map(String.init)
-        }
-    }
-
     /// The URL of a refresh: `5; url=next.html` gives next.html.
     static func refreshURL(_ content: String) -> String? {
         guard let semicolon = content.firstIndex(where: { $0 == ";" || $0 == "," }) else { return nil }

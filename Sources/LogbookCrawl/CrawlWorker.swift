@@ -148,11 +148,7 @@ struct CrawlWorker {
     /// The page's links, resolved against its `<base href>` or final URL,
     /// and classified: to fetch, to check, or recorded as not checked.
     private func links(in response: FetchResult) -> (links: [FoundLink], anchors: Set<String>) {
-        let charset = response.contentType.flatMap { type in
-            type.split(separator: ";").first { $0.trimmingWhitespace().lowercased().hasPrefix("charset=") }
-                .map { String($0.trimmingWhitespace().dropFirst("charset=".count)).trimmingWhitespace() }
-        }
-        let page = LinkExtractor.extract(response.body, encoding: charset)
+        let page = LinkExtractor.extract(response.body, contentType: response.contentType)
         var base = response.finalURL
         if let href = page.base, case .web(let url, _, _) = URLResolver.resolve(href, against: response.finalURL) {
             base = url

@@ -20,9 +20,10 @@ public struct ExtractedPage: Hashable, Sendable {
 }
 
 /// Finds links in HTML with libxml2's HTML parser (as a stream of start
-/// tags: no tree is built), which recovers from broken markup and decodes
-/// any encoding the page declares (or `encoding`, from the HTTP header, when
-/// given). It never touches the network.
+/// tags: no tree is built), which recovers from broken markup, in the
+/// encoding a browser would use (`HTMLEncoding`: byte order mark, the
+/// Content-Type header's charset, `<meta>`, then UTF-8 or windows-1252).
+/// It never touches the network.
 ///
 /// This module does not import Foundation: Debian's libxml2 headers pull in
 /// an ICU that clashes with Foundation's own.
@@ -40,7 +41,9 @@ public enum LinkExtractor: Sendable {
         return true
     }()
 
-    public static func extract(_ html: [UInt8], encoding: String? = nil) -> ExtractedPage {
+    /// - Parameter contentType: the HTTP Content-Type header, whose charset
+    ///   is used when the page has no byte order mark.
+    public static func extract(_ html: [UInt8], contentType: String? = nil) -> ExtractedPage {
         _ = ready
         guard !html.isEmpty, let context = htmlNewParserCtxt() else { return ExtractedPage(links: [], base: nil, anchors: []) }
         defer { htmlFreeParserCtxt(context) }
@@ -57,12 +60,17 @@ public enum LinkExtractor: Sendable {
         }
         let collector = Collector()
         context.pointee._private = Unmanaged.passUnretained(collector).toOpaque()
+        // The encoding is decided here, so libxml2 must not switch on a <meta> of its own.
+        let encoding = HTMLEncoding(sniffing: html, contentType: contentType)
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-            | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOIMPLIED.rawValue)
+            | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOIMPLIED.rawValue | HTML_PARSE_IGNORE_ENC.rawValue)
         let document = withExtendedLifetime(collector) {
-            html.withUnsafeBufferPointer { bytes in
-                bytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                    htmlCtxtReadMemory(context, $0, Int32(clamping: bytes.count), nil, encoding, options)
+            html.withUnsafeBufferPointer { all in
+                let bytes = UnsafeBufferPointer(rebasing: all[encoding.bomLength...])
+                return bytes.baseAddress.flatMap { start in
+                    start.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                        htmlCtxtReadMemory(context, $0, Int32(clamping: bytes.count), nil, encoding.name, options)
+                    }
                 }
             }
         }

@@ -80,13 +80,22 @@ public enum Crawl: Sendable {
     /// links, so fewer may wait in the channel than the default allows.
     public static let recorderOptions = Recorder.Options(capacity: 256)
 
-    /// Checks `config` and normalises its start URL.
-    public static func prepare(_ config: CrawlConfig) throws -> CrawlConfig {
+    /// Checks `config` and normalises its start URL. A `user:password@` in
+    /// it is taken out and returned as the credentials (instead of
+    /// `credentials`), so it is never recorded.
+    public static func prepare(_ config: CrawlConfig,
+                               credentials: Credentials? = nil) throws -> (config: CrawlConfig, credentials: Credentials?) {
         var config = config
-        guard case .web(let url, _, _) = URLResolver.resolve(config.start, against: config.start) else {
-            throw CrawlError(.options, "\(config.start) is not an http or https URL")
+        let (start, inURL) = URLResolver.removingCredentials(from: config.start)
+        guard case .web(let url, _, _) = URLResolver.resolve(start, against: start) else {
+            throw CrawlError(.options, "\(start) is not an http or https URL")
+        }
+        if url.utf8.count > config.maxURLLength {
+            throw CrawlError(.options, "the start URL is \(url.utf8.count) bytes long, longer than --max-url-length \(config.maxURLLength)")
         }
         config.start = url
+        let credentials = inURL ?? credentials
+        config.usesCredentials = credentials == nil ? nil : true
         if config.workers < 1 { throw CrawlError(.options, "--workers must be 1 or more, not \(config.workers)") }
         if config.perHost < 1 { throw CrawlError(.options, "--per-host must be 1 or more, not \(config.perHost)") }
         if config.retries < 0 { throw CrawlError(.options, "--retries must be 0 or more, not \(config.retries)") }
@@ -95,23 +104,27 @@ public enum Crawl: Sendable {
                 throw CrawlError(.options, "\"\(pattern)\" is not a regular expression: \(error)")
             }
         }
-        return config
+        return (config, credentials)
     }
 
-    /// Records a new crawl of `config.start` through `recorder`.
-    public static func start(_ config: CrawlConfig, recorder: Recorder, hooks: CrawlHooks = CrawlHooks()) throws -> CrawlSummary {
-        let config = try prepare(config)
+    /// Records a new crawl of `config.start` through `recorder`, sending
+    /// `credentials` (or those in the start URL) to the start URL's origin.
+    public static func start(_ config: CrawlConfig, credentials: Credentials? = nil, recorder: Recorder,
+                             hooks: CrawlHooks = CrawlHooks()) throws -> CrawlSummary {
+        let (config, credentials) = try prepare(config, credentials: credentials)
         let runID = try recorder.ask(try StartRun(kind: .crawl, settings: config))
         guard case .web(let url, let host, _) = URLResolver.resolve(config.start, against: config.start) else {
             throw CrawlError(.options, "\(config.start) is not an http or https URL")
         }
         try recorder.send(SeedCrawl(runID: runID, url: url, host: host))
-        return try run(runID, config, recorder, hooks)
+        return try run(runID, config, credentials, recorder, hooks)
     }
 
     /// Continues crawl `runID` of `recorder`'s database with its recorded
-    /// settings: URLs a killed run left `fetching` are fetched again.
-    public static func resume(_ runID: Int64, recorder: Recorder, hooks: CrawlHooks = CrawlHooks()) throws -> CrawlSummary {
+    /// settings: URLs a killed run left `fetching` are fetched again. A crawl
+    /// made with credentials needs them again (they were never recorded).
+    public static func resume(_ runID: Int64, credentials: Credentials? = nil, recorder: Recorder,
+                              hooks: CrawlHooks = CrawlHooks()) throws -> CrawlSummary {
         let database = try Connection(path: recorder.path, mode: .readOnly)
         guard let saved = try database.runs().first(where: { $0.id == runID }), saved.kind == .crawl else {
             throw CrawlError(.resume, "\(recorder.path): there is no crawl \(runID)")
@@ -120,15 +133,22 @@ public enum Crawl: Sendable {
             throw CrawlError(.resume, "\(recorder.path): crawl \(runID) is completed; there is nothing to resume")
         }
         let config = try saved.settings(as: CrawlConfig.self)
+        if config.usesCredentials == true, credentials == nil {
+            throw CrawlError(.options, """
+                crawl \(runID) of \(recorder.path) was made with credentials, which are never recorded: give them \
+                again as LOGBOOK_CREDENTIALS=user:password
+                """)
+        }
         try recorder.send(UpdateRun(id: runID, status: .running))
         try recorder.send(RequeueFetching(runID: runID))
-        return try run(runID, config, recorder, hooks)
+        return try run(runID, config, config.usesCredentials == true ? credentials : nil, recorder, hooks)
     }
 
-    private static func run(_ runID: Int64, _ config: CrawlConfig, _ recorder: Recorder, _ hooks: CrawlHooks) throws -> CrawlSummary {
+    private static func run(_ runID: Int64, _ config: CrawlConfig, _ credentials: Credentials?, _ recorder: Recorder,
+                            _ hooks: CrawlHooks) throws -> CrawlSummary {
         let started = ContinuousClock.now
         let frontier = Frontier(recorder: recorder, runID: runID, batch: max(16, config.workers * 4))
-        let site = Site(config: config, share: FetchShare())
+        let site = Site(config: config, credentials: credentials, share: FetchShare())
         let counters = CrawlCounters()
         let failure = Mutex<(any Error)?>(nil)
         let finished = DispatchGroup()

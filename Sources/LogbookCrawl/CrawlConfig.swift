@@ -26,6 +26,10 @@ public struct CrawlConfig: Hashable, Sendable, Codable {
     public var perHost = 4
     /// …at least this far apart.
     public var delayMilliseconds = 0
+    /// True when the crawl sends `Credentials`, which are never stored:
+    /// `resume` must be given them again. (Optional, so configs recorded
+    /// before it decode, and a crawl without credentials records nothing.)
+    public var usesCredentials: Bool?
     /// Check that `#fragment` links to pages of the site name an id or a[name] there.
     public var checkFragments = false
     /// URLs must match one of these (when any are given) and none of `exclude`.

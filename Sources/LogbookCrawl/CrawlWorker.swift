@@ -2,22 +2,25 @@ import Foundation
 import LogbookHTML
 import LogbookStore
 
-/// What every worker of one crawl shares: the settings, the site's origin,
-/// libcurl's shared caches, per-host limits and robots.txt rules.
+/// What every worker of one crawl shares: the settings, the site's origin
+/// and credentials, libcurl's shared caches, per-host limits and robots.txt
+/// rules.
 ///
 /// `@unchecked Sendable`: everything is immutable but `robots`, which is read
 /// and written only while holding `robotsLock`.
 final class Site: @unchecked Sendable {
     let config: CrawlConfig
     let origin: String
+    private let credentials: Credentials?
     let share: FetchShare
     let hosts: HostLimiter
     private let robotsLock = NSLock()
     private var robots: RobotsRules?
 
-    init(config: CrawlConfig, share: FetchShare) {
+    init(config: CrawlConfig, credentials: Credentials?, share: FetchShare) {
         self.config = config
         origin = URLResolver.origin(of: config.start) ?? config.start
+        self.credentials = credentials
         self.share = share
         hosts = HostLimiter(perHost: config.perHost, delay: .milliseconds(config.delayMilliseconds))
     }
@@ -25,10 +28,21 @@ final class Site: @unchecked Sendable {
     /// Same scheme, host and port as the start URL, and under `--scope`.
     /// `url` is normalised (by `URLResolver`), so comparing text suffices.
     func contains(_ url: String) -> Bool {
-        guard url.hasPrefix(origin) else { return false }
-        let path = url.dropFirst(origin.count)
-        guard path.isEmpty || path.first == "/" || path.first == "?" else { return false }
+        guard let path = path(of: url) else { return false }
         return config.scope.map { path.hasPrefix($0) } ?? true
+    }
+
+    /// The credentials for a request to `url`: only to the start URL's
+    /// origin (libcurl does not send them on a redirect to another host).
+    func credentials(for url: String) -> Credentials? {
+        credentials != nil && path(of: url) != nil ? credentials : nil
+    }
+
+    /// What follows the origin in `url`, when `url` is of the origin.
+    private func path(of url: String) -> Substring? {
+        guard url.hasPrefix(origin) else { return nil }
+        let path = url.dropFirst(origin.count)
+        return path.isEmpty || path.first == "/" || path.first == "?" ? path : nil
     }
 
     /// The site's robots.txt rules, fetched once by whichever worker asks first.
@@ -36,7 +50,7 @@ final class Site: @unchecked Sendable {
         robotsLock.lock()
         defer { robotsLock.unlock() }
         if let robots { return robots }
-        let response = fetcher.fetch(origin + "/robots.txt", method: .get, keepBody: true)
+        let response = fetcher.fetch(origin + "/robots.txt", method: .get, keepBody: true, credentials: credentials)
         let rules = response.status == 200
             ? RobotsRules(String(decoding: response.body, as: UTF8.self), agent: "logbook")
             : .allowAll
@@ -103,7 +117,9 @@ struct CrawlWorker {
         var delay = site.config.retryDelayMilliseconds
         var attempt = 0
         while true {
-            let response = site.hosts.request(to: host) { fetcher.fetch(url, method: method, keepBody: keepBody) }
+            let response = site.hosts.request(to: host) {
+                fetcher.fetch(url, method: method, keepBody: keepBody, credentials: site.credentials(for: url))
+            }
             let status = response.status ?? 0
             let transient = response.failure?.isTransient == true || status >= 500 || status == 429
             guard transient, attempt < site.config.retries else { return response }

@@ -110,13 +110,18 @@ final class Fetcher {
         errorBuffer.deallocate()
     }
 
-    func fetch(_ url: String, method: Method, keepBody: Bool) -> FetchResult {
+    /// `credentials` are sent as HTTP Basic authentication.
+    func fetch(_ url: String, method: Method, keepBody: Bool, credentials: Credentials? = nil) -> FetchResult {
         curl_easy_reset(easy)
         errorBuffer[0] = 0
         let sink = ResponseSink(limit: limits.maxBytes, keepBody: keepBody && method == .get)
         let context = Unmanaged.passRetained(sink)
         defer { context.release() }
         setOptions(url: url, method: method, context: context.toOpaque())
+        if let credentials {
+            CCurl_easy_setopt_string(easy, CURLOPT_USERNAME, credentials.user)
+            CCurl_easy_setopt_string(easy, CURLOPT_PASSWORD, credentials.password)
+        }
         let code = curl_easy_perform(easy)
 
         var result = FetchResult(finalURL: url)

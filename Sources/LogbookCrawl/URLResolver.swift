@@ -67,6 +67,20 @@ public enum URLResolver: Sendable {
         return name.lowercased()
     }
 
+    /// `url` without its `user:password@`, and what that held (percent-
+    /// decoded); `url` unchanged when it has none or does not parse.
+    static func removingCredentials(from url: String) -> (url: String, credentials: Credentials?) {
+        guard let handle = curl_url() else { return (url, nil) }
+        defer { curl_url_cleanup(handle) }
+        guard curl_url_set(handle, CURLUPART_URL, url, UInt32(CURLU_NON_SUPPORT_SCHEME)) == CURLUE_OK,
+              let user = part(handle, CURLUPART_USER, flags: UInt32(CURLU_URLDECODE))
+        else { return (url, nil) }
+        let password = part(handle, CURLUPART_PASSWORD, flags: UInt32(CURLU_URLDECODE)) ?? ""
+        curl_url_set(handle, CURLUPART_USER, nil, 0)
+        curl_url_set(handle, CURLUPART_PASSWORD, nil, 0)
+        return (part(handle, CURLUPART_URL) ?? url, Credentials(user: user, password: password))
+    }
+
     /// scheme://host[:port] of an http(s) URL: what "the same site" means.
     public static func origin(of url: String) -> String? {
         guard let handle = curl_url() else { return nil }

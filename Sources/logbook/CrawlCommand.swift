@@ -66,14 +66,22 @@ struct CrawlCommand: ParsableCommand {
         config.checkFragments = checkFragments
         config.include = include
         config.exclude = exclude
-        config = try Crawl.prepare(config)
+        let (prepared, credentials) = try Crawl.prepare(config, credentials: .fromEnvironment)
 
         let recorder = try Recorder(path: database.path, options: Crawl.recorderOptions)
         let summary = try recording(into: recorder, quiet: quiet) { display in
-            try Crawl.start(config, recorder: recorder,
+            try Crawl.start(prepared, credentials: credentials, recorder: recorder,
                             hooks: CrawlHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
         }
         try report(summary, format: format, database: database.path)
+    }
+}
+
+extension Credentials {
+    /// `LOGBOOK_CREDENTIALS=user:password`: for `resume`, which needs them
+    /// again, and for a crawl whose start URL should not show them to `ps`.
+    static var fromEnvironment: Credentials? {
+        ProcessInfo.processInfo.environment["LOGBOOK_CREDENTIALS"].flatMap(Credentials.init)
     }
 }
 

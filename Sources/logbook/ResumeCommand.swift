@@ -42,7 +42,7 @@ struct ResumeCommand: ParsableCommand {
             try report(summary, database: database.path)
         case .crawl:
             let summary = try recording(into: recorder, quiet: quiet) { display in
-                try Crawl.resume(target.id, recorder: recorder,
+                try Crawl.resume(target.id, credentials: .fromEnvironment, recorder: recorder,
                                  hooks: CrawlHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
             }
             try report(summary, format: format, database: database.path)

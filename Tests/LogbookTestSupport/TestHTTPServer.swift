@@ -31,7 +31,9 @@ public struct TestResponse: Sendable {
 
 /// A real HTTP/1.1 server on 127.0.0.1, on a port the system picks, for the
 /// crawler's tests: one thread per connection, `Connection: close`, answers
-/// from `handler(method, path)`. Stopped when the value goes away.
+/// from `handler(method, path)`. Stopped when the value goes away. Given a
+/// user and password, it answers 401 to any request without them (HTTP
+/// Basic).
 ///
 /// `@unchecked Sendable`: the socket is only closed by `stop`; counts are
 /// read and written holding `countsLock` (an NSLock rather than a Mutex:
@@ -42,10 +44,15 @@ public final class TestHTTPServer: @unchecked Sendable {
     private let handler: @Sendable (String, String) -> TestResponse
     private let countsLock = NSLock()
     private var requests: [String: Int] = [:]
+    private var authorized = 0
+    /// The `Authorization` header a request must carry, when any.
+    private let requiredAuthorization: String?
     private let stopped = DispatchGroup()
 
-    public init(_ handler: @escaping @Sendable (_ method: String, _ path: String) -> TestResponse) throws {
+    public init(requiring credentials: (user: String, password: String)? = nil,
+                _ handler: @escaping @Sendable (_ method: String, _ path: String) -> TestResponse) throws {
         self.handler = handler
+        requiredAuthorization = credentials.map { "Basic " + Data("\($0.user):\($0.password)".utf8).base64EncodedString() }
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.listener = listener
         var yes: Int32 = 1
@@ -82,6 +89,9 @@ public final class TestHTTPServer: @unchecked Sendable {
     /// How many requests `path` has had.
     public func requestCount(_ path: String) -> Int { countsLock.withLock { requests[path, default: 0] } }
 
+    /// How many requests carried an `Authorization` header.
+    public var authorizedRequestCount: Int { countsLock.withLock { authorized } }
+
     public func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
@@ -100,8 +110,16 @@ public final class TestHTTPServer: @unchecked Sendable {
         let requestLine = String(decoding: received.prefix { $0 != 13 && $0 != 10 }, as: UTF8.self).split(separator: " ")
         guard requestLine.count >= 2 else { return }
         let (method, path) = (String(requestLine[0]), String(requestLine[1]))
-        countsLock.withLock { requests[path, default: 0] += 1 }
-        let response = handler(method, path)
+        let authorization = String(decoding: received, as: UTF8.self).split(separator: "\r\n")
+            .first { $0.lowercased().hasPrefix("authorization:") }
+            .map { $0.dropFirst("authorization:".count).trimmingCharacters(in: .whitespaces) }
+        countsLock.withLock {
+            requests[path, default: 0] += 1
+            if authorization != nil { authorized += 1 }
+        }
+        let response = requiredAuthorization == nil || authorization == requiredAuthorization
+            ? handler(method, path)
+            : TestResponse(status: 401, headers: ["WWW-Authenticate": "Basic realm=\"test\""], body: Array("who are you?".utf8))
         if response.delay > .zero { Thread.sleep(forTimeInterval: response.delay.inSeconds) }
         var head = "HTTP/1.1 \(response.status) Status\r\nConnection: close\r\nContent-Length: \(response.body.count)\r\n"
         for (name, value) in response.headers { head += "\(name): \(value)\r\n" }

@@ -1,0 +1,24 @@
+/// A user name and password sent (HTTP Basic) with every request to the
+/// start URL's origin, and to no other.
+///
+/// Never recorded: the start URL is stored without them, and `runs.config`
+/// notes only that a crawl had some (`CrawlConfig.usesCredentials`), so
+/// `resume` must be given them again.
+public struct Credentials: Hashable, Sendable {
+    public let user: String
+    public let password: String
+
+    public init(user: String, password: String) {
+        self.user = user
+        self.password = password
+    }
+
+    /// `user:password`, as `LOGBOOK_CREDENTIALS` holds them (no colon: a
+    /// user without a password); nil for an empty text.
+    public init?(_ text: String) {
+        guard !text.isEmpty else { return nil }
+        let colon = text.firstIndex(of: ":") ?? text.endIndex
+        self.init(user: String(text[..<colon]),
+                  password: colon == text.endIndex ? "" : String(text[text.index(after: colon)...]))
+    }
+}

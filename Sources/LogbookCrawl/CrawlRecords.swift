@@ -120,6 +120,11 @@ struct ClaimURLs: Request {
 /// A URL's outcome, every link on it, and the URLs they discover: one
 /// record, so one transaction. The writer's INSERT OR IGNORE on
 /// UNIQUE (run_id, url) is the crawl's `seen` set.
+///
+/// A URL's depth is its shortest link distance from the start, whichever
+/// worker got there first: a link to a known URL from a page closer to the
+/// start lowers its depth, and what it links to in turn (`lower`); a page
+/// that `--max-depth` excluded is queued once it is close enough.
 struct PageDone: Record {
     let runID: Int64
     let page: ClaimedURL
@@ -133,9 +138,11 @@ struct PageDone: Record {
 
     func write(to database: Connection) throws {
         try outcome.write(urlID: page.id, runID: runID, to: database)
-        let done = try database.cached("UPDATE urls SET state = 'done' WHERE id = ?")
+        // The depth as recorded now: it may have dropped since the page was claimed.
+        let done = try database.cached("UPDATE urls SET state = 'done' WHERE id = ? RETURNING depth")
         try done.bind(page.id, at: 1)
-        try done.run()
+        let depth = try done.step() ? Int(done.int64(0)) : page.depth
+        done.reset()
         let anchor = try database.cached("INSERT OR IGNORE INTO anchors (url_id, name) VALUES (?, ?)")
         for name in anchors.sorted() {
             try anchor.bind(page.id, at: 1)
@@ -147,7 +154,7 @@ struct PageDone: Record {
             INSERT OR IGNORE INTO urls (run_id, url, host, depth, internal, state, first_referrer)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
-        let find = try database.cached("SELECT id FROM urls WHERE run_id = ? AND url = ?")
+        let find = try database.cached("SELECT id, depth FROM urls WHERE run_id = ? AND url = ?")
         let link = try database.cached("""
             INSERT INTO links (run_id, from_url_id, to_url_id, element, attribute, fragment, line)
             VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -165,14 +172,14 @@ struct PageDone: Record {
                 try insert(link: found, from: page.id, to: known, with: link)
                 continue
             }
-            if sameSite, settled == nil, let limit = limitReached(pages: pages) {
+            if sameSite, settled == nil, let limit = limitReached(depth: depth + 1, pages: pages) {
                 settled = Outcome(outcome: .excluded, error: limit)
                 sameSite = false
             }
             try discover.bind(runID, at: 1)
             try discover.bind(url, at: 2)
             try discover.bind(host, at: 3)
-            try discover.bind(page.depth + 1, at: 4)
+            try discover.bind(depth + 1, at: 4)
             try discover.bind(sameSite ? 1 : 0, at: 5)
             try discover.bind(settled == nil ? "queued" : "done", at: 6)
             try discover.bind(page.url, at: 7)
@@ -185,9 +192,14 @@ struct PageDone: Record {
             } else {
                 try find.bind(runID, at: 1)
                 try find.bind(url, at: 2)
-                guard try find.step() else { continue }
+                guard try find.step() else {
+                    find.reset()
+                    continue
+                }
                 target = find.int64(0)
+                let known = Int(find.int64(1))
                 find.reset()
+                if known > depth + 1 { try lower(target, to: depth + 1, pages: &pages, on: database) }
             }
             ids[url] = target
             try insert(link: found, from: page.id, to: target, with: link)
@@ -205,11 +217,63 @@ struct PageDone: Record {
         try statement.run()
     }
 
-    /// Why a new page of the site is not followed, if a limit says so.
-    private func limitReached(pages: Int) -> String? {
-        if let maxDepth, page.depth + 1 > maxDepth { return "deeper than --max-depth \(maxDepth)" }
+    /// Why a new page of the site at `depth` is not followed, if a limit says so.
+    private func limitReached(depth: Int, pages: Int) -> String? {
+        if let maxDepth, depth > maxDepth { return Self.tooDeep(maxDepth) }
         if let maxPages, pages >= maxPages { return "beyond --max-pages \(maxPages)" }
         return nil
+    }
+
+    private static func tooDeep(_ maxDepth: Int) -> String { "deeper than --max-depth \(maxDepth)" }
+
+    /// Records that `url` is `depth` links from the start, fewer than
+    /// recorded, and so what a fetched page links to is one more at most,
+    /// breadth first. A page `--max-depth` excluded that is now within it is
+    /// queued (when `--max-pages` allows). Rare: workers take URLs in the
+    /// order found, so most pages are first found by a shortest path.
+    private func lower(_ url: Int64, to depth: Int, pages: inout Int, on database: Connection) throws {
+        let update = try database.cached("UPDATE urls SET depth = ?2 WHERE id = ?1 AND depth > ?2 RETURNING internal, state")
+        let targets = try database.cached("SELECT DISTINCT to_url_id FROM links WHERE from_url_id = ?")
+        var waiting = [(url, depth)]
+        var next = 0
+        while next < waiting.count {
+            let (url, depth) = waiting[next]
+            next += 1
+            try update.bind(url, at: 1)
+            try update.bind(depth, at: 2)
+            guard try update.step() else {
+                update.reset()
+                continue
+            }
+            let (ofSite, state) = (update.int64(0) == 1, update.text(1))
+            update.reset()
+            if ofSite, state == "done" {
+                try targets.bind(url, at: 1)
+                while try targets.step() { waiting.append((targets.int64(0), depth + 1)) }
+                targets.reset()
+            } else if !ofSite, let maxDepth, depth <= maxDepth, try wasTooDeep(url, maxDepth, on: database) {
+                if let limit = limitReached(depth: depth, pages: pages) {
+                    try Outcome(outcome: .excluded, error: limit).write(urlID: url, runID: runID, to: database)
+                    continue
+                }
+                let queue = try database.cached("UPDATE urls SET internal = 1, state = 'queued' WHERE id = ?")
+                try queue.bind(url, at: 1)
+                try queue.run()
+                let forget = try database.cached("DELETE FROM fetches WHERE url_id = ?")
+                try forget.bind(url, at: 1)
+                try forget.run()
+                pages += 1
+            }
+        }
+    }
+
+    /// Whether `url` was recorded as excluded by `--max-depth`.
+    private func wasTooDeep(_ url: Int64, _ maxDepth: Int, on database: Connection) throws -> Bool {
+        let excluded = try database.cached("SELECT 1 FROM fetches WHERE url_id = ? AND outcome = 'excluded' AND error = ?")
+        try excluded.bind(url, at: 1)
+        try excluded.bind(Self.tooDeep(maxDepth), at: 2)
+        defer { excluded.reset() }
+        return try excluded.step()
     }
 
     /// The pages of the site recorded so far, counted once per record.

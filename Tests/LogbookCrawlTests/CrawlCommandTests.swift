@@ -57,6 +57,7 @@ func linkedSite() throws -> TestHTTPServer {
         let resumed = try CrawlRecord(run: 1, in: path)
         #expect(resumed.outcomes == expected.outcomes)
         #expect(resumed.links == expected.links)
+        #expect(resumed.depths == expected.depths)
         #expect(try Connection(path: path, mode: .readOnly).runs().first?.status == .completed)
     }
 

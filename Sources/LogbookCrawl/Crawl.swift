@@ -91,7 +91,9 @@ public enum Crawl: Sendable {
             throw CrawlError(.options, "\(start) is not an http or https URL")
         }
         if url.utf8.count > config.maxURLLength {
-            throw CrawlError(.options, "the start URL is \(url.utf8.count) bytes long, longer than --max-url-length \(config.maxURLLength)")
+            throw CrawlError(.options, """
+                the start URL is \(url.utf8.count) bytes long, longer than --max-url-length \(config.maxURLLength)
+                """)
         }
         config.start = url
         let credentials = inURL ?? credentials

@@ -88,7 +88,8 @@ struct HTMLEncoding: Hashable {
                 scanner.position += 5
                 if let name = scanner.metaEncoding() { return name }
             } else if scanner.starts(with: "<"), let next = scanner.byte(at: scanner.position + 1),
-                      isLetter(next) || (next == UInt8(ascii: "/") && scanner.byte(at: scanner.position + 2).map(isLetter) == true) {
+                      isLetter(next)
+                        || (next == UInt8(ascii: "/") && scanner.byte(at: scanner.position + 2).map(isLetter) == true) {
                 scanner.position += 1
                 while let byte = scanner.byte(at: scanner.position), !isSpace(byte), byte != UInt8(ascii: ">") {
                     scanner.position += 1
@@ -195,7 +196,9 @@ private struct Scanner {
             if byte == UInt8(ascii: "="), !name.isEmpty { break }
             if isSpace(byte) {
                 while let next = self.byte(at: position), isSpace(next) { position += 1 }
-                guard self.byte(at: position) == UInt8(ascii: "=") else { return self.byte(at: position) == nil ? nil : result() }
+                guard self.byte(at: position) == UInt8(ascii: "=") else {
+                    return self.byte(at: position) == nil ? nil : result()
+                }
                 break
             }
             if byte == UInt8(ascii: "/") || byte == UInt8(ascii: ">") { return result() }

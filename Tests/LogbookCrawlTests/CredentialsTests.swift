@@ -18,7 +18,7 @@ import Testing
             case "/": .html("<a href=\"/a\">a</a> <a href=\"/gone\">gone</a> <a href=\"/slow\">slow</a> "
                             + "<a href=\"\(elsewhere.url("/x"))\">elsewhere</a>")
             case "/a", "/after", "/robots.txt": .html("<a href=\"/\">home</a>")
-            case "/slow": TestResponse(status: 200, headers: ["Content-Type": "text/html"], body: Array("<a href=\"/after\">next</a>".utf8),
+            case "/slow": TestResponse(headers: ["Content-Type": "text/html"], body: Array("<a href=\"/after\">next</a>".utf8),
                                        delay: .milliseconds(600))
             default: .html("gone", status: 404)
             }

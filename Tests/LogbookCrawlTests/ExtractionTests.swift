@@ -27,7 +27,8 @@ import Testing
         let broken = LinkExtractor.extract(Array("<p><a href=x.html>x<table><a href='y.html'<<<</b></i>&nope;".utf8))
         #expect(broken.links.map(\.value) == ["x.html", "y.html"])
         // ISO-8859-1 bytes come out as UTF-8 text: é is 0xE9 in, "é" out.
-        let latin1 = LinkExtractor.extract(Array("<a href=\"caf".utf8) + [0xE9] + Array(".html\">".utf8), contentType: "text/html; charset=iso-8859-1")
+        let latin1 = LinkExtractor.extract(Array("<a href=\"caf".utf8) + [0xE9] + Array(".html\">".utf8),
+                                           contentType: "text/html; charset=iso-8859-1")
         #expect(latin1.links.map(\.value) == ["café.html"])
         #expect(LinkExtractor.extract([]).links.isEmpty)
         #expect(LinkExtractor.extract([0xFF, 0xFE, 0x00, 0x3C]).links.isEmpty)

@@ -169,10 +169,13 @@ func describe(_ code: Int32, on db: OpaquePointer) -> String {
     String(cString: sqlite3_errmsg(db)) + osError(code, on: db)
 }
 
-/// " (cause)" for a failure the operating system reported, else "".
+/// " (cause)" for a failure the operating system reported, else "". A
+/// write that came up short is SQLITE_FULL with no errno kept: the device
+/// had no space left for it.
 private func osError(_ code: Int32, on db: OpaquePointer) -> String {
     guard [SQLITE_FULL, SQLITE_IOERR, SQLITE_CANTOPEN].contains(code & 0xFF) else { return "" }
-    let number = sqlite3_system_errno(db)
+    var number = sqlite3_system_errno(db)
+    if number == 0, code & 0xFF == SQLITE_FULL { number = ENOSPC }
     guard number != 0 else { return "" }
     let cause = String(cString: strerror(number))
     return " (" + cause.prefix(1).lowercased() + cause.dropFirst() + ")"

@@ -10,7 +10,7 @@ import Testing
     @Test func aPageRecordedTwiceKeepsOneSetOfLinks() throws {
         let folder = TemporaryDirectory()
         let recorder = try Recorder(path: folder.database)
-        let runID = try recorder.start(StartRun(kind: .crawl, config: "{}"))
+        let runID = try recorder.ask(StartRun(kind: .crawl, config: "{}"))
         try recorder.send(SeedCrawl(runID: runID, url: "http://127.0.0.1/", host: "127.0.0.1"))
         let page = try #require(try recorder.ask(ClaimURLs(runID: runID, limit: 1)).first)
         let links = ["a", "b"].map { name in

@@ -114,7 +114,7 @@ public enum Crawl: Sendable {
     public static func start(_ config: CrawlConfig, credentials: Credentials? = nil, recorder: Recorder,
                              hooks: CrawlHooks = CrawlHooks()) throws -> CrawlSummary {
         let (config, credentials) = try prepare(config, credentials: credentials)
-        let runID = try recorder.ask(try StartRun(kind: .crawl, settings: config))
+        let runID = try recorder.start(try StartRun(kind: .crawl, settings: config))
         guard case .web(let url, let host, _) = URLResolver.resolve(config.start, against: config.start) else {
             throw CrawlError(.options, "\(config.start) is not an http or https URL")
         }
@@ -123,31 +123,34 @@ public enum Crawl: Sendable {
     }
 
     /// Continues crawl `runID` of `recorder`'s database with its recorded
-    /// settings: URLs a killed run left `fetching` are fetched again. A crawl
-    /// made with credentials needs them again (they were never recorded).
+    /// settings: URLs a killed run left `fetching` are fetched again. The run
+    /// is claimed first (`Recorder.claim`): a run another live process is
+    /// writing is refused. A crawl made with credentials needs them again
+    /// (they were never recorded).
     public static func resume(_ runID: Int64, credentials: Credentials? = nil, recorder: Recorder,
                               hooks: CrawlHooks = CrawlHooks()) throws -> CrawlSummary {
-        let database = try Connection(path: recorder.path, mode: .readOnly)
-        guard let saved = try database.runs().first(where: { $0.id == runID }), saved.kind == .crawl else {
-            throw CrawlError(.resume, "\(recorder.path): there is no crawl \(runID)")
-        }
-        guard saved.status != .completed else {
-            throw CrawlError(.resume, "\(recorder.path): crawl \(runID) is completed; there is nothing to resume")
-        }
+        let saved = try recorder.claim(runID, kind: .crawl)
         let config = try saved.settings(as: CrawlConfig.self)
         if config.usesCredentials == true, credentials == nil {
+            try recorder.send(UpdateRun(id: runID, status: .interrupted))
             throw CrawlError(.options, """
                 crawl \(runID) of \(recorder.path) was made with credentials, which are never recorded: give them \
                 again as LOGBOOK_CREDENTIALS=user:password
                 """)
         }
-        try recorder.send(UpdateRun(id: runID, status: .running))
         try recorder.send(RequeueFetching(runID: runID))
         return try run(runID, config, config.usesCredentials == true ? credentials : nil, recorder, hooks)
     }
 
+    /// Crawls until the frontier is empty or a stop is asked; a run that
+    /// fails is marked failed, even when what failed is the database.
     private static func run(_ runID: Int64, _ config: CrawlConfig, _ credentials: Credentials?, _ recorder: Recorder,
                             _ hooks: CrawlHooks) throws -> CrawlSummary {
+        try recorder.markingFailure(of: runID) { try crawl(runID, config, credentials, recorder, hooks) }
+    }
+
+    private static func crawl(_ runID: Int64, _ config: CrawlConfig, _ credentials: Credentials?, _ recorder: Recorder,
+                              _ hooks: CrawlHooks) throws -> CrawlSummary {
         let started = ContinuousClock.now
         let frontier = Frontier(recorder: recorder, runID: runID, batch: max(16, config.workers * 4))
         let site = Site(config: config, credentials: credentials, share: FetchShare())
@@ -170,10 +173,7 @@ public enum Crawl: Sendable {
             if hooks.shouldStop() { frontier.stop() }
             hooks.progress(counters.progress(since: started))
         }
-        if let error = failure.withLock({ $0 }) {
-            try? recorder.send(UpdateRun(id: runID, status: .failed, summary: "failed: \(error)"))
-            throw error
-        }
+        if let error = failure.withLock({ $0 }) { throw error }
         try recorder.flush()
         let elapsed = ContinuousClock.now - started
         let summary = try CrawlSummary(runID: runID, completed: frontier.isComplete, path: recorder.path,

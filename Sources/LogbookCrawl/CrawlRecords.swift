@@ -159,6 +159,10 @@ struct PageDone: Record {
             INSERT INTO links (run_id, from_url_id, to_url_id, element, attribute, fragment, line)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
+        // A page recorded twice (two processes, or a resume, fetched it) keeps one set of links.
+        let forget = try database.cached("DELETE FROM links WHERE from_url_id = ?")
+        try forget.bind(page.id, at: 1)
+        try forget.run()
         var pages = try maxPages == nil ? 0 : pageCount(on: database)
         // A page links to the same URL many times (#fragments, menus): look it up once.
         var ids: [String: Int64] = [:]

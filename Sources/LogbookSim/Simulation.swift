@@ -72,44 +72,50 @@ public enum Simulation: Sendable {
     public static func start(_ config: SimulationConfig, particles: Particles, recorder: Recorder,
                              hooks: SimulationHooks = SimulationHooks()) throws -> SimulationSummary {
         try config.validate(particleCount: particles.count)
-        let runID = try recorder.ask(try StartRun(kind: .simulation, settings: config))
+        let runID = try recorder.start(try StartRun(kind: .simulation, settings: config))
         try recorder.send(RecordParticles(runID: runID, particles: particles))
         let plan = RecordingPlan(first: 0, last: config.steps, every: config.recordEvery, firstIsRecorded: false)
         return try run(runID, config, particles, plan, origin: nil, recorder, hooks)
     }
 
     /// Continues run `runID` of the database at `recorder.path` from its last
-    /// recorded frame, with the configuration it was started with.
+    /// recorded frame, with the configuration it was started with. The run is
+    /// claimed first (`Recorder.claim`): a run another live process is
+    /// writing is refused.
     public static func resume(_ runID: Int64, recorder: Recorder,
                               hooks: SimulationHooks = SimulationHooks()) throws -> SimulationSummary {
-        let saved = try SavedRun(runID, path: recorder.path)
-        try recorder.send(UpdateRun(id: runID, status: .running))
+        let claimed = try recorder.claim(runID, kind: .simulation)
+        let saved = try recorder.markingFailure(of: runID) { try SavedRun(claimed, path: recorder.path) }
         let plan = RecordingPlan(first: saved.last.step, last: saved.config.steps, every: saved.config.recordEvery,
                                  firstIsRecorded: true)
         return try run(runID, saved.config, saved.last.particles, plan, origin: saved.origin, recorder, hooks)
     }
 
+    /// Steps and records until the plan ends, a stop is asked or a value
+    /// goes non-finite; a run that fails otherwise (a dead worker, the
+    /// database) is marked failed, even when what failed is the database.
     private static func run(_ runID: Int64, _ config: SimulationConfig, _ particles: Particles, _ plan: RecordingPlan,
                             origin: FrameTotals?, _ recorder: Recorder, _ hooks: SimulationHooks) throws -> SimulationSummary {
+        try recorder.markingFailure(of: runID) {
+            try simulate(runID, config, particles, plan, origin: origin, recorder, hooks)
+        }
+    }
+
+    private static func simulate(_ runID: Int64, _ config: SimulationConfig, _ particles: Particles, _ plan: RecordingPlan,
+                                 origin: FrameTotals?, _ recorder: Recorder, _ hooks: SimulationHooks) throws -> SimulationSummary {
         let control = RunControl(runID: runID, recorder: recorder, plan: plan, particles: particles.count, origin: origin,
                                  hooks: hooks)
         let coordinator = StepCoordinator(plan: plan, physics: config.physics, control: control)
         let started = ContinuousClock.now
-        let outcome: StepOutcome
-        do {
-            switch config.mode {
-            case .serial, .threads:
-                BarrierStepper(particles: particles, step: plan.first, physics: config.physics, workers: config.workers)
-                    .run(coordinator)
-            case .processes:
-                try RingStepper(particles: particles, physics: config.physics, workers: config.workers,
-                                executable: hooks.workerExecutable).run(coordinator)
-            }
-            outcome = try coordinator.result()
-        } catch {
-            try? recorder.send(UpdateRun(id: runID, status: .failed, summary: "failed: \(error)"))
-            throw error
+        switch config.mode {
+        case .serial, .threads:
+            BarrierStepper(particles: particles, step: plan.first, physics: config.physics, workers: config.workers)
+                .run(coordinator)
+        case .processes:
+            try RingStepper(particles: particles, physics: config.physics, workers: config.workers,
+                            executable: hooks.workerExecutable).run(coordinator)
         }
+        let outcome = try coordinator.result()
         let elapsed = ContinuousClock.now - started
         let summary = SimulationSummary(
             runID: runID, outcome: outcome, particles: particles.count, firstStep: plan.first,
@@ -183,17 +189,9 @@ private struct SavedRun {
     let last: Frame
     let origin: FrameTotals
 
-    init(_ runID: Int64, path: String) throws {
+    init(_ run: RunInfo, path: String) throws {
+        let runID = run.id
         let database = try Connection(path: path, mode: .readOnly)
-        guard let run = try database.runs().first(where: { $0.id == runID }) else {
-            throw SimulationError(.resume, "\(path): there is no run \(runID)")
-        }
-        guard run.kind == .simulation else {
-            throw SimulationError(.resume, "\(path): run \(runID) is a \(run.kind.rawValue), not a simulation")
-        }
-        guard run.status != .completed else {
-            throw SimulationError(.resume, "\(path): run \(runID) is completed; there is nothing to resume")
-        }
         config = try run.settings(as: SimulationConfig.self)
 
         let masses = try database.prepare("SELECT mass, label FROM particles WHERE run_id = ? ORDER BY particle")

@@ -8,9 +8,11 @@ import Foundation
 /// between threads only by being created on the thread that uses it.
 public final class Connection {
     public enum Mode: Sendable {
-        /// Creates the file if missing; WAL, synchronous=NORMAL, foreign keys on.
+        /// Creates the file if missing; synchronous=NORMAL, foreign keys on.
+        /// `migrate` puts the file in WAL mode once it knows the file is logbook's.
         case readWrite
-        /// Never creates or changes the file; refuses a missing one.
+        /// Never creates or changes the file; refuses a missing one. The
+        /// folder holds the same files after the connection closes as before.
         case readOnly
     }
 
@@ -19,20 +21,35 @@ public final class Connection {
     public let mode: Mode
     let handle: OpaquePointer
     private var cache: [CacheKey: Statement] = [:]
+    /// Set for a reader that may leave the `-wal` and `-shm` SQLite made for
+    /// it: it removes them on close when no one else has the file open.
+    private let file: DatabaseFile?
 
     public init(path: String, mode: Mode, busyTimeout: Duration = .seconds(10)) throws {
         self.path = path
         self.mode = mode
-        if mode == .readOnly, !FileManager.default.fileExists(atPath: path) {
-            throw StoreError(.missingDatabase, path: path,
-                             message: "no database here (`logbook init` or a crawl or simulation creates one)")
+        let file = try DatabaseFile(path, mayBeAbsent: mode == .readWrite)
+        let uri: String
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_URI
+        switch mode {
+        case .readWrite:
+            uri = file.uri()
+            flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+            self.file = nil
+        case .readOnly:
+            // See ARCHITECTURE.md, "Readers": a log means a writer may be at
+            // work, so share its log and locks; without one, either make
+            // them as any SQLite reader does and remove them again, or, where
+            // that is not ours to do, read the file as it is on disk.
+            let tidies = file.mayCreateSideFiles
+            uri = file.uri(file.hasWAL || tidies ? nil : "immutable=1")
+            flags |= SQLITE_OPEN_READONLY
+            self.file = tidies ? file : nil
         }
-        let flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
-            | (mode == .readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         var db: OpaquePointer?
-        let code = sqlite3_open_v2(path, &db, flags, nil)
+        let code = sqlite3_open_v2(uri, &db, flags, nil)
         guard code == SQLITE_OK, let db else {
-            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            let message = db.map { describe(code, on: $0) } ?? "out of memory"
             sqlite3_close_v2(db)
             throw StoreError(.sqlite, path: path, message: "cannot open: \(message)",
                              resultCode: ResultCode(rawValue: code))
@@ -46,7 +63,7 @@ public final class Connection {
                 throw StoreError(.sqlite, path: path, message: "the file is read-only; logbook needs to write to it",
                                  resultCode: .readOnly)
             }
-            try execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
+            try execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
         case .readOnly:
             sqlite3_set_authorizer(db, readOnlyAuthorizer, nil)
             // Reading the schema now turns a file of random bytes into an error at open.
@@ -57,6 +74,7 @@ public final class Connection {
     deinit {
         cache.removeAll()
         sqlite3_close_v2(handle)
+        if let file, file.hasEmptyWAL { removeSideFiles(of: file) }
     }
 
     /// Runs one or more statements that return no rows.
@@ -64,7 +82,7 @@ public final class Connection {
         var message: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(handle, sql, nil, nil, &message)
         if code != SQLITE_OK {
-            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            let text = message.map { String(cString: $0) + osError(code, on: handle) } ?? describe(code, on: handle)
             sqlite3_free(message)
             throw StoreError(.sqlite, path: path, message: text, resultCode: ResultCode(rawValue: code))
         }
@@ -135,7 +153,7 @@ public final class Connection {
     }
 
     func error(_ code: Int32, _ context: String? = nil) -> StoreError {
-        let message = String(cString: sqlite3_errmsg(handle))
+        let message = describe(code, on: handle)
         return StoreError(.sqlite, path: path, message: context.map { "\($0): \(message)" } ?? message,
                           resultCode: ResultCode(rawValue: code))
     }
@@ -143,6 +161,40 @@ public final class Connection {
 
 @available(*, unavailable)
 extension Connection: Sendable {}
+
+/// SQLite's message for the last error on `db`, with the operating system's
+/// cause where one is behind it ("database or disk is full (no space left on
+/// device)").
+func describe(_ code: Int32, on db: OpaquePointer) -> String {
+    String(cString: sqlite3_errmsg(db)) + osError(code, on: db)
+}
+
+/// " (cause)" for a failure the operating system reported, else "". A
+/// write that came up short is SQLITE_FULL with no errno kept: the device
+/// had no space left for it.
+private func osError(_ code: Int32, on db: OpaquePointer) -> String {
+    guard [SQLITE_FULL, SQLITE_IOERR, SQLITE_CANTOPEN].contains(code & 0xFF) else { return "" }
+    var number = sqlite3_system_errno(db)
+    if number == 0, code & 0xFF == SQLITE_FULL { number = ENOSPC }
+    guard number != 0 else { return "" }
+    let cause = String(cString: strerror(number))
+    return " (" + cause.prefix(1).lowercased() + cause.dropFirst() + ")"
+}
+
+/// Removes a `-wal` that holds nothing, and its `-shm`, once no connection
+/// has the database open: what SQLite's last connection does on close, which
+/// a read-only connection cannot (it may not take the write lock). A
+/// read-write connection that only reads does it the way SQLite does it, under
+/// SQLite's exclusive lock, so no process can be opening the files meanwhile;
+/// if anyone has the file open, the lock is refused and the files stay for
+/// that connection's own close. The log is empty, so nothing is checkpointed.
+private func removeSideFiles(of file: DatabaseFile) {
+    var db: OpaquePointer?
+    defer { sqlite3_close_v2(db) }
+    guard sqlite3_open_v2(file.uri(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK
+    else { return }
+    sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", nil, nil, nil)
+}
 
 /// Denies what a read-only connection must not do even though SQLite would
 /// call it reading: ATTACH and DETACH, and PRAGMAs that set a value.

@@ -28,20 +28,39 @@ let logbookApplicationID: Int64 = 0x4C4F_4742
 
 extension Connection {
     /// Brings the file up to the newest of `migrations`, each in its own
-    /// transaction, and returns the schema version.
+    /// transaction, and returns the schema version. Puts the file in WAL mode.
     ///
     /// Refuses, changing nothing, a file whose recorded migration differs
     /// from the shipped one, a file migrated by a newer logbook, and an
-    /// SQLite file that another program made.
+    /// SQLite file that another program made. Processes migrating one new
+    /// file at once take turns: each step checks again inside its transaction.
     @discardableResult
     public func migrate(_ migrations: [Migration] = Migration.shipped) throws -> Int {
-        try claimFile()
-        var applied = try validatedMigrations(against: migrations)
-        for migration in migrations where applied[migration.version] == nil {
+        var applied = try checkedSchema(against: migrations)
+        // Only now that the file is known to be logbook's (or empty) may it change.
+        guard try scalar("PRAGMA journal_mode = WAL") == .text("wal") else {
+            throw StoreError(.sqlite, path: path, message: "cannot switch the file to WAL mode")
+        }
+        if applied == nil {
+            try transaction {
+                guard try checkedSchema(against: migrations) == nil else { return }
+                try execute("""
+                    PRAGMA application_id = \(logbookApplicationID);
+                    CREATE TABLE schema_migrations (
+                        version    INTEGER PRIMARY KEY,
+                        name       TEXT NOT NULL,
+                        checksum   TEXT NOT NULL,
+                        applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                    );
+                    """)
+            }
+            applied = [:]
+        }
+        for migration in migrations where applied?[migration.version] == nil {
             try transaction {
                 // Another process may have applied it since we looked.
-                applied = try validatedMigrations(against: migrations)
-                guard applied[migration.version] == nil else { return }
+                applied = try checkedSchema(against: migrations)
+                guard applied?[migration.version] == nil else { return }
                 do {
                     try execute(migration.sql)
                 } catch let error as StoreError {
@@ -59,16 +78,15 @@ extension Connection {
         return try schemaVersion()
     }
 
-    /// Refuses a file whose schema is not the one this binary ships: readers
-    /// never migrate, so an older file is named with the command that does.
+    /// Refuses a file whose schema is not the one this binary ships, as
+    /// `migrate` would (another program's file, a changed migration, a newer
+    /// logbook's file), and an older one: readers never migrate, so it is
+    /// named with the command that does.
     public func requireCurrentSchema(_ migrations: [Migration] = Migration.shipped) throws {
         let current = migrations.last?.version ?? 0
-        let version = try schemaVersion()
-        if version > current {
-            throw StoreError(.schemaTooNew, path: path,
-                             message: "written by a newer logbook (schema \(version); this one knows \(current))")
-        }
-        if version < current {
+        let applied = try checkedSchema(against: migrations) ?? [:]
+        let version = applied.keys.max() ?? 0
+        if applied.count < migrations.count {
             throw StoreError(.schemaTooOld, path: path, message: """
                 written by an older logbook (schema \(version) of \(current)); \
                 `logbook init --db \(path)` brings it up to date
@@ -89,26 +107,19 @@ extension Connection {
         return try statement.step()
     }
 
-    /// Marks a new file as logbook's; refuses one another program made.
-    private func claimFile() throws {
-        guard case .integer(let id) = try scalar("PRAGMA application_id") else { return }
-        if id == logbookApplicationID, try hasTable("schema_migrations") { return }
-        let objects = try scalar("SELECT count(*) FROM sqlite_schema")
-        guard id == 0, objects == .integer(0) else {
+    /// The applied migrations by version, each checked against the shipped
+    /// one; nil for an empty file that logbook may claim. Refuses an SQLite
+    /// file that another program made.
+    private func checkedSchema(against migrations: [Migration]) throws -> [Int: Migration]? {
+        let id = try scalar("PRAGMA application_id")
+        if id == .integer(logbookApplicationID), try hasTable("schema_migrations") {
+            return try validatedMigrations(against: migrations)
+        }
+        guard id == .integer(0), try scalar("SELECT count(*) FROM sqlite_schema") == .integer(0) else {
             throw StoreError(.foreignDatabase, path: path,
-                             message: "this SQLite file was not made by logbook; refusing to add tables to it")
+                             message: "this SQLite file was not made by logbook; refusing to read it as a logbook or add tables to it")
         }
-        try transaction {
-            try execute("""
-                PRAGMA application_id = \(logbookApplicationID);
-                CREATE TABLE IF NOT EXISTS schema_migrations (
-                    version    INTEGER PRIMARY KEY,
-                    name       TEXT NOT NULL,
-                    checksum   TEXT NOT NULL,
-                    applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-                );
-                """)
-        }
+        return nil
     }
 
     /// The applied migrations by version, after checking each against the shipped one.

@@ -63,8 +63,7 @@ public struct StartRun: Request {
 }
 
 /// Sets a run's status and summary; any status but `running` also sets
-/// `finished_at` (cleared again when a resumed run is running, which also
-/// records this process as the one writing it).
+/// `finished_at`. A run is resumed with `ClaimRun`, not with this.
 public struct UpdateRun: Record {
     public let id: Int64
     public let status: RunStatus
@@ -79,17 +78,98 @@ public struct UpdateRun: Record {
     public func write(to database: Connection) throws {
         let update = try database.cached("""
             UPDATE runs SET status = ?1, summary = coalesce(?2, summary),
-                finished_at = CASE ?1 WHEN 'running' THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END,
-                pid = CASE ?1 WHEN 'running' THEN ?4 ELSE pid END,
-                host = CASE ?1 WHEN 'running' THEN ?5 ELSE host END
+                finished_at = CASE ?1 WHEN 'running' THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END
             WHERE id = ?3
             """)
         try update.bind(status.rawValue, at: 1)
         try update.bind(summary.map(SQLValue.text) ?? .null, at: 2)
         try update.bind(id, at: 3)
-        try update.bind(Int64(ProcessInfo.processInfo.processIdentifier), at: 4)
-        try update.bind(ProcessInfo.processInfo.hostName, at: 5)
         try update.run()
+    }
+}
+
+/// Claims run `id` for this process to continue: checks that it exists, is
+/// not completed and that no live logbook process is writing it, then marks
+/// it running with this process's pid and host. The writer answers inside
+/// its `BEGIN IMMEDIATE` transaction, so the check and the claim are one
+/// step: of two processes resuming one run, the second sees the first's
+/// claim. Answers the run as it was before the claim, or why it was refused.
+public struct ClaimRun: Request {
+    public let id: Int64
+    public let kind: RunKind
+
+    public init(id: Int64, kind: RunKind) {
+        self.id = id
+        self.kind = kind
+    }
+
+    public func answer(from database: Connection) throws -> Result<RunInfo, StoreError> {
+        guard let run = try database.runs(id: id).first else {
+            return .failure(StoreError(.cannotResume, path: database.path, message: "there is no run \(id)"))
+        }
+        if run.kind != kind {
+            return .failure(StoreError(.cannotResume, path: database.path,
+                                       message: "run \(id) is a \(run.kind.rawValue), not a \(kind.rawValue)"))
+        }
+        if run.status == .completed {
+            return .failure(StoreError(.cannotResume, path: database.path,
+                                       message: "run \(id) is completed; there is nothing to resume"))
+        }
+        if run.isBeingWritten {
+            return .failure(StoreError(.runInUse, path: database.path, message: """
+                run \(id) is being written by logbook process \(run.pid ?? 0) on \(run.host ?? "this host"); \
+                stop it first (Ctrl-C), then resume
+                """))
+        }
+        let claim = try database.cached("""
+            UPDATE runs SET status = 'running', finished_at = NULL, pid = ?2, host = ?3 WHERE id = ?1
+            """)
+        try claim.bind(id, at: 1)
+        try claim.bind(Int64(ProcessInfo.processInfo.processIdentifier), at: 2)
+        try claim.bind(ProcessInfo.processInfo.hostName, at: 3)
+        try claim.run()
+        return .success(run)
+    }
+}
+
+extension Recorder {
+    /// Claims run `id` of `kind` (see `ClaimRun`) and commits the claim
+    /// before returning it; throws why it cannot be claimed.
+    public func claim(_ id: Int64, kind: RunKind) throws -> RunInfo {
+        let run = try ask(ClaimRun(id: id, kind: kind)).get()
+        try flush()
+        return run
+    }
+
+    /// Starts a run and commits its row before anything else is recorded,
+    /// so that a run that fails at once (a full disk) is still listed.
+    public func start(_ run: StartRun) throws -> Int64 {
+        let id = try ask(run)
+        try flush()
+        return id
+    }
+
+    /// Runs `body` for run `id`; if it throws, marks the run failed with the
+    /// error as its summary, then rethrows. When the error stopped this
+    /// recorder's writer (a full disk, an I/O error), the mark goes through
+    /// a new recorder: one small update usually fits in the space of the
+    /// batch that failed (SQLite writes it over that batch's frames).
+    public func markingFailure<T>(of id: Int64, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            let failed = UpdateRun(id: id, status: .failed, summary: "failed: \(error)")
+            do {
+                try send(failed)
+                try flush()
+            } catch {
+                if let again = try? Recorder(path: path) {
+                    try? again.send(failed)
+                    try? again.close()
+                }
+            }
+            throw error
+        }
     }
 }
 
@@ -113,12 +193,13 @@ extension RunInfo {
 }
 
 extension Connection {
-    /// Every run, oldest first.
-    public func runs() throws -> [RunInfo] {
+    /// Every run, oldest first; only run `id` when given.
+    public func runs(id: Int64? = nil) throws -> [RunInfo] {
         let select = try prepare("""
             SELECT id, kind, status, config, started_at, finished_at, logbook_version, summary, pid, host
-            FROM runs ORDER BY id
+            FROM runs WHERE ?1 IS NULL OR id = ?1 ORDER BY id
             """)
+        try select.bind(id.map(SQLValue.integer) ?? .null, at: 1)
         var runs: [RunInfo] = []
         while try select.step() {
             runs.append(RunInfo(

@@ -8,6 +8,10 @@ public final class Statement {
     let handle: OpaquePointer
     private let database: OpaquePointer
     private let path: String
+    /// The connection, kept open while the statement lives: a reader's
+    /// connection tidies its folder when it closes, which it can only do
+    /// once no statement of it is left. Nil for the connection's own cache.
+    private let owner: Connection?
 
     convenience init(connection: Connection, sql: String, persistent: Bool) throws {
         var statement: OpaquePointer?
@@ -16,14 +20,16 @@ public final class Statement {
         guard code == SQLITE_OK, let statement else {
             throw connection.error(code == SQLITE_OK ? SQLITE_MISUSE : code)
         }
-        self.init(handle: statement, connection: connection)
+        self.init(handle: statement, connection: connection, cached: persistent)
     }
 
-    /// Takes ownership of a statement prepared on `connection`.
-    init(handle: OpaquePointer, connection: Connection) {
+    /// Takes ownership of a statement prepared on `connection`; one kept in
+    /// the connection's cache does not keep the connection alive.
+    init(handle: OpaquePointer, connection: Connection, cached: Bool = false) {
         self.handle = handle
         database = connection.handle
         path = connection.path
+        owner = cached ? nil : connection
     }
 
     deinit { sqlite3_finalize(handle) }
@@ -74,7 +80,7 @@ public final class Statement {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
         case let code:
-            let error = StoreError(.sqlite, path: path, message: String(cString: sqlite3_errmsg(database)),
+            let error = StoreError(.sqlite, path: path, message: describe(code, on: database),
                                    resultCode: ResultCode(rawValue: code))
             sqlite3_reset(handle)
             throw error
@@ -134,7 +140,7 @@ public final class Statement {
 
     private func check(_ code: Int32) throws {
         guard code == SQLITE_OK else {
-            throw StoreError(.sqlite, path: path, message: String(cString: sqlite3_errmsg(database)),
+            throw StoreError(.sqlite, path: path, message: describe(code, on: database),
                              resultCode: ResultCode(rawValue: code))
         }
     }

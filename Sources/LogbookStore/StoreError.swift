@@ -12,6 +12,14 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         public static let sqlite = Code("sqlite")
         /// A read was asked of a file that does not exist.
         public static let missingDatabase = Code("missing database")
+        /// The path names no file ("", ":memory:"): bad usage.
+        public static let invalidPath = Code("invalid path")
+        /// The path names a folder, a FIFO, a device: not a database file.
+        public static let notAFile = Code("not a file")
+        /// The run to resume is being written by another live process.
+        public static let runInUse = Code("run in use")
+        /// The run to resume does not exist or is completed.
+        public static let cannotResume = Code("cannot resume")
         /// The file is an SQLite database, but not one logbook made.
         public static let foreignDatabase = Code("foreign database")
         /// A recorded migration differs from the one this binary ships.
@@ -40,7 +48,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         self.resultCode = resultCode
     }
 
-    public var description: String { "\(path): \(message)" }
+    public var description: String { "\(path.isEmpty ? "\"\"" : path): \(message)" }
 }
 
 /// An SQLite result code. A primary code pattern matches its extended codes:

@@ -47,7 +47,8 @@ struct Logbook: ParsableCommand {
     static func exitStatus(reporting error: any Error) -> Int32 {
         if let error = error as? StoreError {
             printError("logbook: \(error)")
-            return [.invalidQuery, .queryRefused].contains(error.code) ? ExitStatus.usage : ExitStatus.failure
+            let usage: [StoreError.Code] = [.invalidQuery, .queryRefused, .invalidPath, .runInUse, .cannotResume]
+            return usage.contains(error.code) ? ExitStatus.usage : ExitStatus.failure
         }
         if let code = error as? ExitCode { return code.rawValue }
         if let error = error as? CrawlError {

@@ -17,6 +17,7 @@ struct QueryCommand: ParsableCommand {
 
     func run() throws {
         let connection = try Connection(path: database.path, mode: .readOnly)
+        try connection.requireCurrentSchema()
         let statement = try connection.prepareQuery(sql)
         let columns = (0..<statement.columnCount).map(statement.columnName)
         let printer = ResultPrinter(columns: columns, format: format)

@@ -19,18 +19,18 @@ struct ResumeCommand: ParsableCommand {
     @Option(help: "For a crawl's summary: text or json.") var format: CrawlCommand.Format = .text
 
     func run() throws {
-        let runs = try Connection(path: database.path, mode: .readOnly).runs()
+        let runs = try {
+            let connection = try Connection(path: database.path, mode: .readOnly)
+            try connection.requireCurrentSchema()
+            return try connection.runs()
+        }()
         let target = if let runID { runs.first { $0.id == runID } } else { runs.last { $0.status != .completed } }
         guard let target else {
             throw ValidationError(runID.map { "\(database.path): there is no run \($0)" }
                                   ?? "\(database.path): every run is completed; there is nothing to resume")
         }
-        if target.isBeingWritten {
-            throw ValidationError("""
-                \(database.path): run \(target.id) is being written by logbook process \(target.pid ?? 0); \
-                stop it first (Ctrl-C), then resume
-                """)
-        }
+        // Whether another process is writing it is asked again when the run
+        // is claimed, in the same transaction as the claim.
         let recorder = try Recorder(path: database.path,
                                     options: target.kind == .crawl ? Crawl.recorderOptions : Simulation.recorderOptions)
         switch target.kind {

@@ -16,6 +16,7 @@ struct RunsCommand: ParsableCommand {
 
     func run() throws {
         let connection = try Connection(path: database.path, mode: .readOnly)
+        try connection.requireCurrentSchema()
         let printer = ResultPrinter(columns: ["id", "kind", "status", "started", "finished", "later", "summary"], format: format)
         let runs = try connection.runs()
         let later = runs.laterRuns()

@@ -71,12 +71,13 @@ import Testing
         let recorder = try Recorder(path: path, options: .init(batchSize: 64, capacity: capacity))
         try recorder.send(ExecuteSQL(numberedTableSQL))
         try recorder.flush()
-        let payload = [UInt8](repeating: 7, count: 64 << 10)
         let before = try residentMemory()
-        // 2 × 1,000 records of 64 KiB: 128 MiB if the channel did not push back.
+        // 2 × 1,000 records of 64 KiB: 128 MiB if the channel did not push
+        // back. Each payload is its own array: shared ones would cost
+        // nothing however many waited.
         onThreads(2) { producer in
             for sequence in 0..<1_000 {
-                try recorder.send(NumberedRow(producer: producer, sequence: sequence, payload: payload,
+                try recorder.send(NumberedRow(producer: producer, sequence: sequence, payload: distinctPayload(sequence, 64 << 10),
                                               writerDelay: .microseconds(200)))
             }
         }

@@ -12,10 +12,9 @@ import Glibc
 ///
 /// `@unchecked Sendable`: all mutable state (`buffer`, `queuedBytes`,
 /// `failure`, `closed`, the counters) is read and written only while
-/// holding `mutex`. The pthread
-/// mutex and conditions live in heap allocations of their own because
-/// pthread objects must not move in memory; this file is the only place
-/// that touches them.
+/// holding `mutex`. The pthread mutex and conditions live in heap
+/// allocations of their own because pthread objects must not move in
+/// memory; this file is the only place that touches them.
 final class BoundedChannel<Element: Sendable>: @unchecked Sendable {
     let capacity: Int
     /// Bytes that may wait before `send` blocks; nil for no bound but `capacity`.

@@ -13,6 +13,7 @@ TSAN_SUITES := \
 	LogbookStoreTests.RecorderTests \
 	LogbookSimTests.DeterminismTests \
 	LogbookSimTests.PhysicsTests \
+	LogbookSimTests.FrameByteBudgetTests \
 	LogbookCrawlTests.CrawlTests \
 	LogbookCrawlTests.CrawlCommandTests \
 	LogbookCLITests.SimulateCommandTests \

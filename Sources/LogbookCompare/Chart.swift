@@ -30,7 +30,10 @@ struct Chart {
     /// The chart as an SVG group of `width` × `height` at (`x`, `y`).
     func svg(x: Double, y: Double, width: Double, height: Double) -> String {
         let plot = (left: 78.0, top: 40.0, right: width - 20, bottom: height - 52)
-        let all = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
+        // Points an axis cannot place are left out, and counted for the note.
+        let drawn = series.map { $0.points.filter { Axis.places($0.x) && Axis.places($0.y) } }
+        let all = drawn.flatMap { $0 }
+        let hidden = series.reduce(0) { $0 + $1.points.count } - all.count
         var xAxis = Axis(all.map(\.x)), yAxis = Axis(all.map(\.y) + (yFromZero ? [0] : []), whole: countsOnY)
         if equalScale {
             Axis.equalise(&xAxis, &yAxis, plotWidth: plot.right - plot.left, plotHeight: plot.bottom - plot.top)
@@ -57,7 +60,7 @@ struct Chart {
 
         for (index, line) in series.enumerated() {
             let color = Self.palette[index % Self.palette.count]
-            let points = thinned(line.points.filter { $0.x.isFinite && $0.y.isFinite })
+            let points = thinned(drawn[index])
             let ys = points.map(\.y)
             svg += ##"<polyline data-series="\##(escape(line.name))" data-points="\##(points.count)" data-min="\##(ys.min().map(exact) ?? "")" data-max="\##(ys.max().map(exact) ?? "")" fill="none" stroke="\##(color)" stroke-width="1.5" points=""##
             svg += points.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
@@ -80,7 +83,9 @@ struct Chart {
         if series.count > shown.count {
             svg += ##"<text x="\##(f(plot.right - 150))" y="\##(f(plot.top + 13 + Double(shown.count) * 16))" font-size="11">… \##(series.count - shown.count) more</text>"##
         }
-        if all.isEmpty {
+        if hidden > 0 {
+            svg += ##"<text class="not-drawn" x="\##(f(plot.left + 6))" y="\##(f(plot.bottom - 8))" font-size="11" fill="#b00000">\##(hidden) point\##(hidden == 1 ? "" : "s") not drawn: not finite or beyond ±\##(String(format: "%g", Axis.limit))</text>"##
+        } else if all.isEmpty {
             svg += ##"<text x="\##(f((plot.left + plot.right) / 2))" y="\##(f((plot.top + plot.bottom) / 2))" text-anchor="middle" font-size="13" fill="#888888">no data recorded</text>"##
         }
         return svg + "</g>"
@@ -106,17 +111,44 @@ struct Chart {
 }
 
 /// An axis from a nice low to a nice high, with ticks at 1, 2, 2.5 or 5 × 10^k.
+///
+/// Whatever the values, its ends, span and step are finite and its step is
+/// above zero: it places only values within ±`limit` (a failed simulation
+/// records positions near ±1e308, whose difference overflows), and it spans
+/// at least `minimumSpan` and `minimumRelativeSpan` (equal or denormal values
+/// would give a step that `pow` rounds to zero; values a few ulps apart,
+/// ticks that round onto each other).
 struct Axis {
     var low: Double
     var high: Double
     var step: Double
 
+    /// The largest magnitude an axis places. Spans, steps rounded outward
+    /// and the widening of `equalise` stay far below Double's 1.8e308.
+    static let limit = 1e300
+    /// The narrowest span: its sixth is still a normal Double, so log10 and
+    /// pow keep their digits.
+    static let minimumSpan = 1e-300
+    /// The narrowest span relative to the values' magnitude: thousands of
+    /// ulps, so ticks, their labels and their positions stay distinct.
+    static let minimumRelativeSpan = 1e-12
+
+    /// True when `value` can be drawn: finite and within ±`limit`.
+    static func places(_ value: Double) -> Bool { value.isFinite && abs(value) <= limit }
+
+    /// An axis over `values`, leaving out those it cannot place.
     init(_ values: [Double], whole: Bool = false) {
-        var low = values.min() ?? 0, high = values.max() ?? 1
+        let placed = values.filter(Axis.places)
+        var low = placed.min() ?? 0, high = placed.max() ?? 1
         if low == high {
             let pad = low == 0 ? 1 : abs(low) * 0.1
             low -= pad
             high += pad
+        }
+        let minimumSpan = max(Axis.minimumSpan, max(abs(low), abs(high)) * Axis.minimumRelativeSpan)
+        if high - low < minimumSpan {
+            let middle = low / 2 + high / 2
+            (low, high) = (middle - minimumSpan / 2, middle + minimumSpan / 2)
         }
         step = Axis.niceStep((high - low) / 6)
         if whole { step = max(step, 1).rounded(.up) }

@@ -31,26 +31,27 @@ public enum Plot: Sendable {
 }
 
 extension RunReader {
+    /// Energies over time; one recorded as NULL (not finite) is a NaN
+    /// point, which the chart counts among those it could not draw.
     func energyChart(_ frames: [FrameTotals]) -> Chart {
         func series(_ name: String, _ value: (FrameTotals) -> Double?) -> Chart.Series {
-            Chart.Series(name: name, points: frames.compactMap { frame in value(frame).map { SIMD2(frame.time, $0) } })
+            Chart.Series(name: name, points: frames.map { SIMD2($0.time, value($0) ?? .nan) })
         }
         return Chart(title: "Energy, run \(run.id)", xLabel: "time", yLabel: "energy",
                      series: [series("kinetic", \.kinetic), series("potential", \.potential), series("total", \.total)])
     }
 
     /// |E − E₀| / |E₀| and |P − P₀| over time, each on its own scale: how
-    /// well the integrator conserves.
+    /// well the integrator conserves. Without a finite, nonzero E₀ (or a
+    /// finite P₀) the drift is undefined and its chart has no data.
     func driftCharts(_ frames: [FrameTotals]) -> [Chart] {
         let energy = frames.first?.total.flatMap { $0 == 0 ? nil : $0 }, momentum = frames.first?.momentum
-        let energyDrift = frames.compactMap { frame -> SIMD2<Double>? in
-            guard let total = frame.total, let energy else { return nil }
-            return SIMD2(frame.time, abs(total - energy) / abs(energy))
-        }
-        let momentumDrift = frames.compactMap { frame -> SIMD2<Double>? in
-            guard let now = frame.momentum, let momentum else { return nil }
-            return SIMD2(frame.time, ((now - momentum) * (now - momentum)).sum().squareRoot())
-        }
+        let energyDrift = energy.map { energy in
+            frames.map { SIMD2($0.time, $0.total.map { abs($0 - energy) / abs(energy) } ?? .nan) }
+        } ?? []
+        let momentumDrift = momentum.map { momentum in
+            frames.map { SIMD2($0.time, $0.momentum.map { (($0 - momentum) * ($0 - momentum)).sum().squareRoot() } ?? .nan) }
+        } ?? []
         return [
             Chart(title: "Energy drift, run \(run.id)", xLabel: "time", yLabel: "|E − E₀| / |E₀|",
                   series: [Chart.Series(name: "energy drift", points: energyDrift)]),

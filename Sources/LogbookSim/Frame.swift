@@ -20,3 +20,16 @@ public struct Frame: Hashable, Sendable {
         self.momentum = particles.momentum
     }
 }
+
+extension Frame {
+    /// The totals that are not finite ("kinetic energy", …, "momentum"),
+    /// none when all are: a run whose energies overflow (masses near 1e308,
+    /// a huge G) has no drift to report, so it fails like a step whose
+    /// state goes non-finite.
+    var nonFiniteTotals: [String] {
+        let finiteMomentum = momentum.x.isFinite && momentum.y.isFinite && momentum.z.isFinite
+        return [("kinetic energy", kinetic.isFinite), ("potential energy", potential.isFinite),
+                ("total energy", total.isFinite), ("momentum", finiteMomentum)]
+            .filter { !$0.1 }.map(\.0)
+    }
+}

@@ -5,7 +5,8 @@ extension Particles {
     public static let csvColumns = ["mass", "x", "y", "z", "vx", "vy", "vz"]
 
     /// Reads particles from a CSV file with a header naming at least
-    /// `mass,x,y,z,vx,vy,vz` (RFC 4180 quoting allowed). Extra columns are
+    /// `mass,x,y,z,vx,vy,vz`, each column once (RFC 4180 quoting allowed,
+    /// names compared without case and surrounding spaces). Extra columns are
     /// kept as the particle's label: the value itself when there is one
     /// extra column, `name=value; …` when there are several.
     public static func csv(contentsOf path: String) throws -> Particles {
@@ -25,7 +26,16 @@ extension Particles {
         }
         let names = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         var index: [String: Int] = [:]
-        for (position, name) in names.enumerated() where index[name] == nil { index[name] = position }
+        for (position, name) in names.enumerated() {
+            // Which of two `x` columns is meant cannot be guessed.
+            if let first = index[name] {
+                throw SimulationError(.input, """
+                    \(source) line \(headerLine): column \(name.isEmpty ? "with no name" : "\"\(header[position])\"") appears twice \
+                    (columns \(first + 1) and \(position + 1)); name each column once
+                    """)
+            }
+            index[name] = position
+        }
         let missing = csvColumns.filter { index[$0] == nil }
         guard missing.isEmpty else {
             throw SimulationError(.input, """

@@ -9,10 +9,11 @@ public struct SimulationSummary: Sendable {
     /// The step the run started or resumed from, and the last one reached.
     public let firstStep: Int, lastStep: Int
     public let seconds: Double
-    /// |E − E₀| / |E₀| between the run's first frame and its last.
-    public let energyDrift: Double
-    /// |P − P₀| between the run's first frame and its last.
-    public let momentumDrift: Double
+    /// |E − E₀| / |E₀| between the run's first frame and its last; nil
+    /// when it has no meaning (see `FrameTotals.energyDrift`).
+    public let energyDrift: Double?
+    /// |P − P₀| between the run's first frame and its last; nil when not finite.
+    public let momentumDrift: Double?
 
     /// Pair interactions per second, N² per step as the C kernel counts them.
     public var interactionsPerSecond: Double {
@@ -26,8 +27,14 @@ public struct SimulationSummary: Sendable {
         case .interrupted(let step): "interrupted at step \(step)"
         case .failed(let error): "failed: \(error)"
         }
-        return "\(particles) particles, \(what), energy drift \(String(format: "%.3g", energyDrift))"
+        return "\(particles) particles, \(what), energy drift \(describe(drift: energyDrift))"
     }
+}
+
+/// A drift as summaries and progress lines print it: three significant
+/// digits, or "n/a" when there is none.
+public func describe(drift: Double?) -> String {
+    drift.map { String(format: "%.3g", $0) } ?? "n/a"
 }
 
 /// Progress after a step, for a live display.
@@ -35,8 +42,8 @@ public struct SimulationProgress: Sendable {
     public let step: Int, lastStep: Int
     public let stepsPerSecond: Double
     public let interactionsPerSecond: Double
-    /// Energy drift at the newest recorded frame.
-    public let energyDrift: Double
+    /// Energy drift at the newest recorded frame, if it has one.
+    public let energyDrift: Double?
 }
 
 /// How a run reports progress, learns it should stop, and starts workers.
@@ -65,8 +72,10 @@ public enum Simulation: Sendable {
     /// Recorder settings for a simulation: the writer runs at nice 10, so it
     /// fills the gaps at barriers instead of preempting a worker its
     /// partners then wait for (recording every 10th step at N = 1,000 cost
-    /// 17% without, 14% with).
-    public static let recorderOptions = Recorder.Options(writerNice: 10)
+    /// 17% without, 14% with). At most 64 MiB of frames wait for it: behind
+    /// a slow disk, about 13 frames of N = 100,000 (4.8 MB each) instead of
+    /// the 4096 the message capacity alone would let queue.
+    public static let recorderOptions = Recorder.Options(byteBudget: 64 << 20, writerNice: 10)
 
     /// Records a new run of `config` from `particles` through `recorder`.
     public static func start(_ config: SimulationConfig, particles: Particles, recorder: Recorder,
@@ -119,7 +128,7 @@ public enum Simulation: Sendable {
         let elapsed = ContinuousClock.now - started
         let summary = SimulationSummary(
             runID: runID, outcome: outcome, particles: particles.count, firstStep: plan.first,
-            lastStep: control.lastFrame?.step ?? plan.first,
+            lastStep: control.lastStep ?? plan.first,
             seconds: elapsed.inSeconds,
             energyDrift: control.energyDrift, momentumDrift: control.momentumDrift)
         let status: RunStatus = switch outcome {
@@ -137,6 +146,20 @@ public enum Simulation: Sendable {
 struct FrameTotals {
     let total: Double
     let momentum: SIMD3<Double>
+
+    /// |E − E₀| / |E₀| from these totals to `now`; nil when E₀ is 0 (one
+    /// particle at rest has no energy to drift from) or a value is not finite.
+    func energyDrift(to now: FrameTotals) -> Double? {
+        let drift = abs(now.total - total) / abs(total)
+        return total != 0 && drift.isFinite ? drift : nil
+    }
+
+    /// |P − P₀| from these totals to `now`; nil when not finite.
+    func momentumDrift(to now: FrameTotals) -> Double? {
+        let d = now.momentum - momentum
+        let drift = (d * d).sum().squareRoot()
+        return drift.isFinite ? drift : nil
+    }
 }
 
 /// Sends frames to the Recorder and keeps the numbers the summary reports.
@@ -147,7 +170,8 @@ private final class RunControl: SimulationControl {
     let particles: Int
     let hooks: SimulationHooks
     private(set) var origin: FrameTotals?
-    private(set) var lastFrame: Frame?
+    private(set) var lastStep: Int?
+    private var last: FrameTotals?
     private let started = ContinuousClock.now
 
     init(runID: Int64, recorder: Recorder, plan: RecordingPlan, particles: Int, origin: FrameTotals?, hooks: SimulationHooks) {
@@ -155,21 +179,15 @@ private final class RunControl: SimulationControl {
         self.hooks = hooks
     }
 
-    var energyDrift: Double {
-        guard let origin, let lastFrame else { return 0 }
-        return abs(lastFrame.total - origin.total) / abs(origin.total)
-    }
+    var energyDrift: Double? { last.flatMap { origin?.energyDrift(to: $0) } }
 
-    var momentumDrift: Double {
-        guard let origin, let lastFrame else { return 0 }
-        let d = lastFrame.momentum - origin.momentum
-        return (d * d).sum().squareRoot()
-    }
+    var momentumDrift: Double? { last.flatMap { origin?.momentumDrift(to: $0) } }
 
     func record(_ frame: Frame) throws {
         try recorder.send(RecordFrame(runID: runID, frame: frame))
-        if origin == nil { origin = FrameTotals(total: frame.total, momentum: frame.momentum) }
-        lastFrame = frame
+        last = FrameTotals(total: frame.total, momentum: frame.momentum)
+        if origin == nil { origin = last }
+        lastStep = frame.step
     }
 
     func continueAfter(step: Int) -> Bool {

@@ -35,6 +35,14 @@ public struct SimulationError: Error, CustomStringConvertible, Sendable {
                         step: step)
     }
 
+    static func nonFiniteTotals(step: Int, _ quantities: [String]) -> SimulationError {
+        let named = quantities.dropLast().joined(separator: ", ") + (quantities.count > 1 ? " and " : "") + (quantities.last ?? "")
+        return SimulationError(.nonFinite, """
+            step \(step): the \(named) \(quantities.count == 1 ? "is" : "are") not finite: masses, velocities, \
+            distances or --G beyond what a Double holds
+            """, step: step)
+    }
+
     static func coincident(step: Int, particles: (Int, Int)) -> SimulationError {
         SimulationError(.coincident, """
             step \(step): particles \(particles.0) and \(particles.1) are at the same position and --softening is 0, \

@@ -23,6 +23,10 @@ struct RecordFrame: Record {
     let runID: Int64
     let frame: Frame
 
+    /// The six arrays a frame copies out of the workers' buffers (masses
+    /// and labels are shared with the run's particles).
+    var approximateBytes: Int { MemoryLayout<Self>.size + frame.particles.count * 6 * MemoryLayout<Double>.size }
+
     func write(to database: Connection) throws {
         let totals = try database.cached("""
             INSERT INTO frames (run_id, step, time, kinetic, potential, total, px, py, pz)

@@ -104,14 +104,22 @@ final class StepCoordinator {
         return outcome ?? .completed
     }
 
+    /// Records `frame`; false when the run must stop: recording failed, or
+    /// the frame's totals are not finite (its state is, so it is still the
+    /// last good frame, recorded with NULL for what is not finite).
     private func record(_ frame: Frame) -> Bool {
         guard error == nil else { return false }
         do {
             try control.record(frame)
-            return true
         } catch {
             self.error = error
             return false
         }
+        let nonFinite = frame.nonFiniteTotals
+        guard nonFinite.isEmpty else {
+            if case .failed = outcome {} else { outcome = .failed(.nonFiniteTotals(step: frame.step, nonFinite)) }
+            return false
+        }
+        return true
     }
 }

@@ -2,32 +2,40 @@ import Glibc
 
 /// A bounded multi-producer, single-consumer queue: the Recorder's inbox.
 ///
-/// `send` blocks while `capacity` messages wait (backpressure instead of
-/// unbounded memory). The consumer takes everything waiting in one lock
+/// `send` blocks while `capacity` messages wait, or while the bytes waiting
+/// (as senders estimate them) would go over `byteBudget`: backpressure
+/// instead of unbounded memory, whether messages are many or large. An
+/// empty channel always takes one message, so one larger than the budget
+/// cannot wait forever. The consumer takes everything waiting in one lock
 /// acquisition, so a busy writer pays for the lock once per batch, not once
 /// per message. After `fail`, every `send` throws the failure.
 ///
-/// `@unchecked Sendable`: all mutable state (`buffer`, `failure`, `closed`,
-/// the counters) is read and written only while holding `mutex`. The pthread
-/// mutex and conditions live in heap allocations of their own because
-/// pthread objects must not move in memory; this file is the only place
-/// that touches them.
+/// `@unchecked Sendable`: all mutable state (`buffer`, `queuedBytes`,
+/// `failure`, `closed`, the counters) is read and written only while
+/// holding `mutex`. The pthread mutex and conditions live in heap
+/// allocations of their own because pthread objects must not move in
+/// memory; this file is the only place that touches them.
 final class BoundedChannel<Element: Sendable>: @unchecked Sendable {
     let capacity: Int
+    /// Bytes that may wait before `send` blocks; nil for no bound but `capacity`.
+    let byteBudget: Int?
     private var buffer: [Element] = []
+    private var queuedBytes = 0
     private var failure: (any Error)?
     private var closed = false
     private var waitingSenders = 0
     private var receiverWaiting = false
     private var highWater = 0
+    private var highWaterBytes = 0
 
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let notEmpty = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private let notFull = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
-    init(capacity: Int) {
+    init(capacity: Int, byteBudget: Int? = nil) {
         precondition(capacity > 0, "a channel needs room for at least one message")
         self.capacity = capacity
+        self.byteBudget = byteBudget
         buffer.reserveCapacity(capacity)
         pthread_mutex_init(mutex, nil)
         var attributes = pthread_condattr_t()
@@ -47,12 +55,12 @@ final class BoundedChannel<Element: Sendable>: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    /// Appends `element`, waiting while the channel is full. Throws the
-    /// channel's failure, or `closedError` once it is closed.
-    func send(_ element: Element, closedError: @autoclosure () -> any Error) throws {
+    /// Appends `element`, of about `bytes`, waiting while the channel is
+    /// full. Throws the channel's failure, or `closedError` once it is closed.
+    func send(_ element: Element, bytes: Int = 0, closedError: @autoclosure () -> any Error) throws {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
-        while buffer.count >= capacity, failure == nil, !closed {
+        while isFull(for: bytes), failure == nil, !closed {
             waitingSenders += 1
             pthread_cond_wait(notFull, mutex)
             waitingSenders -= 1
@@ -60,8 +68,18 @@ final class BoundedChannel<Element: Sendable>: @unchecked Sendable {
         if let failure { throw failure }
         if closed { throw closedError() }
         buffer.append(element)
+        queuedBytes += bytes
         highWater = max(highWater, buffer.count)
+        highWaterBytes = max(highWaterBytes, queuedBytes)
         if receiverWaiting { pthread_cond_signal(notEmpty) }
+    }
+
+    /// True when a message of `bytes` must wait: `capacity` messages wait,
+    /// or it would take a non-empty channel over its byte budget.
+    private func isFull(for bytes: Int) -> Bool {
+        guard buffer.count < capacity else { return true }
+        guard let byteBudget, !buffer.isEmpty else { return false }
+        return queuedBytes + bytes > byteBudget
     }
 
     /// Takes everything waiting, waiting for at least one element until
@@ -84,6 +102,7 @@ final class BoundedChannel<Element: Sendable>: @unchecked Sendable {
         var taken: [Element] = []
         taken.reserveCapacity(capacity)
         swap(&taken, &buffer)
+        queuedBytes = 0
         if waitingSenders > 0 { pthread_cond_broadcast(notFull) }
         return taken
     }
@@ -106,6 +125,7 @@ final class BoundedChannel<Element: Sendable>: @unchecked Sendable {
         pthread_cond_broadcast(notEmpty)
         var dropped: [Element] = []
         swap(&dropped, &buffer)
+        queuedBytes = 0
         return dropped
     }
 
@@ -121,6 +141,13 @@ final class BoundedChannel<Element: Sendable>: @unchecked Sendable {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return highWater
+    }
+
+    /// The most bytes that ever waited at once.
+    var maximumQueuedBytes: Int {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return highWaterBytes
     }
 }
 

@@ -6,6 +6,15 @@ import Synchronization
 /// together or not at all (a page and its links, a frame and its states).
 public protocol Record: Sendable {
     func write(to database: Connection) throws
+    /// About how many bytes the record keeps alive while it waits for the
+    /// writer, for `Recorder.Options.byteBudget`. The default, the
+    /// record's inline size, suits records without large arrays or
+    /// strings; those that carry them count them.
+    var approximateBytes: Int { get }
+}
+
+extension Record {
+    public var approximateBytes: Int { MemoryLayout<Self>.size }
 }
 
 /// A record whose sender waits for an answer computed by the writer, such as
@@ -76,6 +85,8 @@ public struct ExecuteSQL: Record {
 public struct RecordBatch<Element: Record>: Record {
     public let records: [Element]
     public init(_ records: [Element]) { self.records = records }
+
+    public var approximateBytes: Int { records.reduce(MemoryLayout<Self>.size) { $0 + $1.approximateBytes } }
 
     public func write(to database: Connection) throws {
         for record in records { try record.write(to: database) }

@@ -20,6 +20,12 @@ public final class Recorder: Sendable {
         public var batchInterval: Duration
         /// Records that may wait in the channel before `send` blocks.
         public var capacity: Int
+        /// Bytes of records (their `approximateBytes`) that may wait before
+        /// `send` blocks; nil for no bound but `capacity`. For producers of
+        /// large records, such as a simulation's frames: 4096 frames of
+        /// 100,000 particles would be 20 GB. A record larger than the
+        /// budget still goes through, alone.
+        public var byteBudget: Int?
         /// The writer thread's nice value. Above 0 it yields the CPU to the
         /// work it records: right when producers compute (simulation
         /// phases, which a preempted worker stalls at the next barrier),
@@ -27,10 +33,11 @@ public final class Recorder: Sendable {
         public var writerNice: Int32
 
         public init(batchSize: Int = 4096, batchInterval: Duration = .milliseconds(100), capacity: Int = 4096,
-                    writerNice: Int32 = 0) {
+                    byteBudget: Int? = nil, writerNice: Int32 = 0) {
             self.batchSize = batchSize
             self.batchInterval = batchInterval
             self.capacity = capacity
+            self.byteBudget = byteBudget
             self.writerNice = writerNice
         }
     }
@@ -47,7 +54,7 @@ public final class Recorder: Sendable {
     /// migrated.
     public init(path: String, options: Options = Options(), migrations: [Migration] = Migration.shipped) throws {
         self.path = path
-        let channel = BoundedChannel<Message>(capacity: options.capacity)
+        let channel = BoundedChannel<Message>(capacity: options.capacity, byteBudget: options.byteBudget)
         self.channel = channel
         let opened = Reply<Int>()
         let exited = self.exited
@@ -72,13 +79,13 @@ public final class Recorder: Sendable {
 
     /// Queues `record` for the writer; blocks while the channel is full.
     public func send(_ record: some Record) throws {
-        try channel.send(.record(record), closedError: closedError)
+        try channel.send(.record(record), bytes: record.approximateBytes, closedError: closedError)
     }
 
     /// Sends `request` and waits for the writer's answer.
     public func ask<R: Request>(_ request: R) throws -> R.Answer {
         let asked = Asked(request: request)
-        try channel.send(.question(asked), closedError: closedError)
+        try channel.send(.question(asked), bytes: MemoryLayout<R>.size, closedError: closedError)
         return try asked.reply.wait()
     }
 
@@ -99,6 +106,10 @@ public final class Recorder: Sendable {
 
     /// The most records that ever waited in the channel at once.
     public var maximumQueueDepth: Int { channel.maximumDepth }
+
+    /// The most bytes of records (their `approximateBytes`) that ever
+    /// waited in the channel at once.
+    public var maximumQueuedBytes: Int { channel.maximumQueuedBytes }
 
     private var closedError: StoreError {
         StoreError(.recorderClosed, path: path, message: "the recorder is closed; nothing more can be written")

@@ -75,8 +75,8 @@ func report(_ summary: SimulationSummary, database: String) throws {
           steps            \(summary.firstStep) → \(summary.lastStep)
           wall time        \(String(format: "%.2f", summary.seconds)) s
           interactions/s   \(String(format: "%.3g", summary.interactionsPerSecond))
-          energy drift     \(String(format: "%.3g", summary.energyDrift)) (|E−E₀|/|E₀|)
-          momentum drift   \(String(format: "%.3g", summary.momentumDrift)) (|P−P₀|)
+          energy drift     \(describe(drift: summary.energyDrift)) (|E−E₀|/|E₀|)
+          momentum drift   \(describe(drift: summary.momentumDrift)) (|P−P₀|)
         """)
     switch summary.outcome {
     case .completed:
@@ -104,7 +104,7 @@ struct RingWorkerCommand: ParsableCommand {
 extension SimulationProgress {
     /// The live progress line.
     var line: String {
-        String(format: "step %d/%d  %.0f steps/s  %.3g interactions/s  energy drift %.3g",
-               step, lastStep, stepsPerSecond, interactionsPerSecond, energyDrift)
+        String(format: "step %d/%d  %.0f steps/s  %.3g interactions/s  energy drift ", step, lastStep, stepsPerSecond,
+               interactionsPerSecond) + describe(drift: energyDrift)
     }
 }

@@ -86,8 +86,7 @@ import Testing
         #expect(try runProcess(builtProduct("logbook"), ["simulate", "--db", path, "--quiet", "--steps", "100"] + particles).status == 0)
         let running = try ChildProcess(builtProduct("logbook"), ["simulate", "--db", path, "--quiet", "--steps", "100000000"] + particles)
         defer { running.signal(SIGKILL); _ = running.finish() }
-        let deadline = Date().addingTimeInterval(60)
-        while (try? committedRows(in: path, table: "frames", where: "run_id = 2")) ?? 0 < 30, Date() < deadline { usleep(10_000) }
+        #expect(waitUntil { (try? committedRows(in: path, table: "frames", where: "run_id = 2")) ?? 0 >= 30 }, "30 frames of run 2")
         let result = try logbook("diff", "--db", path, "--format", "json", "1", "2")
         #expect(result.status == 0, "the same particles and settings but --steps: \(result.stdout)\(result.stderr)")
         let diff = try json(result)

@@ -40,10 +40,9 @@ func linkedSite() throws -> TestHTTPServer {
         var child = try ChildProcess(builtProduct("logbook"), ["crawl", "--db", path] + options)
         var kills = 0
         while kills < 12 {
-            let before = fetched(path)
-            let deadline = Date().addingTimeInterval(30)
-            while fetched(path) < before + 5, Date() < deadline { usleep(2_000) }
-            usleep(UInt32.random(in: 0...60_000, using: &generator))
+            // Killed once 5 to 30 more fetches are committed (or the crawl ended).
+            let target = fetched(path) + Int64.random(in: 5...30, using: &generator)
+            #expect(waitUntil { fetched(path) >= target || !child.isRunning }, "no progress after kill \(kills)")
             child.signal(SIGKILL)
             let ended = child.finish()
             guard ended.signalled else { break }  // it finished first
@@ -64,7 +63,7 @@ func linkedSite() throws -> TestHTTPServer {
     @Test func ctrlCStopsTheCrawlAndResumeFinishesIt() throws {
         let server = try linkedSite()
         let child = try ChildProcess(builtProduct("logbook"), ["crawl", "--db", path, server.url("/"), "--retries", "0"])
-        while fetched(path) < 50 { usleep(2_000) }
+        #expect(waitUntil { fetched(path) >= 50 }, "the crawl fetched 50 URLs")
         child.signal(SIGINT)
         let stopped = child.finish(timeout: .seconds(60))
         #expect(stopped.status == 130, "\(stopped.stderr)")

@@ -12,19 +12,16 @@ import Testing
         var highest: Int64 = 0
 
         for kill in 1...24 {
-            let child = Process()
-            child.executableURL = URL(filePath: builtProduct("CrashRecorder"))
-            child.arguments = [path, String(batchSize)]
-            let output = Pipe()
-            child.standardOutput = output
-            try child.run()
-            // Wait for "recording N": its first batch is committed.
-            let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-            #expect(line.hasPrefix("recording"), "kill \(kill): helper said \(line)")
-            usleep(UInt32.random(in: 0...150_000, using: &generator))
-            Glibc.kill(child.processIdentifier, SIGKILL)
-            child.waitUntilExit()
-            #expect(child.terminationReason == .uncaughtSignal)
+            let child = try ChildProcess(builtProduct("CrashRecorder"), [path, String(batchSize)])
+            // Killed once 1 to 8 batches beyond the last run's are committed:
+            // a moment picked by what the helper did, not by a sleep.
+            let target = highest + Int64.random(in: 1...8, using: &generator)
+            let progressed = waitUntil {
+                (try? committedRows(in: path, where: "producer >= \(target)")).map { $0 > 0 } ?? false
+            }
+            #expect(progressed, "kill \(kill): no batch beyond \(target - 1) committed")
+            child.signal(SIGKILL)
+            #expect(child.finish().signalled, "kill \(kill)")
 
             let database = try Connection(path: path, mode: .readWrite)
             #expect(try database.scalar("PRAGMA integrity_check") == .text("ok"), "kill \(kill)")

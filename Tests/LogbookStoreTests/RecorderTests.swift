@@ -7,7 +7,9 @@ import Testing
     let folder = TemporaryDirectory()
     var path: String { folder.database }
 
-    /// Runs `body(index)` on `count` threads at once and waits for all of them.
+    /// Runs `body(index)` on `count` threads at once and waits for all of
+    /// them, at most two minutes: a producer the Recorder never lets go
+    /// fails the test instead of hanging the run.
     func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) throws -> Void) {
         let done = DispatchGroup()
         for index in 0..<count {
@@ -17,7 +19,7 @@ import Testing
                 done.leave()
             }.start()
         }
-        done.wait()
+        #expect(done.wait(timeout: .now() + 120) == .success, "producers still blocked after two minutes")
     }
 
     @Test func eightProducersLoseAndDoubleNothing() throws {
@@ -71,12 +73,13 @@ import Testing
         let recorder = try Recorder(path: path, options: .init(batchSize: 64, capacity: capacity))
         try recorder.send(ExecuteSQL(numberedTableSQL))
         try recorder.flush()
-        let payload = [UInt8](repeating: 7, count: 64 << 10)
         let before = try residentMemory()
-        // 2 × 1,000 records of 64 KiB: 128 MiB if the channel did not push back.
+        // 2 × 1,000 records of 64 KiB: 128 MiB if the channel did not push
+        // back. Each payload is its own array: shared ones would cost
+        // nothing however many waited.
         onThreads(2) { producer in
             for sequence in 0..<1_000 {
-                try recorder.send(NumberedRow(producer: producer, sequence: sequence, payload: payload,
+                try recorder.send(NumberedRow(producer: producer, sequence: sequence, payload: distinctPayload(sequence, 64 << 10),
                                               writerDelay: .microseconds(200)))
             }
         }
@@ -110,12 +113,7 @@ import Testing
         let recorder = try Recorder(path: path, options: .init(batchSize: 1_000_000, batchInterval: .milliseconds(20)))
         try recorder.send(ExecuteSQL(numberedTableSQL))
         try recorder.send(NumberedRow(producer: 1, sequence: 1))
-        var seen: Int64 = 0
-        for _ in 0..<500 where seen == 0 {
-            Thread.sleep(forTimeInterval: 0.01)
-            seen = (try? committedRows(in: path)) ?? 0
-        }
-        #expect(seen == 1)
+        #expect(waitUntil { ((try? committedRows(in: path)) ?? 0) == 1 }, "no flush, yet the row is committed")
         try recorder.close()
     }
 

@@ -61,6 +61,9 @@ public final class ChildProcess: @unchecked Sendable {
 
     public var pid: Int32 { process.processIdentifier }
 
+    /// False once the child has exited (it may not have been waited for yet).
+    public var isRunning: Bool { process.isRunning }
+
     public func signal(_ number: Int32) { kill(pid, number) }
 
     /// Waits for the child to end, killing its whole group after `timeout`.
@@ -90,4 +93,16 @@ public func runProcess(_ executable: String, _ arguments: [String], in directory
 public func logbook(_ arguments: String..., in directory: String? = nil, environment: [String: String]? = nil,
                     timeout: Duration = .seconds(300)) throws -> ProcessResult {
     try runProcess(builtProduct("logbook"), arguments, in: directory, environment: environment, timeout: timeout)
+}
+
+/// Polls `condition` every 2 ms until it holds or `timeout` passes, and
+/// says whether it held: tests wait for what they can observe (rows
+/// committed, a process gone), never for a time tuned to one machine.
+public func waitUntil(timeout: Duration = .seconds(60), _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while try !condition() {
+        guard ContinuousClock.now < deadline else { return false }
+        usleep(2_000)
+    }
+    return true
 }

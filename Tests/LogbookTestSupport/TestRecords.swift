@@ -25,6 +25,8 @@ public struct NumberedRow: Record {
         self.writerDelay = writerDelay
     }
 
+    public var approximateBytes: Int { MemoryLayout<Self>.size + payload.count }
+
     public func write(to database: Connection) throws {
         if writerDelay > .zero { Thread.sleep(forTimeInterval: writerDelay.inSeconds) }
         let insert = try database.cached("INSERT INTO numbered (producer, sequence, payload) VALUES (?, ?, ?)")
@@ -33,6 +35,12 @@ public struct NumberedRow: Record {
         try insert.bind(.blob(payload), at: 3)
         try insert.run()
     }
+}
+
+/// `count` bytes in an array of their own (not shared copy-on-write with
+/// another payload), each page written, so holding it costs resident memory.
+public func distinctPayload(_ seed: Int, _ count: Int) -> [UInt8] {
+    [UInt8](repeating: UInt8(truncatingIfNeeded: seed), count: count)
 }
 
 /// `batch` rows numbered 0..<size in one record: atomic as a whole.

@@ -1,0 +1,44 @@
+import Foundation
+import LogbookStore
+import LogbookTestSupport
+import Testing
+
+/// With a byte budget, the Recorder holds back producers of large records
+/// by the bytes waiting, not only by their number.
+extension RecorderTests {
+    @Test func queuedBytesStayWithinTheBudgetWhileTheWriterIsSlow() throws {
+        let budget = 2 << 20, payload = 128 << 10
+        // The message capacity alone would let all 800 records wait.
+        let recorder = try Recorder(path: path, options: .init(batchSize: 64, capacity: 4096, byteBudget: budget))
+        try recorder.send(ExecuteSQL(numberedTableSQL))
+        try recorder.flush()
+        let before = try residentMemory()
+        // 2 × 400 distinct records of 128 KiB: 100 MiB if only the capacity held producers back.
+        onThreads(2) { producer in
+            for sequence in 0..<400 {
+                try recorder.send(NumberedRow(producer: producer, sequence: sequence, payload: distinctPayload(sequence, payload),
+                                              writerDelay: .microseconds(200)))
+            }
+        }
+        let growth = try residentMemory() - before
+        try recorder.close()
+        let record = payload + MemoryLayout<NumberedRow>.size
+        #expect(recorder.maximumQueuedBytes <= budget, "\(recorder.maximumQueuedBytes) bytes waited")
+        #expect(recorder.maximumQueuedBytes > budget - 2 * record, "the budget filled up, so producers were held back")
+        #expect(recorder.maximumQueueDepth <= budget / record)
+        #expect(growth < 40 << 20, "resident memory grew by \(growth >> 20) MiB")
+        #expect(try committedRows(in: path) == 800)
+    }
+
+    @Test func aRecordLargerThanTheBudgetStillGoesThroughAlone() throws {
+        let recorder = try Recorder(path: path, options: .init(byteBudget: 64 << 10))
+        try recorder.send(ExecuteSQL(numberedTableSQL))
+        for sequence in 0..<3 {
+            try recorder.send(NumberedRow(producer: 1, sequence: sequence, payload: distinctPayload(sequence, 1 << 20)))
+        }
+        try recorder.flush()
+        #expect(try committedRows(in: path) == 3)
+        #expect(recorder.maximumQueueDepth <= 2, "a large record waits alone (beside the table's SQL at most)")
+        try recorder.close()
+    }
+}

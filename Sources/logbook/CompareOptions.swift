@@ -10,19 +10,17 @@ extension Plane: ExpressibleByArgument {}
 
 /// When two simulations count as diverged; shared by `diff` and `report --diff`.
 struct ToleranceOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Largest |Δposition| or |Δvelocity| that is not divergence.", valueName: "absolute"))
+    @Option(help: ArgumentHelp("Largest |Δposition| or |Δvelocity| that is not divergence.", valueName: "absolute"),
+            allowed: .nonNegative)
     var tolerance: Double = 0
     @Option(help: ArgumentHelp("Also allow this fraction of the value in A: |Δ| ≤ absolute + relative × |A|.",
-                               valueName: "fraction"))
+                               valueName: "fraction"),
+            allowed: .nonNegative)
     var relativeTolerance: Double = 0
 
+    /// Both are refused as bad usage while parsing, before any file is read.
     var value: SimulationDiff.Tolerance {
         get throws { try .init(absolute: tolerance, relative: relativeTolerance) }
-    }
-
-    /// Refused as bad usage before any file is read, whatever kind of run follows.
-    func validate() throws {
-        do { _ = try value } catch let error as CompareError { throw ValidationError(error.message) }
     }
 }
 

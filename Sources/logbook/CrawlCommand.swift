@@ -108,7 +108,7 @@ func report(_ summary: CrawlSummary, format: CrawlCommand.Format, database: Stri
             \(summary.notChecked) not checked\(summary.brokenFragments.isEmpty ? "" : ", \(summary.brokenFragments.count) broken fragments")
 
             """
-        print(text, terminator: "")
+        try StandardStream.output.write(text)
     case .json:
         let object: [String: Any] = [
             "run": summary.runID, "completed": summary.completed, "pages": summary.pages, "urls": summary.urls,
@@ -117,7 +117,7 @@ func report(_ summary: CrawlSummary, format: CrawlCommand.Format, database: Stri
             "broken_fragments": summary.brokenFragments.map(\.json),
         ]
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
-        print(String(decoding: data, as: UTF8.self))
+        try StandardStream.output.write(String(decoding: data, as: UTF8.self) + "\n")
     }
     if !summary.completed {
         printError("logbook: stopped; continue with: logbook resume \(summary.runID) --db \(database)")

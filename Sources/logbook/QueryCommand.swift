@@ -19,10 +19,10 @@ struct QueryCommand: ParsableCommand {
         let connection = try Connection(path: database.path, mode: .readOnly)
         let statement = try connection.prepareQuery(sql)
         let columns = (0..<statement.columnCount).map(statement.columnName)
-        let printer = ResultPrinter(columns: columns, format: format)
+        let printer = try ResultPrinter(columns: columns, format: format)
         while try statement.step() {
-            printer.row(columns.indices.map(statement.value))
+            try printer.row(columns.indices.map(statement.value))
         }
-        printer.finish()
+        try printer.finish()
     }
 }

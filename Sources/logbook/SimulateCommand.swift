@@ -70,7 +70,7 @@ func report(_ summary: SimulationSummary, database: String) throws {
     case .interrupted: "interrupted"
     case .failed: "failed"
     }
-    print("""
+    try StandardStream.output.write("""
         run \(summary.runID): simulation \(status)
           particles        \(summary.particles)
           steps            \(summary.firstStep) → \(summary.lastStep)
@@ -78,6 +78,7 @@ func report(_ summary: SimulationSummary, database: String) throws {
           interactions/s   \(String(format: "%.3g", summary.interactionsPerSecond))
           energy drift     \(String(format: "%.3g", summary.energyDrift)) (|E−E₀|/|E₀|)
           momentum drift   \(String(format: "%.3g", summary.momentumDrift)) (|P−P₀|)
+
         """)
     switch summary.outcome {
     case .completed:

@@ -1,5 +1,4 @@
 public import ArgumentParser
-import Foundation
 public import LogbookCompare
 
 extension RunReference: ExpressibleByArgument {
@@ -36,21 +35,13 @@ struct DocumentOptions: ParsableArguments {
     @OptionGroup var database: DatabaseOption
     @Argument(help: "The run: ID or PATH:ID.") var runID: RunReference
     @Option(help: ArgumentHelp("The file to write (- for standard output).", valueName: "file"))
-    var out: String
+    var out: OutputFile
 
     func open() throws -> RunReader { try runID.open(default: database.path) }
 
-    /// Writes `text` to `out` whole or not at all ("-" is standard output).
+    /// Writes `text` to `out` as `OutputFile` promises, and says where it went.
     func write(_ text: String) throws {
-        if out == "-" {
-            FileHandle.standardOutput.write(Data(text.utf8))
-            return
-        }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
-        } catch {
-            throw ValidationError("cannot write \(out): \((error as NSError).localizedDescription)")
-        }
-        print("wrote \(out)")
+        try out.write(text)
+        if !out.isStandardOutput { try StandardStream.output.write("wrote \(out.path)\n") }
     }
 }

@@ -8,12 +8,23 @@ extension StoreError.Code {
 extension Connection {
     /// Prepares one statement typed by a person, refusing anything that
     /// would write (INSERT, UPDATE, DELETE, CREATE, …), ATTACH and DETACH,
-    /// and PRAGMAs that set a value. Nothing is run before it is checked.
+    /// and PRAGMAs that set a value; PRAGMAs that read are allowed. Nothing
+    /// is run before it is checked.
     public func prepareQuery(_ sql: String) throws -> Statement {
+        // SQLite reads SQL up to a NUL byte: whatever followed it would be dropped unseen.
+        if sql.utf8.contains(0) {
+            throw StoreError(.invalidQuery, path: path, message: "the SQL contains a NUL byte")
+        }
         var first: OpaquePointer?
         var rest: UnsafePointer<CChar>?
+        var actions = AuthorizedActions()
         let statement: Statement = try sql.withCString { text in
-            let code = sqlite3_prepare_v2(handle, text, -1, &first, &rest)
+            // The authorizer notes what it allows while this statement is prepared.
+            let code = withUnsafeMutablePointer(to: &actions) { actions in
+                sqlite3_set_authorizer(handle, readOnlyAuthorizer, actions)
+                defer { sqlite3_set_authorizer(handle, readOnlyAuthorizer, nil) }
+                return sqlite3_prepare_v2(handle, text, -1, &first, &rest)
+            }
             guard code == SQLITE_OK else { throw queryError(code) }
             guard let first else {
                 throw StoreError(.invalidQuery, path: path, message: "no SQL statement in the query")
@@ -29,18 +40,39 @@ extension Connection {
             guard tailCode == SQLITE_OK else { throw queryError(tailCode) }
             return statement
         }
-        guard statement.isReadOnly else {
+        // SQLite counts PRAGMAs such as `journal_mode` as writing even without
+        // a value; the authorizer has let through only those that read.
+        let readingPragma = actions.readingPragma && !actions.other
+        guard statement.isReadOnly || readingPragma else {
             throw StoreError(.queryRefused, path: path,
                              message: "`logbook query` only reads; this statement would write to the database: \(sql)")
         }
         return statement
     }
 
+    /// Runs `body` so that a statement of this connection stops, failing with
+    /// SQLite's "interrupted", once `shouldStop` returns true. SQLite asks it
+    /// every thousand steps of its virtual machine, on this thread: a signal
+    /// handler need only set the flag it reads. (`sqlite3_interrupt` from
+    /// another thread would be lost if it came just before a statement started.)
+    public func interrupting<T>(when shouldStop: () -> Bool, _ body: () throws -> T) rethrows -> T {
+        try withoutActuallyEscaping(shouldStop) { shouldStop in
+            var check = shouldStop
+            return try withUnsafeMutablePointer(to: &check) { check in
+                sqlite3_progress_handler(handle, 1000, { context in
+                    context!.assumingMemoryBound(to: (() -> Bool).self).pointee() ? 1 : 0
+                }, check)
+                defer { sqlite3_progress_handler(handle, 0, nil, nil) }
+                return try body()
+            }
+        }
+    }
+
     private func queryError(_ code: Int32) -> StoreError {
         let message = String(cString: sqlite3_errmsg(handle))
         if ResultCode.authorization ~= ResultCode(rawValue: code) {
             return StoreError(.queryRefused, path: path, message: """
-                `logbook query` only reads; ATTACH, DETACH and PRAGMAs that set a value are refused (\(message))
+                `logbook query` only reads; ATTACH, DETACH and PRAGMAs that set a value or write are refused (\(message))
                 """, resultCode: ResultCode(rawValue: code))
         }
         return StoreError(.invalidQuery, path: path, message: "bad SQL: \(message)", resultCode: ResultCode(rawValue: code))

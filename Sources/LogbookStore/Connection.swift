@@ -197,21 +197,37 @@ private func removeSideFiles(of file: DatabaseFile) {
 }
 
 /// Denies what a read-only connection must not do even though SQLite would
-/// call it reading: ATTACH and DETACH, and PRAGMAs that set a value.
-private func readOnlyAuthorizer(
-    _: UnsafeMutableRawPointer?, _ action: Int32,
+/// call it reading: ATTACH and DETACH, PRAGMAs that set a value, and the few
+/// that write without one. When `context` points to `AuthorizedActions`
+/// (while `prepareQuery` prepares), what was allowed is noted there.
+func readOnlyAuthorizer(
+    _ context: UnsafeMutableRawPointer?, _ action: Int32,
     _ first: UnsafePointer<CChar>?, _ second: UnsafePointer<CChar>?,
     _: UnsafePointer<CChar>?, _: UnsafePointer<CChar>?
 ) -> Int32 {
+    let verdict: Int32
     switch action {
     case SQLITE_ATTACH, SQLITE_DETACH:
-        return SQLITE_DENY
-    case SQLITE_PRAGMA where second != nil:
+        verdict = SQLITE_DENY
+    case SQLITE_PRAGMA:
         let name = first.map { String(cString: $0).lowercased() } ?? ""
-        return pragmasReadingAnArgument.contains(name) ? SQLITE_OK : SQLITE_DENY
+        let reads = second == nil ? !pragmasWritingWithoutAnArgument.contains(name) : pragmasReadingAnArgument.contains(name)
+        verdict = reads ? SQLITE_OK : SQLITE_DENY
     default:
-        return SQLITE_OK
+        verdict = SQLITE_OK
     }
+    if verdict == SQLITE_OK, let actions = context?.assumingMemoryBound(to: AuthorizedActions.self) {
+        if action == SQLITE_PRAGMA { actions.pointee.readingPragma = true } else { actions.pointee.other = true }
+    }
+    return verdict
+}
+
+/// What the authorizer allowed while one statement was prepared.
+struct AuthorizedActions {
+    /// A PRAGMA that reads (`PRAGMA journal_mode`, `PRAGMA table_info(runs)`).
+    var readingPragma = false
+    /// Anything else.
+    var other = false
 }
 
 /// PRAGMAs whose argument names what to read rather than a value to set.
@@ -219,3 +235,6 @@ private let pragmasReadingAnArgument: Set<String> = [
     "table_info", "table_xinfo", "table_list", "index_info", "index_xinfo", "index_list",
     "foreign_key_list", "foreign_key_check", "integrity_check", "quick_check",
 ]
+
+/// PRAGMAs that write even without an argument.
+private let pragmasWritingWithoutAnArgument: Set<String> = ["optimize", "wal_checkpoint", "incremental_vacuum"]

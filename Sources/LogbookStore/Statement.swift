@@ -119,9 +119,12 @@ public final class Statement {
 
     private func isNull(_ index: Int) -> Bool { sqlite3_column_type(handle, Int32(index)) == SQLITE_NULL }
 
-    /// The column as text, or nil when it is NULL.
+    /// The column as text, or nil when it is NULL. Read by its length, so a
+    /// NUL byte inside the text does not end it.
     public func text(_ index: Int) -> String? {
-        sqlite3_column_text(handle, Int32(index)).map { String(cString: $0) }
+        guard let text = sqlite3_column_text(handle, Int32(index)) else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, Int32(index)))
+        return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
     }
 
     public func value(_ index: Int) -> SQLValue {

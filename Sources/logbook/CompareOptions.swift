@@ -1,5 +1,4 @@
 public import ArgumentParser
-import Foundation
 public import LogbookCompare
 
 extension RunReference: ExpressibleByArgument {
@@ -10,19 +9,17 @@ extension Plane: ExpressibleByArgument {}
 
 /// When two simulations count as diverged; shared by `diff` and `report --diff`.
 struct ToleranceOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Largest |Δposition| or |Δvelocity| that is not divergence.", valueName: "absolute"))
+    @Option(help: ArgumentHelp("Largest |Δposition| or |Δvelocity| that is not divergence.", valueName: "absolute"),
+            allowed: .nonNegative)
     var tolerance: Double = 0
     @Option(help: ArgumentHelp("Also allow this fraction of the value in A: |Δ| ≤ absolute + relative × |A|.",
-                               valueName: "fraction"))
+                               valueName: "fraction"),
+            allowed: .nonNegative)
     var relativeTolerance: Double = 0
 
+    /// Both are refused as bad usage while parsing, before any file is read.
     var value: SimulationDiff.Tolerance {
         get throws { try .init(absolute: tolerance, relative: relativeTolerance) }
-    }
-
-    /// Refused as bad usage before any file is read, whatever kind of run follows.
-    func validate() throws {
-        do { _ = try value } catch let error as CompareError { throw ValidationError(error.message) }
     }
 }
 
@@ -38,21 +35,13 @@ struct DocumentOptions: ParsableArguments {
     @OptionGroup var database: DatabaseOption
     @Argument(help: "The run: ID or PATH:ID.") var runID: RunReference
     @Option(help: ArgumentHelp("The file to write (- for standard output).", valueName: "file"))
-    var out: String
+    var out: OutputFile
 
     func open() throws -> RunReader { try runID.open(default: database.path) }
 
-    /// Writes `text` to `out` whole or not at all ("-" is standard output).
+    /// Writes `text` to `out` as `OutputFile` promises, and says where it went.
     func write(_ text: String) throws {
-        if out == "-" {
-            FileHandle.standardOutput.write(Data(text.utf8))
-            return
-        }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
-        } catch {
-            throw ValidationError("cannot write \(out): \((error as NSError).localizedDescription)")
-        }
-        print("wrote \(out)")
+        try out.write(text)
+        if !out.isStandardOutput { try StandardStream.output.write("wrote \(out.path)\n") }
     }
 }

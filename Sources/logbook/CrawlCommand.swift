@@ -20,18 +20,18 @@ struct CrawlCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
     @Argument(help: "The start URL.") var url: String
     @Option(help: "Only follow pages whose path starts with this prefix, e.g. /docs/.") var scope: String?
-    @Option(help: "Worker threads.") var workers = 8
+    @Option(help: "Worker threads.", allowed: 1...1024) var workers = 8
     @Flag(help: "Do not check links to other sites.") var noExternal = false
-    @Option(help: "Seconds per request.") var timeout = 15.0
-    @Option(help: "Largest response, in bytes.") var maxBytes = 10 << 20
-    @Option(help: "Redirects followed per request.") var maxRedirects = 10
-    @Option(help: "Longest URL checked.") var maxURLLength = 2048
-    @Option(help: "Follow pages at most this many links from the start.") var maxDepth: Int?
-    @Option(help: "Fetch at most this many pages of the site.") var maxPages: Int?
-    @Option(help: "Requests at once to one host.") var perHost = 4
-    @Option(help: "Milliseconds between requests to one host.") var delay = 0
-    @Option(help: "Tries again after timeouts, resets and 5xx, with backoff.") var retries = 2
-    @Option(help: "Milliseconds before the first retry (doubling after).") var retryDelay = 500
+    @Option(help: "Seconds per request.", allowed: 0.001...86_400) var timeout = 15.0
+    @Option(help: "Largest response, in bytes.", allowed: 1...Int.max) var maxBytes = 10 << 20
+    @Option(help: "Redirects followed per request.", allowed: 0...1000) var maxRedirects = 10
+    @Option(help: "Longest URL checked.", allowed: 1...8_000_000) var maxURLLength = 2048
+    @Option(help: "Follow pages at most this many links from the start.", allowed: 0...Int.max) var maxDepth: Int?
+    @Option(help: "Fetch at most this many pages of the site.", allowed: 1...Int.max) var maxPages: Int?
+    @Option(help: "Requests at once to one host.", allowed: 1...1024) var perHost = 4
+    @Option(help: "Milliseconds between requests to one host.", allowed: 0...3_600_000) var delay = 0
+    @Option(help: "Tries again after timeouts, resets and 5xx, with backoff.", allowed: 0...20) var retries = 2
+    @Option(help: "Milliseconds before the first retry (doubling after).", allowed: 0...60_000) var retryDelay = 500
     @Flag(help: "Do not obey the site's robots.txt.") var ignoreRobots = false
     @Flag(help: "Check that #fragment links to pages of the site name an id or a[name] there.") var checkFragments = false
     @Option(help: "Only check URLs matching this regular expression (repeatable).") var include: [String] = []
@@ -48,7 +48,7 @@ struct CrawlCommand: ParsableCommand {
         config.scope = scope
         config.workers = workers
         config.checkExternal = !noExternal
-        config.limits.timeoutMilliseconds = Int(timeout * 1000)
+        config.limits.timeoutMilliseconds = Int((timeout * 1000).rounded())
         config.limits.maxBytes = maxBytes
         config.limits.maxRedirects = maxRedirects
         config.limits.userAgent = userAgent
@@ -116,7 +116,7 @@ func report(_ summary: CrawlSummary, format: CrawlCommand.Format, database: Stri
             \(summary.notChecked) not checked\(summary.brokenFragments.isEmpty ? "" : ", \(summary.brokenFragments.count) broken fragments")
 
             """
-        print(text, terminator: "")
+        try StandardStream.output.write(text)
     case .json:
         let object: [String: Any] = [
             "run": summary.runID, "completed": summary.completed, "pages": summary.pages, "urls": summary.urls,
@@ -125,7 +125,7 @@ func report(_ summary: CrawlSummary, format: CrawlCommand.Format, database: Stri
             "broken_fragments": summary.brokenFragments.map(\.json),
         ]
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
-        print(String(decoding: data, as: UTF8.self))
+        try StandardStream.output.write(String(decoding: data, as: UTF8.self) + "\n")
     }
     if !summary.completed {
         printError("logbook: stopped; continue with: logbook resume \(summary.runID) --db \(database)")

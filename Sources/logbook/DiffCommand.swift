@@ -50,13 +50,13 @@ struct DiffCommand: ParsableCommand {
     private func show(_ diff: some Encodable & Sendable, text: String, regressed: Bool) throws {
         switch format {
         case .text:
-            print(text)
+            try StandardStream.output.write(text + "\n")
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             let data = try encoder.encode(DiffDocument(regressed: regressed, diff: diff))
-            print(String(decoding: data, as: UTF8.self))
+            try StandardStream.output.write(String(decoding: data, as: UTF8.self) + "\n")
         }
     }
 }

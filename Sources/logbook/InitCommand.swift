@@ -11,6 +11,6 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         let recorder = try Recorder(path: database.path)
         try recorder.close()
-        print("\(database.path): schema version \(recorder.schemaVersion)")
+        try StandardStream.output.write("\(database.path): schema version \(recorder.schemaVersion)\n")
     }
 }

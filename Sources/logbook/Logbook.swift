@@ -22,6 +22,7 @@ struct Logbook: ParsableCommand {
 
     /// Runs the command and exits with logbook's documented codes.
     static func main() {
+        StandardStream.fillClosedDescriptors()
         do {
             var command = try parseAsRoot(Array(movingGlobalOptions(in: CommandLine.arguments.dropFirst())))
             try command.run()
@@ -51,6 +52,10 @@ struct Logbook: ParsableCommand {
             return usage.contains(error.code) ? ExitStatus.usage : ExitStatus.failure
         }
         if let code = error as? ExitCode { return code.rawValue }
+        if let error = error as? OutputError {
+            printError("logbook: \(error)")
+            return ExitStatus.failure
+        }
         if let error = error as? CrawlError {
             printError("logbook: \(error)")
             return error.code == .options ? ExitStatus.usage : ExitStatus.failure
@@ -66,8 +71,12 @@ struct Logbook: ParsableCommand {
         let message = fullMessage(for: error)
         switch exitCode(for: error) {
         case .success:
-            print(message)
-            return ExitStatus.success
+            do {
+                try StandardStream.output.write(message + "\n")
+                return ExitStatus.success
+            } catch {
+                return exitStatus(reporting: error)
+            }
         case .validationFailure:
             printError(message)
             return ExitStatus.usage
@@ -89,6 +98,7 @@ enum ExitStatus {
     static let interrupted: Int32 = 130
 }
 
+/// Prints a line on standard error; when that fails there is nowhere left to say so.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    StandardStream.error.writeIgnoringFailure(message + "\n")
 }

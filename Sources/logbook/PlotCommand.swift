@@ -14,7 +14,8 @@ struct PlotCommand: ParsableCommand {
             """)
 
     @OptionGroup var document: DocumentOptions
-    @Option(help: ArgumentHelp("Particles to draw, e.g. 0,3,5-9.", valueName: "list"))
+    // Read even when it starts with "-", so "-1" is refused as an index, not taken for a flag.
+    @Option(parsing: .unconditional, help: ArgumentHelp("Particles to draw, e.g. 0,3,5-9.", valueName: "list"))
     var particles: String?
     @Option(help: "The projection: xy, xz or yz.") var plane: Plane?
 
@@ -35,7 +36,10 @@ struct PlotCommand: ParsableCommand {
             case 2: if let low = bounds[0], let high = bounds[1], 0 <= low, low <= high, high - low < 1000 { return Array(low...high) }
             default: break
             }
-            throw ValidationError("--particles \(list): \"\(item)\" is not an index or a range like 5-9")
+            throw ValidationError("""
+                --particles \(list): \"\(item)\" is not an index or a range like 5-9 (indices count from 0; \
+                a range spans at most 1000)
+                """)
         }
     }
 }

@@ -21,11 +21,11 @@ final class ProgressDisplay {
         lastDrawn = .now
         drawn = true
         let line = mode == .live ? "\r\u{1B}[K\(text())" : "\(text())\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        StandardStream.error.writeIgnoringFailure(line)
     }
 
     /// Removes the live line before the summary is printed.
     func clear() {
-        if mode == .live, drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if mode == .live, drawn { StandardStream.error.writeIgnoringFailure("\r\u{1B}[K") }
     }
 }

@@ -12,45 +12,64 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case json
 }
 
-/// Prints rows in one of logbook's output formats. CSV and JSON stream row
-/// by row, so huge results use little memory; a table waits for every row
-/// to size its columns.
+/// Prints rows in one of logbook's output formats, in memory that does not
+/// grow with the rows: CSV and JSON stream row by row; a table holds its first
+/// `alignedRows` rows to size its columns, prints them, then streams the rest
+/// in those widths (saying so once on standard error).
 final class ResultPrinter {
+    /// How many rows a table holds to size its columns.
+    static let alignedRows = 1000
+
     private let columns: [String]
     private let format: OutputFormat
-    private var tableRows: [[String]] = []
+    /// The table's first rows, until its widths are fixed.
+    private var heldRows: [[String]] = []
+    /// The table's column widths; fixed once `widthsFixed`.
+    private var widths: [Int] = []
+    private var widthsFixed = false
     private var rowCount = 0
 
-    init(columns: [String], format: OutputFormat) {
+    init(columns: [String], format: OutputFormat) throws {
         self.columns = columns
         self.format = format
         switch format {
         case .table: break
-        case .csv: write(columns.map(Self.csvField).joined(separator: ",") + "\r\n")
-        case .json: write("[")
+        case .csv: try write(columns.map(Self.csvField).joined(separator: ",") + "\r\n")
+        case .json: try write("[")
         }
     }
 
-    func row(_ values: [SQLValue]) {
+    func row(_ values: [SQLValue]) throws {
         switch format {
         case .table:
-            tableRows.append(values.map(Self.tableCell))
+            let cells = values.map(Self.tableCell)
+            if widthsFixed {
+                try write(tableLine(cells))
+            } else if heldRows.count < Self.alignedRows {
+                heldRows.append(cells)
+            } else {
+                try printHeldRows()
+                printError("logbook: more than \(Self.alignedRows) rows: columns are sized to the first \(Self.alignedRows), later rows may not line up")
+                try write(tableLine(cells))
+            }
         case .csv:
-            write(values.map { Self.csvField(Self.plainText($0)) }.joined(separator: ",") + "\r\n")
+            try write(values.map { Self.csvField(Self.plainText($0)) }.joined(separator: ",") + "\r\n")
         case .json:
             let fields = zip(jsonKeys, values).map { "\(Self.jsonString($0)): \(Self.jsonValue($1))" }
-            write((rowCount == 0 ? "\n  {" : ",\n  {") + fields.joined(separator: ", ") + "}")
+            try write((rowCount == 0 ? "\n  {" : ",\n  {") + fields.joined(separator: ", ") + "}")
         }
         rowCount += 1
     }
 
-    func finish() {
+    func finish() throws {
         switch format {
-        case .table: write(renderTable())
+        case .table:
+            if !widthsFixed { try printHeldRows() }
+            try write("(\(rowCount) row\(rowCount == 1 ? "" : "s"))\n")
         case .csv: break
-        case .json: write(rowCount == 0 ? "]\n" : "\n]\n")
+        case .json: try write(rowCount == 0 ? "]\n" : "\n]\n")
         }
-        FileHandle.standardOutput.write(Data(pending.utf8))
+        try StandardStream.output.write(pending)
         pending = ""
     }
 
@@ -58,33 +77,39 @@ final class ResultPrinter {
 
     private var pending = ""
 
-    private func write(_ text: String) {
+    private func write(_ text: String) throws {
         pending += text
         if pending.utf8.count >= 1 << 16 {
-            FileHandle.standardOutput.write(Data(pending.utf8))
+            try StandardStream.output.write(pending)
             pending = ""
         }
     }
 
     // MARK: Table
 
-    private func renderTable() -> String {
-        var widths = columns.map(\.count)
-        for row in tableRows {
+    /// Fixes the widths from the header and the rows held, and prints them.
+    private func printHeldRows() throws {
+        widths = columns.map(\.count)
+        for row in heldRows {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
         }
-        func line(_ cells: [String], rightAligned: (Int) -> Bool) -> String {
-            cells.enumerated().map { index, cell in
-                let padding = String(repeating: " ", count: widths[index] - cell.count)
-                return rightAligned(index) ? padding + cell : cell + padding
-            }.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
-        }
-        var text = line(columns) { _ in false }
-        text += line(widths.map { String(repeating: "-", count: $0) }) { _ in false }
-        for row in tableRows {
-            text += line(row) { index in Double(row[index]) != nil }
-        }
-        return text + "(\(rowCount) row\(rowCount == 1 ? "" : "s"))\n"
+        widthsFixed = true
+        try write(tableLine(columns, rightAligned: { _ in false }))
+        try write(tableLine(widths.map { String(repeating: "-", count: $0) }, rightAligned: { _ in false }))
+        for row in heldRows { try write(tableLine(row)) }
+        heldRows = []
+    }
+
+    /// A row padded to the widths; numbers are right-aligned.
+    private func tableLine(_ cells: [String]) -> String {
+        tableLine(cells) { index in Double(cells[index]) != nil }
+    }
+
+    private func tableLine(_ cells: [String], rightAligned: (Int) -> Bool) -> String {
+        cells.enumerated().map { index, cell in
+            let padding = String(repeating: " ", count: max(0, widths[index] - cell.count))
+            return rightAligned(index) ? padding + cell : cell + padding
+        }.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
     }
 
     private static func tableCell(_ value: SQLValue) -> String {
@@ -93,6 +118,7 @@ final class ResultPrinter {
         case .blob(let bytes): return "<blob, \(bytes.count) bytes>"
         default:
             return plainText(value).replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\t", with: "\\t")
+                .replacingOccurrences(of: "\0", with: "\\0")
         }
     }
 

@@ -17,16 +17,16 @@ struct RunsCommand: ParsableCommand {
     func run() throws {
         let connection = try Connection(path: database.path, mode: .readOnly)
         try connection.requireCurrentSchema()
-        let printer = ResultPrinter(columns: ["id", "kind", "status", "started", "finished", "later", "summary"], format: format)
+        let printer = try ResultPrinter(columns: ["id", "kind", "status", "started", "finished", "later", "summary"], format: format)
         let runs = try connection.runs()
         let later = runs.laterRuns()
         for run in runs {
-            printer.row([
+            try printer.row([
                 .integer(run.id), .text(run.kind.rawValue), .text(run.status.rawValue), .text(run.startedAt),
                 run.finishedAt.map(SQLValue.text) ?? .null,
                 later[run.id].map(SQLValue.integer) ?? .null, run.summary.map(SQLValue.text) ?? .null,
             ])
         }
-        printer.finish()
+        try printer.finish()
     }
 }

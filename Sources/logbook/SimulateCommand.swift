@@ -16,23 +16,24 @@ struct SimulateCommand: ParsableCommand {
             """)
 
     @OptionGroup var database: DatabaseOption
-    @Option(help: "Particles in a generated Plummer sphere (default 1000).") var particles: Int?
-    @Option(help: "Random seed for the Plummer sphere.") var seed: UInt64 = 1
+    @Option(help: "Particles in a generated Plummer sphere (default 1000).", allowed: 1...10_000_000) var particles: Int?
+    @Option(help: "Random seed for the Plummer sphere.", allowed: 0...UInt64.max) var seed: UInt64 = 1
     @Option(help: ArgumentHelp("Initial particles from a CSV file instead.", valueName: "file.csv")) var input: String?
-    @Option(help: "Steps to run.") var steps = 1000
-    @Option(help: "Time step.") var dt = 0.001
-    @Option(name: .customLong("G"), help: "Gravitational constant.") var gravity = 1.0
-    @Option(help: "Softening length ε in 1/√(r²+ε²); 0 makes two particles at one position an error.")
+    @Option(help: "Steps to run.", allowed: 0...1_000_000_000_000) var steps = 1000
+    @Option(help: "Time step.", allowed: .positive) var dt = 0.001
+    @Option(name: .customLong("G"), help: "Gravitational constant.", allowed: .nonNegative) var gravity = 1.0
+    @Option(help: "Softening length ε in 1/√(r²+ε²); 0 makes two particles at one position an error.",
+            allowed: .nonNegative)
     var softening = 0.01
     @Option(help: "euler (semi-implicit) or leapfrog (kick-drift-kick).") var integrator: Integrator = .leapfrog
     @Option(help: "serial, threads or processes.") var mode: SimulationConfig.Mode = .threads
-    @Option(help: "Worker threads or processes (default: the number of cores; 1 for serial).") var workers: Int?
-    @Option(help: "Record a frame every K steps.") var recordEvery = 10
+    @Option(help: "Worker threads or processes (default: the number of cores; 1 for serial).", allowed: 1...1024)
+    var workers: Int?
+    @Option(help: "Record a frame every K steps.", allowed: 1...Int.max) var recordEvery = 10
     @Flag(help: "No progress line.") var quiet = false
 
     func validate() throws {
         if input != nil, particles != nil { throw ValidationError("--input and --particles are exclusive") }
-        if let particles, particles < 1 { throw ValidationError("--particles must be 1 or more, not \(particles)") }
     }
 
     func run() throws {
@@ -69,7 +70,7 @@ func report(_ summary: SimulationSummary, database: String) throws {
     case .interrupted: "interrupted"
     case .failed: "failed"
     }
-    print("""
+    try StandardStream.output.write("""
         run \(summary.runID): simulation \(status)
           particles        \(summary.particles)
           steps            \(summary.firstStep) → \(summary.lastStep)
@@ -77,6 +78,7 @@ func report(_ summary: SimulationSummary, database: String) throws {
           interactions/s   \(String(format: "%.3g", summary.interactionsPerSecond))
           energy drift     \(describe(drift: summary.energyDrift)) (|E−E₀|/|E₀|)
           momentum drift   \(describe(drift: summary.momentumDrift)) (|P−P₀|)
+
         """)
     switch summary.outcome {
     case .completed:

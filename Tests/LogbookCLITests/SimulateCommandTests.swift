@@ -132,12 +132,12 @@ import Testing
     }
 
     @Test(arguments: [
-        (["--dt", "0"], "--dt must be a positive number"),
-        (["--workers", "0"], "--workers must be 1 or more"),
+        (["--dt", "0"], "'--dt <dt>': must be a finite number greater than 0"),
+        (["--workers", "0"], "'--workers <workers>': must be a whole number from 1 to 1024"),
         (["--particles", "3", "--workers", "4"], "--workers 4 is more than the 3 particles"),
         (["--integrator", "verlet"], "--integrator"),
         (["--mode", "gpu"], "--mode"),
-        (["--steps=-1"], "--steps must be 0 or more"),
+        (["--steps=-1"], "'--steps <steps>': must be a whole number from 0"),
     ])
     func badOptionsAreRefused(arguments: [String], message: String) throws {
         let result = try runProcess(builtProduct("logbook"), ["simulate", "--db", path] + arguments)

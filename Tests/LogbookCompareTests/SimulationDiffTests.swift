@@ -105,6 +105,6 @@ import Testing
         #expect(negative.stderr.contains("--tolerance"))
         let below = try logbook("diff", "--db", path, "--tolerance=-1", "1", "1")
         #expect(below.status == 2)
-        #expect(below.stderr.contains("--tolerance and --relative-tolerance must be finite and 0 or more, not -1.0"))
+        #expect(below.stderr.contains("'--tolerance <absolute>': must be a finite number, 0 or more"))
     }
 }

@@ -93,7 +93,7 @@ func linkedSite() throws -> TestHTTPServer {
 
     @Test(arguments: [
         (["ftp://example.com/"], "is not an http or https URL"),
-        (["http://127.0.0.1:1/", "--workers", "0"], "--workers must be 1 or more"),
+        (["http://127.0.0.1:1/", "--workers", "0"], "'--workers <workers>': must be a whole number from 1 to 1024"),
         (["http://127.0.0.1:1/", "--exclude", "(unclosed"], "is not a regular expression"),
     ])
     func badStartsAreRefused(arguments: [String], message: String) throws {

@@ -185,6 +185,17 @@ extension RunInfo {
         return theirs != nil && theirs == ours
     }
 
+    /// The status to show: `interrupted` for a run that says `running` but
+    /// whose logbook process on this host is gone (it was killed, or it
+    /// stopped on an error it could not record), which is what `resume`
+    /// takes it for; else `status`.
+    public var shownStatus: RunStatus {
+        guard status == .running, pid != nil, host == ProcessInfo.processInfo.hostName,
+              pid != ProcessInfo.processInfo.processIdentifier, !isBeingWritten
+        else { return status }
+        return .interrupted
+    }
+
     /// The settings the run was started with (see `StartRun(kind:settings:)`).
     public func settings<T: Decodable>(as type: T.Type) throws -> T {
         try JSONDecoder().decode(type, from: Data(config.utf8))

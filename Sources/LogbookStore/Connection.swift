@@ -173,10 +173,9 @@ public final class Connection {
     /// Copies the log into the main file and waits (up to the busy timeout)
     /// for readers to leave the log, so the next write starts the log over
     /// in the space it already takes. Best effort: a reader that stays keeps
-    /// the log as it is.
+    /// the log as it is. Resets this connection's statements first: one
+    /// left between rows holds a read transaction, which no checkpoint passes.
     public func checkpoint() {
-        // A statement left between rows holds a read transaction, which no
-        // checkpoint can pass.
         var statement = sqlite3_next_stmt(handle, nil)
         while let current = statement {
             if sqlite3_stmt_busy(current) != 0 { sqlite3_reset(current) }

@@ -118,8 +118,8 @@ public enum Crawl: Sendable {
         guard case .web(let url, let host, _) = URLResolver.resolve(config.start, against: config.start) else {
             throw CrawlError(.options, "\(config.start) is not an http or https URL")
         }
-        try recorder.send(SeedCrawl(runID: runID, url: url, host: host))
-        return try run(runID, config, credentials, recorder, hooks)
+        let seed = SeedCrawl(runID: runID, url: url, host: host)
+        return try run(runID, first: seed, config, credentials, recorder, hooks)
     }
 
     /// Continues crawl `runID` of `recorder`'s database with its recorded
@@ -138,15 +138,19 @@ public enum Crawl: Sendable {
                 again as LOGBOOK_CREDENTIALS=user:password
                 """)
         }
-        try recorder.send(RequeueFetching(runID: runID))
-        return try run(runID, config, config.usesCredentials == true ? credentials : nil, recorder, hooks)
+        return try run(runID, first: RequeueFetching(runID: runID), config,
+                       config.usesCredentials == true ? credentials : nil, recorder, hooks)
     }
 
-    /// Crawls until the frontier is empty or a stop is asked; a run that
-    /// fails is marked failed, even when what failed is the database.
-    private static func run(_ runID: Int64, _ config: CrawlConfig, _ credentials: Credentials?, _ recorder: Recorder,
-                            _ hooks: CrawlHooks) throws -> CrawlSummary {
-        try recorder.markingFailure(of: runID) { try crawl(runID, config, credentials, recorder, hooks) }
+    /// Records `first` (what sets up the frontier), then crawls until the
+    /// frontier is empty or a stop is asked; a run that fails is marked
+    /// failed, even when what failed is the database, `first`'s batch too.
+    private static func run(_ runID: Int64, first: some Record, _ config: CrawlConfig, _ credentials: Credentials?,
+                            _ recorder: Recorder, _ hooks: CrawlHooks) throws -> CrawlSummary {
+        try recorder.markingFailure(of: runID) {
+            try recorder.send(first)
+            return try crawl(runID, config, credentials, recorder, hooks)
+        }
     }
 
     private static func crawl(_ runID: Int64, _ config: CrawlConfig, _ credentials: Credentials?, _ recorder: Recorder,

@@ -82,9 +82,9 @@ public enum Simulation: Sendable {
                              hooks: SimulationHooks = SimulationHooks()) throws -> SimulationSummary {
         try config.validate(particleCount: particles.count)
         let runID = try recorder.start(try StartRun(kind: .simulation, settings: config))
-        try recorder.send(RecordParticles(runID: runID, particles: particles))
         let plan = RecordingPlan(first: 0, last: config.steps, every: config.recordEvery, firstIsRecorded: false)
-        return try run(runID, config, particles, plan, origin: nil, recorder, hooks)
+        return try run(runID, config, particles, plan, origin: nil, recorder, hooks,
+                       first: RecordParticles(runID: runID, particles: particles))
     }
 
     /// Continues run `runID` of the database at `recorder.path` from its last
@@ -100,13 +100,16 @@ public enum Simulation: Sendable {
         return try run(runID, saved.config, saved.last.particles, plan, origin: saved.origin, recorder, hooks)
     }
 
-    /// Steps and records until the plan ends, a stop is asked or a value
-    /// goes non-finite; a run that fails otherwise (a dead worker, the
-    /// database) is marked failed, even when what failed is the database.
+    /// Records `first` if given, then steps and records until the plan
+    /// ends, a stop is asked or a value goes non-finite; a run that fails
+    /// otherwise (a dead worker, the database) is marked failed, even when
+    /// what failed is the database, `first`'s batch too.
     private static func run(_ runID: Int64, _ config: SimulationConfig, _ particles: Particles, _ plan: RecordingPlan,
-                            origin: FrameTotals?, _ recorder: Recorder, _ hooks: SimulationHooks) throws -> SimulationSummary {
+                            origin: FrameTotals?, _ recorder: Recorder, _ hooks: SimulationHooks,
+                            first: (any Record)? = nil) throws -> SimulationSummary {
         try recorder.markingFailure(of: runID) {
-            try simulate(runID, config, particles, plan, origin: origin, recorder, hooks)
+            if let first { try recorder.send(first) }
+            return try simulate(runID, config, particles, plan, origin: origin, recorder, hooks)
         }
     }
 

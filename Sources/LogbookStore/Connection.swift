@@ -64,6 +64,10 @@ public final class Connection {
                                  resultCode: .readOnly)
             }
             try execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
+            // With a chunk size, SQLite's unix VFS allocates the space a size
+            // hint names (see `reserveRoom`); one page keeps the file exact.
+            var chunk: Int32 = 4096
+            sqlite3_file_control(db, "main", SQLITE_FCNTL_CHUNK_SIZE, &chunk)
         case .readOnly:
             sqlite3_set_authorizer(db, readOnlyAuthorizer, nil)
             // Reading the schema now turns a file of random bytes into an error at open.
@@ -138,6 +142,46 @@ public final class Connection {
         if sqlite3_get_autocommit(handle) == 0 {
             sqlite3_exec(handle, "ROLLBACK", nil, nil, nil)
         }
+    }
+
+    /// Makes the main file big enough for every page of the database as
+    /// the open transaction leaves it, plus `extraPages`, before it commits
+    /// to the log: a checkpoint then never needs space the disk may no
+    /// longer have, and the extra pages are freed by a checkpoint that ends
+    /// with the log copied in (SQLite truncates the file to the database).
+    /// Throws SQLite's "database or disk is full" when the space is not there.
+    public func reserveRoom(extraPages: Int) throws {
+        let size = try cached("SELECT (page_count + ?) * page_size FROM pragma_page_count, pragma_page_size")
+        try size.bind(Int64(extraPages), at: 1)
+        defer { size.reset() }
+        guard try size.step() else { return }
+        var bytes = size.int64(0)
+        errno = 0
+        let code = sqlite3_file_control(handle, "main", SQLITE_FCNTL_SIZE_HINT, &bytes)
+        guard code != SQLITE_OK else { return }
+        // The VFS writes a byte into each new block and keeps the errno of
+        // a write that fails; a build using posix_fallocate keeps none, and
+        // a full disk is then by far the likeliest cause.
+        let number = errno == 0 ? ENOSPC : errno
+        let cause = String(cString: strerror(number))
+        let full = number == ENOSPC || number == EDQUOT
+        let what = full ? "database or disk is full" : "disk I/O error"
+        throw StoreError(.sqlite, path: path, message: "\(what) (\(cause.prefix(1).lowercased() + cause.dropFirst()))",
+                         resultCode: full ? .full : ResultCode(rawValue: code))
+    }
+
+    /// Copies the log into the main file and waits (up to the busy timeout)
+    /// for readers to leave the log, so the next write starts the log over
+    /// in the space it already takes. Best effort: a reader that stays keeps
+    /// the log as it is. Resets this connection's statements first: one
+    /// left between rows holds a read transaction, which no checkpoint passes.
+    public func checkpoint() {
+        var statement = sqlite3_next_stmt(handle, nil)
+        while let current = statement {
+            if sqlite3_stmt_busy(current) != 0 { sqlite3_reset(current) }
+            statement = sqlite3_next_stmt(handle, current)
+        }
+        sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_RESTART, nil, nil)
     }
 
     /// The rowid of the last row inserted on this connection.

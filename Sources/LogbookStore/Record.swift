@@ -53,6 +53,7 @@ enum Message: Sendable {
     case record(any Record)
     case question(any Question)
     case flush(Reply<Void>)
+    case onFailure((@Sendable (any Error) -> any Record)?)
 }
 
 /// A request with the reply its sender waits on, type-erased for the channel.

@@ -9,9 +9,10 @@ import Foundation
 /// it opened, or at a `flush`. Records from one thread are applied in the
 /// order that thread sent them.
 ///
-/// When a write fails, the records sent before the failing one are committed,
-/// the writer stops, and that error is thrown by every later `send`, `ask`,
-/// `flush` and `close`. What was committed stays committed.
+/// When a write fails, the writer writes its failure record (`onFailure`),
+/// commits the records sent before the failing one if it can, stops, and
+/// that error is thrown by every later `send`, `ask`, `flush` and `close`.
+/// What was committed stays committed.
 public final class Recorder: Sendable {
     public struct Options: Sendable {
         /// A batch closes once it holds this many records.
@@ -59,7 +60,8 @@ public final class Recorder: Sendable {
         let opened = Reply<Int>()
         let exited = self.exited
         let thread = Thread {
-            Writer(path: path, options: options, channel: channel).run(migrations: migrations, opened: opened)
+            var writer = Writer(path: path, options: options, channel: channel)
+            writer.run(migrations: migrations, opened: opened)
             exited.resolve(.success(()))
         }
         thread.name = "logbook-writer"
@@ -104,6 +106,14 @@ public final class Recorder: Sendable {
         if let failure = channel.failed { throw failure }
     }
 
+    /// Sets the record the writer writes if a write fails from here on, made
+    /// from the error: written right after the rollback, in space kept for
+    /// it (see `Writer.stop`), so that a full disk does not stop it. Nil
+    /// writes nothing. Takes effect in order with what this thread sends.
+    public func onFailure(_ record: (@Sendable (any Error) -> any Record)?) throws {
+        try channel.send(.onFailure(record), closedError: closedError)
+    }
+
     /// The most records that ever waited in the channel at once.
     public var maximumQueueDepth: Int { channel.maximumDepth }
 
@@ -121,8 +131,13 @@ private struct Writer {
     let path: String
     let options: Recorder.Options
     let channel: BoundedChannel<Message>
+    /// Pages beyond the database's own kept free in the main file for the
+    /// failure record: the page it changes and those a split of it adds.
+    static let pagesForTheFailureRecord = 8
+    /// Set by `Recorder.onFailure`.
+    var failureRecord: (@Sendable (any Error) -> any Record)?
 
-    func run(migrations: [Migration], opened: Reply<Int>) {
+    mutating func run(migrations: [Migration], opened: Reply<Int>) {
         // On Linux this renices the calling thread only.
         if options.writerNice != 0 { setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, options.writerNice) }
         let database: Connection
@@ -154,8 +169,8 @@ private struct Writer {
     /// transaction until the batch is full, its time is up, or a flush asks
     /// for a commit; then commits and answers the flushes. `applied` collects
     /// what was applied, for `stop` to keep if a later write fails.
-    private func commitBatch(from waiting: inout ArraySlice<Message>, applied: inout [ArraySlice<Message>],
-                             on database: Connection) throws {
+    private mutating func commitBatch(from waiting: inout ArraySlice<Message>, applied: inout [ArraySlice<Message>],
+                                      on database: Connection) throws {
         let deadline = MonotonicInstant.now.advanced(by: options.batchInterval)
         var flush: Reply<Void>?
         var count = 0
@@ -178,33 +193,51 @@ private struct Writer {
             }
             count += done - chunk.startIndex
         }
+        try database.reserveRoom(extraPages: Self.pagesForTheFailureRecord)
         try database.execute("COMMIT")
         flush?.resolve(.success(()))
     }
 
     /// Applies one record or question; returns the reply of a flush, which
     /// asks for a commit instead.
-    private func apply(_ message: Message, to database: Connection) throws -> Reply<Void>? {
+    private mutating func apply(_ message: Message, to database: Connection) throws -> Reply<Void>? {
         switch message {
         case .record(let record): try record.write(to: database)
         case .question(let question): try question.answer(from: database)
         case .flush(let reply): return reply
+        case .onFailure(let record): failureRecord = record
         }
         return nil
     }
 
-    /// Keeps what was sent before the failing record, then fails the channel
-    /// and everyone waiting on it with `error`.
-    private func stop(after error: any Error, applied: some Sequence<Message>, waiting: ArraySlice<Message>,
-                      on database: Connection) {
+    /// Writes the failure record and keeps what was sent before the failing
+    /// record, then fails the channel and everyone waiting on it with `error`.
+    ///
+    /// The failure record must get through even when the disk is full, so
+    /// it does not depend on the space the failed batch happened to take
+    /// (none, when its first write failed). Every commit first made room in
+    /// the main file for all its pages plus `pagesForTheFailureRecord`
+    /// (`reserveRoom`), so after the rollback a checkpoint copies the log
+    /// into space the main file already has, frees those extra pages, and
+    /// the log starts over in the space it already takes. The records before
+    /// the failing one are committed with it if they fit, else it goes alone.
+    private mutating func stop(after error: any Error, applied: some Collection<Message>, waiting: ArraySlice<Message>,
+                               on database: Connection) {
         database.rollback()
-        try? database.transaction {
-            for message in applied { _ = try apply(message, to: database) }
+        database.checkpoint()
+        let failure = failureRecord?(error)
+        do {
+            try database.transaction {
+                for message in applied { _ = try apply(message, to: database) }
+                try failure?.write(to: database)
+            }
+        } catch {
+            if let failure { try? database.transaction { try failure.write(to: database) } }
         }
         let unanswered = Array(applied) + waiting + channel.fail(error)
         for message in unanswered {
             switch message {
-            case .record: break
+            case .record, .onFailure: break
             case .question(let question): question.abandon(error)
             case .flush(let reply): reply.resolve(.failure(error))
             }

@@ -150,24 +150,23 @@ extension Recorder {
     }
 
     /// Runs `body` for run `id`; if it throws, marks the run failed with the
-    /// error as its summary, then rethrows. When the error stopped this
-    /// recorder's writer (a full disk, an I/O error), the mark goes through
-    /// a new recorder: one small update usually fits in the space of the
-    /// batch that failed (SQLite writes it over that batch's frames).
+    /// error as its summary, then rethrows. While `body` runs, the writer
+    /// holds the mark (`onFailure`): when the error is the writer's own (a
+    /// full disk, an I/O error), the writer has written it before stopping,
+    /// in room it kept for it.
     public func markingFailure<T>(of id: Int64, _ body: () throws -> T) throws -> T {
+        let mark = { @Sendable (error: any Error) -> any Record in
+            UpdateRun(id: id, status: .failed, summary: "failed: \(error)")
+        }
         do {
-            return try body()
+            try onFailure(mark)
+            let result = try body()
+            try? onFailure(nil)
+            return result
         } catch {
-            let failed = UpdateRun(id: id, status: .failed, summary: "failed: \(error)")
-            do {
-                try send(failed)
-                try flush()
-            } catch {
-                if let again = try? Recorder(path: path) {
-                    try? again.send(failed)
-                    try? again.close()
-                }
-            }
+            // Throws, changing nothing, when the writer has stopped.
+            try? send(mark(error))
+            try? flush()
             throw error
         }
     }
@@ -184,6 +183,17 @@ extension RunInfo {
         let theirs = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")
         let ours = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         return theirs != nil && theirs == ours
+    }
+
+    /// The status to show: `interrupted` for a run that says `running` but
+    /// whose logbook process on this host is gone (it was killed, or it
+    /// stopped on an error it could not record), which is what `resume`
+    /// takes it for; else `status`.
+    public var shownStatus: RunStatus {
+        guard status == .running, pid != nil, host == ProcessInfo.processInfo.hostName,
+              pid != ProcessInfo.processInfo.processIdentifier, !isBeingWritten
+        else { return status }
+        return .interrupted
     }
 
     /// The settings the run was started with (see `StartRun(kind:settings:)`).

@@ -8,7 +8,8 @@ struct RunsCommand: ParsableCommand {
         abstract: "List runs: id, kind, status, start and finish times, a one-line summary.",
         discussion: """
             `later` is the next run of the same site (crawls) or the same particles (simulations), \
-            if any: `logbook diff ID LATER` shows what changed.
+            if any: `logbook diff ID LATER` shows what changed. A run whose process on this host \
+            is gone though its row says running is listed interrupted, as `resume` takes it.
             """)
 
     @OptionGroup var database: DatabaseOption
@@ -22,7 +23,7 @@ struct RunsCommand: ParsableCommand {
         let later = runs.laterRuns()
         for run in runs {
             try printer.row([
-                .integer(run.id), .text(run.kind.rawValue), .text(run.status.rawValue), .text(run.startedAt),
+                .integer(run.id), .text(run.kind.rawValue), .text(run.shownStatus.rawValue), .text(run.startedAt),
                 run.finishedAt.map(SQLValue.text) ?? .null,
                 later[run.id].map(SQLValue.integer) ?? .null, run.summary.map(SQLValue.text) ?? .null,
             ])

@@ -8,18 +8,8 @@ import Testing
 @Suite struct FullDiskTests {
     let folder = TemporaryDirectory()
 
-    /// Mounts a small tmpfs on a new folder, runs `body` in it, unmounts it.
-    func withSmallDisk(_ body: (String) throws -> Void) throws {
-        let disk = folder.file("disk")
-        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: false)
-        let mounted = try runProcess("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", disk])
-        try #require(mounted.status == 0, "this test mounts a tmpfs, which needs root: \(mounted.stderr)")
-        defer { _ = try? runProcess("/usr/bin/umount", [disk]) }
-        try body(disk)
-    }
-
     @Test func aSimulationOnAFullDiskEndsFailedAndKeepsItsFrames() throws {
-        try withSmallDisk { disk in
+        try withSmallDisk(in: folder) { disk in
             let path = disk + "/runs.sqlite"
             let result = try logbook("simulate", "--db", path, "--particles", "2000", "--steps", "1000000",
                                      "--record-every", "1", "--workers", "1", "--quiet")
@@ -45,7 +35,7 @@ import Testing
             let links = (1...40).map { "<a href=\"/\(page * 40 + $0)?\(filler)\">\($0)</a>" }.joined()
             return .html("<html><body>\(links)</body></html>")
         }
-        try withSmallDisk { disk in
+        try withSmallDisk(in: folder) { disk in
             let path = disk + "/runs.sqlite"
             let result = try logbook("crawl", "--db", path, server.url("/0"), "--quiet", "--max-url-length", "100000")
             #expect(result.status == 3)

@@ -1,7 +1,7 @@
 /// The rules of one robots.txt (RFC 9309) for one user agent: the longest
 /// matching Allow or Disallow path wins, Allow on a tie; `*` matches any run
 /// of characters and a final `$` anchors the end.
-struct RobotsRules: Sendable {
+package struct RobotsRules: Sendable {
     private var rules: [(allow: Bool, pattern: String)] = []
 
     /// No robots.txt, or one that could not be read: everything is allowed.
@@ -10,7 +10,7 @@ struct RobotsRules: Sendable {
     private init() {}
 
     /// The group for `agent` (its product token, case-insensitive), else `*`.
-    init(_ text: String, agent: String) {
+    package init(_ text: String, agent: String) {
         var groups: [(agents: [String], rules: [(Bool, String)])] = []
         var readingAgents = false
         for rawLine in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
@@ -38,7 +38,7 @@ struct RobotsRules: Sendable {
     }
 
     /// May a crawler fetch `path` (with its query)?
-    func allows(_ path: String) -> Bool {
+    package func allows(_ path: String) -> Bool {
         var best: (length: Int, allow: Bool)?
         for rule in rules {
             // Compiled here: a Regex is not Sendable, and robots files are short.

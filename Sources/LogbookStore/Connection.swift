@@ -17,7 +17,7 @@ public final class Connection {
     /// The database file, as given.
     public let path: String
     public let mode: Mode
-    let handle: OpaquePointer
+    package let handle: OpaquePointer
     private var cache: [CacheKey: Statement] = [:]
 
     public init(path: String, mode: Mode, busyTimeout: Duration = .seconds(10)) throws {

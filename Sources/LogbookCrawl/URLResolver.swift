@@ -23,7 +23,8 @@ public enum URLResolver: Sendable {
         if let scheme = scheme(of: trimmed), scheme != "http", scheme != "https" {
             return .otherScheme(scheme: scheme, url: trimmed)
         }
-        var code = curl_url_set(handle, CURLUPART_URL, base, UInt32(CURLU_NON_SUPPORT_SCHEME))
+        // Encoded like the reference, or `href=""` and `href="./"` on one page would differ.
+        var code = curl_url_set(handle, CURLUPART_URL, base, UInt32(CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE))
         guard code == CURLUE_OK else { return .invalid(reason: "bad base URL \(base): \(message(code))") }
         // "" and "#part" name the base document itself (RFC 3986 §5.2.2);
         // libcurl 7.88 would drop its last path segment.

@@ -5,6 +5,8 @@ import Foundation
 /// on one `FuzzTarget` (see README, "Fuzzing"). Any property violation or
 /// thrown error stops the run as a crash, with the input saved.
 @main enum LogbookFuzzer {
+    /// Set once before libFuzzer starts; libFuzzer then calls back on this
+    /// thread only, so nothing reads it while it changes.
     nonisolated(unsafe) static var target = FuzzTarget.linkExtractor
 
     static func main() {

@@ -1,7 +1,7 @@
 # The two set-up commands on a fresh machine: `make demo` and `make test`.
 SWIFT := scripts/swift
 
-.PHONY: build test demo bench bench-sim bench-crawl bench-compare
+.PHONY: build test demo bench bench-sim bench-crawl bench-compare fuzz
 build:
 	scripts/bootstrap
 
@@ -49,3 +49,9 @@ bench-crawl:
 bench-compare:
 	scripts/bootstrap --no-build
 	scripts/bench-compare
+
+# libFuzzer on each fuzz target for FUZZ_SECONDS (README, "Fuzzing"); fails on any find.
+FUZZ_SECONDS ?= 30
+fuzz:
+	scripts/bootstrap --no-build
+	scripts/fuzz $(FUZZ_SECONDS)

@@ -118,8 +118,37 @@ let package = Package(
             name: "LogbookCLITests",
             dependencies: ["LogbookStore", "LogbookTestSupport", "logbook"]
         ),
+
+        // The properties the fuzzer checks, shared with the tests that replay its finds.
+        .target(
+            name: "FuzzChecks",
+            dependencies: ["LogbookHTML", "LogbookCrawl", "LogbookSim", "LogbookStore", "CSQLite"],
+            path: "Fuzz/FuzzChecks"
+        ),
+        .testTarget(
+            name: "FuzzRegressionTests",
+            dependencies: ["FuzzChecks"]
+        ),
     ]
 )
+
+// `make fuzz` (scripts/fuzz): the libFuzzer binary, declared only when asked
+// for because it links only with libFuzzer's runtime, which scripts/fuzz
+// finds in the toolchain. The code it reaches is instrumented target by
+// target: SwiftPM's --sanitize=fuzzer would also instrument the
+// MigrationEmbedder tool and link libFuzzer's main into it beside its own.
+if Context.environment["LOGBOOK_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(
+        name: "LogbookFuzzer",
+        dependencies: ["FuzzChecks"],
+        path: "Fuzz/LogbookFuzzer",
+        linkerSettings: [.linkedLibrary("stdc++")]
+    ))
+    let instrumented = ["LogbookStore", "LogbookHTML", "LogbookCrawl", "LogbookSim", "FuzzChecks", "LogbookFuzzer"]
+    for target in package.targets where instrumented.contains(target.name) {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-sanitize=fuzzer"])]
+    }
+}
 
 // Strict settings for every Swift target, as swift-log does.
 for target in package.targets where [.executable, .test, .regular].contains(target.type) {

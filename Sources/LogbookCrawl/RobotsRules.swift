@@ -1,7 +1,7 @@
 /// The rules of one robots.txt (RFC 9309) for one user agent: the longest
 /// matching Allow or Disallow path wins, Allow on a tie; `*` matches any run
 /// of characters and a final `$` anchors the end.
-struct RobotsRules: Sendable {
+package struct RobotsRules: Sendable {
     private var rules: [(allow: Bool, pattern: String)] = []
 
     /// No robots.txt, or one that could not be read: everything is allowed.
@@ -10,7 +10,7 @@ struct RobotsRules: Sendable {
     private init() {}
 
     /// The group for `agent` (its product token, case-insensitive), else `*`.
-    init(_ text: String, agent: String) {
+    package init(_ text: String, agent: String) {
         var groups: [(agents: [String], rules: [(Bool, String)])] = []
         var readingAgents = false
         for rawLine in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
@@ -38,11 +38,10 @@ struct RobotsRules: Sendable {
     }
 
     /// May a crawler fetch `path` (with its query)?
-    func allows(_ path: String) -> Bool {
+    package func allows(_ path: String) -> Bool {
+        let path = Array(path.utf8)
         var best: (length: Int, allow: Bool)?
-        for rule in rules {
-            // Compiled here: a Regex is not Sendable, and robots files are short.
-            guard let regex = Self.regex(rule.pattern), path.prefixMatch(of: regex) != nil else { continue }
+        for rule in rules where Self.matches(rule.pattern, path) {
             let length = rule.pattern.count
             if best == nil || length > best!.length || (length == best!.length && rule.allow) {
                 best = (length, rule.allow)
@@ -51,13 +50,32 @@ struct RobotsRules: Sendable {
         return best?.allow ?? true
     }
 
-    /// A robots.txt path pattern as a regular expression anchored at the start.
-    private static func regex(_ pattern: String) -> Regex<AnyRegexOutput>? {
+    /// Whether a robots.txt path pattern matches the start of `path` (all of
+    /// it with a final `$`), byte by byte as RFC 9309 compares. On a mismatch
+    /// only the last `*` is retried one byte further, so a hostile pattern
+    /// such as `/*a*a*a*a*b` costs at most pattern × path steps, where a
+    /// backtracking regex took minutes for a 60-byte path.
+    static func matches(_ pattern: String, _ path: [UInt8]) -> Bool {
         let anchored = pattern.hasSuffix("$")
-        let body = anchored ? pattern.dropLast() : Substring(pattern)
-        let expression = "^" + body.split(separator: "*", omittingEmptySubsequences: false)
-            .map { part in part.unicodeScalars.map { "\\x{\(String($0.value, radix: 16))}" }.joined() }
-            .joined(separator: ".*") + (anchored ? "$" : "")
-        return try? Regex(expression)
+        // Unanchored, the pattern is a prefix: as if it ended with `*`.
+        let pattern = Array(pattern.utf8.dropLast(anchored ? 1 : 0)) + (anchored ? [] : [UInt8(ascii: "*")])
+        let star = UInt8(ascii: "*")
+        var (p, t) = (0, 0)
+        var lastStar: (pattern: Int, path: Int)?
+        while t < path.count {
+            if p < pattern.count, pattern[p] == star {
+                lastStar = (p, t)
+                p += 1
+            } else if p < pattern.count, pattern[p] == path[t] {
+                p += 1
+                t += 1
+            } else if let retry = lastStar {
+                lastStar = (retry.pattern, retry.path + 1)
+                (p, t) = (retry.pattern + 1, retry.path + 1)
+            } else {
+                return false
+            }
+        }
+        return pattern[p...].allSatisfy { $0 == star }
     }
 }

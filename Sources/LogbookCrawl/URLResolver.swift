@@ -23,7 +23,8 @@ public enum URLResolver: Sendable {
         if let scheme = scheme(of: trimmed), scheme != "http", scheme != "https" {
             return .otherScheme(scheme: scheme, url: trimmed)
         }
-        var code = curl_url_set(handle, CURLUPART_URL, base, UInt32(CURLU_NON_SUPPORT_SCHEME))
+        // Encoded like the reference, or `href=""` and `href="./"` on one page would differ.
+        var code = curl_url_set(handle, CURLUPART_URL, base, UInt32(CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE))
         guard code == CURLUE_OK else { return .invalid(reason: "bad base URL \(base): \(message(code))") }
         // "" and "#part" name the base document itself (RFC 3986 §5.2.2);
         // libcurl 7.88 would drop its last path segment.
@@ -41,10 +42,17 @@ public enum URLResolver: Sendable {
         curl_url_set(handle, CURLUPART_FRAGMENT, nil, 0)
         guard let host = part(handle, CURLUPART_HOST)?.lowercased() else { return .invalid(reason: "no host") }
         curl_url_set(handle, CURLUPART_HOST, host, 0)
-        guard let url = part(handle, CURLUPART_URL, flags: UInt32(CURLU_NO_DEFAULT_PORT)) else {
+        // libcurl reads a host as an IPv4 address only when it parses a whole
+        // URL, so one decoded from escapes (http://%38/ gives http://8/) is
+        // read once more (http://0.0.0.8/), as the next resolve would.
+        guard let written = part(handle, CURLUPART_URL, flags: UInt32(CURLU_NO_DEFAULT_PORT)),
+              curl_url_set(handle, CURLUPART_URL, written, 0) == CURLUE_OK,
+              let url = part(handle, CURLUPART_URL, flags: UInt32(CURLU_NO_DEFAULT_PORT)),
+              let normalHost = part(handle, CURLUPART_HOST)
+        else {
             return .invalid(reason: "cannot be written back")
         }
-        return .web(url: upperCasingPercentEscapes(url), host: host, fragment: fragment)
+        return .web(url: upperCasingPercentEscapes(url), host: normalHost, fragment: fragment)
     }
 
     /// `%c3%a9` and `%C3%A9` are the same URL (RFC 3986 §6.2.2.1); keep one.

@@ -19,7 +19,7 @@ public final class Connection {
     /// The database file, as given.
     public let path: String
     public let mode: Mode
-    let handle: OpaquePointer
+    package let handle: OpaquePointer
     private var cache: [CacheKey: Statement] = [:]
     /// Set for a reader that may leave the `-wal` and `-shm` SQLite made for
     /// it: it removes them on close when no one else has the file open.

@@ -5,7 +5,9 @@ import Testing
 /// Every input kept in `Fuzz/regressions/<target>/` (what the fuzzer once
 /// found) and `Fuzz/corpus/<target>/` (the seeds), replayed through the same
 /// checks `make fuzz` runs, so a find stays fixed without the fuzzer.
-@Suite struct FuzzRegressionTests {
+/// One at a time, as the fuzzer runs them: the query check's folder must be
+/// as the writer left it, which holds only while no other reader has it open.
+@Suite(.serialized) struct FuzzRegressionTests {
     static let fuzzFolder = URL(filePath: #filePath).deletingLastPathComponent().appending(path: "../../Fuzz")
 
     static let inputs: [Input] = FuzzTarget.allCases.flatMap { target in

@@ -2,7 +2,7 @@ extension SimulationDiff {
     /// The comparison for a person: settings first, then divergence and a
     /// sample of the per-step differences (`--format json` has every step).
     public var text: String {
-        var lines = ["simulation diff: run \(a) → run \(b), \(particles) particles, \(steps.count) recorded steps in common"]
+        var lines = ["simulation diff: run \(a) → run \(b), \(particles) particle\(particles == 1 ? "" : "s"), \(steps.count) recorded step\(steps.count == 1 ? "" : "s") in common"]
         lines += settingLines(settings)
         lines.append("tolerance: |Δ| ≤ \(readable(tolerance.absolute)) + \(readable(tolerance.relative)) × |A|")
         lines.append("energy drift: A final \(readable(energyDriftA.final)), max \(readable(energyDriftA.maximum)); "

@@ -43,6 +43,12 @@ extension Connection {
         // SQLite counts PRAGMAs such as `journal_mode` as writing even without
         // a value; the authorizer has let through only those that read.
         let readingPragma = actions.readingPragma && !actions.other
+        // SQLite counts them as reading, but they would only print "(0 rows)".
+        if actions.transactionControl {
+            throw StoreError(.queryRefused, path: path, message: """
+                `logbook query` runs one query; BEGIN, COMMIT, ROLLBACK, END, SAVEPOINT and RELEASE are not queries: \(sql)
+                """)
+        }
         guard statement.isReadOnly || readingPragma else {
             throw StoreError(.queryRefused, path: path,
                              message: "`logbook query` only reads; this statement would write to the database: \(sql)")
@@ -75,6 +81,31 @@ extension Connection {
                 `logbook query` only reads; ATTACH, DETACH and PRAGMAs that set a value or write are refused (\(message))
                 """, resultCode: ResultCode(rawValue: code))
         }
-        return StoreError(.invalidQuery, path: path, message: "bad SQL: \(message)", resultCode: ResultCode(rawValue: code))
+        let resultCode = ResultCode(rawValue: code)
+        guard resultCode.blamesTheQuery else { return StoreError(.sqlite, path: path, message: describe(code, on: handle), resultCode: resultCode) }
+        return StoreError(.invalidQuery, path: path, message: "bad SQL: \(message)", resultCode: resultCode)
+    }
+}
+
+extension Statement {
+    /// `step` for a statement from `prepareQuery`: a failure its author
+    /// caused (an error in the SQL, a function refused, a value too big)
+    /// becomes an invalid query naming the statement; I/O, corruption, a
+    /// busy or full database stay failures of SQLite.
+    public func stepQuery() throws -> Bool {
+        do {
+            return try step()
+        } catch let error as StoreError where error.resultCode?.blamesTheQuery == true {
+            let sql = sqlite3_sql(handle).map { String(cString: $0) } ?? ""
+            throw StoreError(.invalidQuery, path: error.path, message: "the query failed: \(error.message): \(sql)",
+                             resultCode: error.resultCode)
+        }
+    }
+}
+
+extension ResultCode {
+    /// Codes that say the SQL is wrong rather than the database or the machine.
+    var blamesTheQuery: Bool {
+        [.error, .authorization, .range, .mismatch, .tooBig, .constraint].contains(primary)
     }
 }

@@ -261,7 +261,11 @@ func readOnlyAuthorizer(
         verdict = SQLITE_OK
     }
     if verdict == SQLITE_OK, let actions = context?.assumingMemoryBound(to: AuthorizedActions.self) {
-        if action == SQLITE_PRAGMA { actions.pointee.readingPragma = true } else { actions.pointee.other = true }
+        switch action {
+        case SQLITE_PRAGMA: actions.pointee.readingPragma = true
+        case SQLITE_TRANSACTION, SQLITE_SAVEPOINT: actions.pointee.transactionControl = true
+        default: actions.pointee.other = true
+        }
     }
     return verdict
 }
@@ -270,6 +274,8 @@ func readOnlyAuthorizer(
 struct AuthorizedActions {
     /// A PRAGMA that reads (`PRAGMA journal_mode`, `PRAGMA table_info(runs)`).
     var readingPragma = false
+    /// BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE.
+    var transactionControl = false
     /// Anything else.
     var other = false
 }

@@ -68,8 +68,11 @@ public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let corrupt = ResultCode(rawValue: 11)
     public static let full = ResultCode(rawValue: 13)
     public static let cantOpen = ResultCode(rawValue: 14)
+    public static let tooBig = ResultCode(rawValue: 18)
     public static let constraint = ResultCode(rawValue: 19)
+    public static let mismatch = ResultCode(rawValue: 20)
     public static let authorization = ResultCode(rawValue: 23)
+    public static let range = ResultCode(rawValue: 25)
     public static let notADatabase = ResultCode(rawValue: 26)
 
     public static func ~= (pattern: ResultCode, code: ResultCode) -> Bool {

@@ -52,6 +52,10 @@ struct Logbook: ParsableCommand {
             return usage.contains(error.code) ? ExitStatus.usage : ExitStatus.failure
         }
         if let code = error as? ExitCode { return code.rawValue }
+        if let error = error as? UsageError {
+            printError("logbook: \(error)")
+            return ExitStatus.usage
+        }
         if let error = error as? OutputError {
             printError("logbook: \(error)")
             return ExitStatus.failure
@@ -85,6 +89,14 @@ struct Logbook: ParsableCommand {
             return ExitStatus.failure
         }
     }
+}
+
+/// Bad usage found past the command line's shape (a run that does not exist,
+/// a file that cannot be read): exit 2 with "logbook: message", where
+/// ArgumentParser's `ValidationError` would add the usage text.
+struct UsageError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// logbook's exit codes, as the README documents them.

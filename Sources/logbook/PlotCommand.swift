@@ -22,7 +22,7 @@ struct PlotCommand: ParsableCommand {
     func run() throws {
         let reader = try document.open()
         if reader.run.kind == .crawl, particles != nil || plane != nil {
-            throw ValidationError("--particles and --plane apply to simulations; run \(reader.run.id) is a crawl")
+            throw UsageError("--particles and --plane apply to simulations; run \(reader.run.id) is a crawl")
         }
         try document.write(try Plot.svg(reader, particles: try particles.map(parseParticles), plane: plane ?? .xy))
     }
@@ -36,7 +36,7 @@ struct PlotCommand: ParsableCommand {
             case 2: if let low = bounds[0], let high = bounds[1], 0 <= low, low <= high, high - low < 1000 { return Array(low...high) }
             default: break
             }
-            throw ValidationError("""
+            throw UsageError("""
                 --particles \(list): \"\(item)\" is not an index or a range like 5-9 (indices count from 0; \
                 a range spans at most 1000)
                 """)

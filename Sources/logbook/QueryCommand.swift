@@ -16,15 +16,27 @@ struct QueryCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
     @Option(help: "table, csv (RFC 4180) or json (an array of objects).") var format: OutputFormat = .table
     @Option(help: ArgumentHelp("Read the statement from this file.", valueName: "path")) var file: String?
-    @Argument(help: "One SQL statement, e.g. \"SELECT * FROM runs\"; - reads it from standard input.") var sql: String?
+    // Everything that is not a flag of this command, so that SQL starting
+    // with "-" ("-- a comment", "-1 + 2") is the statement, not a flag.
+    @Argument(parsing: .allUnrecognized,
+              help: "One SQL statement, e.g. \"SELECT * FROM runs\"; - reads it from standard input.")
+    var statement: [String] = []
+
+    /// The statement or "-"; nil with --file.
+    private var sql: String? { statement.first }
 
     func validate() throws {
-        switch (sql, file) {
-        case (nil, nil): throw ValidationError("give the SQL statement, --file PATH, or - to read it from standard input")
-        case (.some, .some): throw ValidationError("give the SQL statement or --file, not both")
+        switch (statement.count, file) {
+        case (0, nil): throw ValidationError("give the SQL statement, --file PATH, or - to read it from standard input")
+        case (1, .some): throw ValidationError("give the SQL statement or --file, not both")
+        case (2..., _): throw ValidationError("give one SQL statement, quoted as one argument")
         default: break
         }
     }
+
+    /// Longer SQL is refused before it is all read: no query is that long
+    /// (SQLite's own limit is 1e9 bytes), but /dev/zero or `yes |` are endless.
+    static let maximumSQLLength = 100_000_000
 
     func run() throws {
         let text = try statementText()
@@ -36,7 +48,7 @@ struct QueryCommand: ParsableCommand {
         do {
             try StopSignal.handled {
                 try connection.interrupting(when: StopSignal.requested) {
-                    while !StopSignal.requested(), try statement.step() {
+                    while !StopSignal.requested(), try statement.stepQuery() {
                         try printer.row(columns.indices.map(statement.value))
                     }
                 }
@@ -65,6 +77,7 @@ struct QueryCommand: ParsableCommand {
         }
     }
 
+    /// Reads to the end, at most `maximumSQLLength` bytes.
     private func readAll(_ descriptor: Int32, naming name: String) throws -> String {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -72,10 +85,13 @@ struct QueryCommand: ParsableCommand {
             let count = read(descriptor, &chunk, chunk.count)
             if count == 0 { return String(decoding: bytes, as: UTF8.self) }
             if count > 0 { bytes += chunk[..<count] } else if errno != EINTR { throw unreadable(name, errno) }
+            if bytes.count > Self.maximumSQLLength {
+                throw UsageError("the SQL from \(name) is longer than \(Self.maximumSQLLength) bytes, more than logbook reads")
+            }
         }
     }
 
-    private func unreadable(_ name: String, _ code: Int32) -> ValidationError {
-        ValidationError("cannot read the SQL from \(name): \(String(cString: strerror(code)))")
+    private func unreadable(_ name: String, _ code: Int32) -> UsageError {
+        UsageError("cannot read the SQL from \(name): \(String(cString: strerror(code)))")
     }
 }

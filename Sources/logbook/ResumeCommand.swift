@@ -27,7 +27,7 @@ struct ResumeCommand: ParsableCommand {
         let target = if let runID { runs.first { $0.id == runID } } else { runs.last { $0.status != .completed } }
         guard let target else {
             let none = runs.isEmpty ? "there are no runs" : "every run is completed"
-            throw ValidationError(runID.map { "\(database.path): there is no run \($0)" }
+            throw UsageError(runID.map { "\(database.path): there is no run \($0)" }
                                   ?? "\(database.path): \(none); there is nothing to resume")
         }
         // Whether another process is writing it is asked again when the run

@@ -48,17 +48,18 @@ struct OutputError: Error, CustomStringConvertible {
 
 /// Writes all of `text` to `descriptor`, going on after partial writes and
 /// retrying calls a signal interrupted; `target` names it in the error.
+/// A write a signal cut short while a stop is requested (Ctrl-C while the
+/// reader of a pipe has stalled) gives up with EINTR instead of waiting on.
 func writeAll(_ text: String, to descriptor: Int32, naming target: String) throws {
     var text = text
     let code: Int32? = text.withUTF8 { bytes in
         var offset = 0
         while offset < bytes.count {
-            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if written >= 0 {
-                offset += written
-            } else if errno != EINTR {
-                return errno
-            }
+            let wanted = bytes.count - offset
+            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, wanted)
+            if written < 0, errno != EINTR { return errno }
+            if written < wanted, StopSignal.requested() { return EINTR }
+            offset += max(written, 0)
         }
         return nil
     }

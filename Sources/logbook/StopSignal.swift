@@ -17,12 +17,14 @@ enum StopSignal {
         sigemptyset(&wanted)
         for signal in [SIGINT, SIGTERM] { sigaddset(&wanted, signal) }
         pthread_sigmask(SIG_UNBLOCK, &wanted, nil)
-        for signal in [SIGINT, SIGTERM] {
-            Glibc.signal(signal) { number in
-                StopSignal.flag.store(true, ordering: .relaxed)
-                Glibc.signal(number, SIG_DFL)
-            }
-        }
+        // Without SA_RESTART, a write(2) blocked on a stalled reader returns
+        // EINTR, so `writeAll` can give up (`signal()` would restart it).
+        // SA_RESETHAND puts the default back: a second signal ends the process.
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in StopSignal.flag.store(true, ordering: .relaxed) }
+        action.sa_flags = Int32(bitPattern: SA_RESETHAND)
+        sigemptyset(&action.sa_mask)
+        for signal in [SIGINT, SIGTERM] { sigaction(signal, &action, nil) }
         defer { for signal in [SIGINT, SIGTERM] { Glibc.signal(signal, SIG_DFL) } }
         return try body()
     }

@@ -60,6 +60,26 @@ import Testing
         #expect(result.stderr.contains("logbook: query stopped by a signal"), "\(result.stderr)")
     }
 
+    /// A reader that stalls leaves logbook blocked writing to the pipe; a
+    /// signal still stops it.
+    @Test func sigtermStopsAQueryBlockedOnAStalledReader() throws {
+        let fifo = folder.file("stalled")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let reader = try ChildProcess("/bin/sh", ["-c", #"exec sleep 60 < "$0""#, fifo])
+        defer { reader.signal(SIGKILL); _ = reader.finish(timeout: .seconds(10)) }
+        let child = try ChildProcess("/bin/sh", ["-c", #"exec "$0" "$@" > "$FIFO""#, builtProduct("logbook"),
+                                                 "query", "--db", path, "--format", "csv", Self.endless + "SELECT x FROM c"],
+                                     environment: ["FIFO": fifo])
+        let blocked = waitUntil {
+            ((try? String(contentsOfFile: "/proc/\(child.pid)/wchan", encoding: .utf8)) ?? "").contains("pipe_write")
+        }
+        #expect(blocked, "logbook never blocked writing to the stalled pipe")
+        child.signal(SIGTERM)
+        let result = child.finish(timeout: .seconds(20))
+        #expect(!result.timedOut && !result.signalled && result.status == 130, "\(result.status) \(result.stderr)")
+        #expect(result.stderr.contains("logbook: query stopped by a signal"), "\(result.stderr)")
+    }
+
     @Test(arguments: [("pragma journal_mode", "wal"), ("PRAGMA page_size", "4096"), ("pragma user_version", "0"),
                       ("PRAGMA main.journal_mode", "wal"), ("pragma foreign_keys", "0")])
     func readingPragmasWork(sql: String, value: String) throws {

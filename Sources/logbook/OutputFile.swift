@@ -24,7 +24,8 @@ struct OutputFile: ExpressibleByArgument, Sendable {
 
     init(argument: String) { path = argument }
 
-    var isStandardOutput: Bool { path == "-" }
+    /// "-", or a name for descriptor 1 such as `/dev/stdout`.
+    var isStandardOutput: Bool { path == "-" || (try? followingLinks()) == .descriptor(STDOUT_FILENO) }
 
     /// Writes `text`; `databases` are the files the text was read from.
     func write(_ text: String, sparing databases: [String]) throws {
@@ -56,7 +57,7 @@ struct OutputFile: ExpressibleByArgument, Sendable {
 
     /// Where a chain of links ends: a path (which may not exist yet), or one
     /// of the names of an inherited descriptor.
-    private enum Destination {
+    private enum Destination: Equatable {
         case path(String)
         case descriptor(Int32)
 

@@ -37,11 +37,17 @@ struct DocumentOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The file to write (- for standard output).", valueName: "file"))
     var out: OutputFile
 
+    func validate() throws {
+        if out.path.isEmpty { throw ValidationError("--out needs a path") }
+    }
+
     func open() throws -> RunReader { try runID.open(default: database.path) }
 
-    /// Writes `text` to `out` as `OutputFile` promises, and says where it went.
-    func write(_ text: String) throws {
-        try out.write(text)
+    /// Writes `text` to `out` as `OutputFile` promises, and says where it went;
+    /// `baseline` is another run the text was read from, whose file `out` must not replace.
+    func write(_ text: String, baseline: RunReference? = nil) throws {
+        let databases = [database.path] + [runID, baseline].compactMap { $0?.path }
+        try out.write(text, sparing: databases)
         if !out.isStandardOutput { try StandardStream.output.write("wrote \(out.path)\n") }
     }
 }

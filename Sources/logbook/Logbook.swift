@@ -60,6 +60,10 @@ struct Logbook: ParsableCommand {
             printError("logbook: \(error)")
             return ExitStatus.failure
         }
+        if let error = error as? OutputRefusal {
+            printError("logbook: \(error)")
+            return ExitStatus.failure
+        }
         if let error = error as? CrawlError {
             printError("logbook: \(error)")
             return error.code == .options ? ExitStatus.usage : ExitStatus.failure

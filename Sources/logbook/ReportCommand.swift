@@ -22,6 +22,6 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let reader = try document.open()
         let baseline = try diff.map { try $0.open(default: document.database.path) }
-        try document.write(try Report.html(reader, baseline: baseline, tolerance: try tolerance.value))
+        try document.write(try Report.html(reader, baseline: baseline, tolerance: try tolerance.value), baseline: diff)
     }
 }

@@ -101,7 +101,7 @@ struct OutputFile: ExpressibleByArgument, Sendable {
                 var other = stat()
                 if stat(file, &other) == 0, other.st_dev == status.st_dev, other.st_ino == status.st_ino {
                     let what = file == database ? "the database being read" : "a file of the database being read, \(database)"
-                    throw ValidationError("--out \(path) is \(file), \(what); refusing to replace it with a report")
+                    throw UsageError("--out \(path) is \(file), \(what); refusing to replace it with a report")
                 }
             }
         }
@@ -111,7 +111,7 @@ struct OutputFile: ExpressibleByArgument, Sendable {
         defer { close(descriptor) }
         var header = [UInt8](repeating: 0, count: 16)
         if pread(descriptor, &header, header.count, 0) == header.count, header == Array("SQLite format 3\0".utf8) {
-            throw ValidationError("\(path) is an SQLite database; refusing to replace it with a report")
+            throw UsageError("\(path) is an SQLite database; refusing to replace it with a report")
         }
     }
 
@@ -120,7 +120,7 @@ struct OutputFile: ExpressibleByArgument, Sendable {
     private func refuseDatabaseFile(named target: String, _ databases: [Destination]) throws {
         for case .path(let database) in databases
         where Self.databaseFiles(database).contains(where: { sameFile(folder(of: $0), folder(of: target)) && name(of: $0) == name(of: target) }) {
-            throw ValidationError("--out \(path) is a file of \(database), the database being read; refusing to write a report there")
+            throw UsageError("--out \(path) is a file of \(database), the database being read; refusing to write a report there")
         }
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A user name and password sent (HTTP Basic) with every request to the
 /// start URL's origin, and to no other.
 ///

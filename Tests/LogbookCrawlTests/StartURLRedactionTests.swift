@@ -10,7 +10,7 @@ import Testing
     @Test(arguments: [
         ("http://u:SECRET4@[::1", "IPv6"),
         ("http://u:SECRET4@127.0.0.1:99999/", "Port number"),
-        ("http://u:SEC RET4@127.0.0.1/", ""),
+        ("http://u:SEC RET4@127.0.0.1/", "Bad password"),
         ("ftp://u:SECRET4@example.com/", "is not an http or https URL"),
         ("u:SECRET4@example.com", "is not an http or https URL"),
     ])
@@ -18,7 +18,6 @@ import Testing
         let result = try logbook("crawl", "--db", folder.database, url)
         #expect(result.status == 2, "\(result.stderr)")
         #expect(!result.stderr.contains("SECRET4") && !result.stderr.contains("RET4"), "\(result.stderr)")
-        #expect(result.stderr.contains("***@"), "\(result.stderr)")
         #expect(result.stderr.contains(cause), "\(result.stderr)")
     }
 

@@ -87,8 +87,16 @@ public enum Crawl: Sendable {
                                credentials: Credentials? = nil) throws -> (config: CrawlConfig, credentials: Credentials?) {
         var config = config
         let (start, inURL) = URLResolver.removingCredentials(from: config.start)
-        guard case .web(let url, _, _) = URLResolver.resolve(start, against: start) else {
-            throw CrawlError(.options, "\(start) is not an http or https URL")
+        let url: String
+        switch URLResolver.resolve(start, against: start) {
+        case .web(let normalised, _, _):
+            url = normalised
+        case .otherScheme:
+            throw CrawlError(.options, "\(Credentials.redacting(config.start)) is not an http or https URL")
+        case .invalid:
+            throw CrawlError(.options, """
+                \(Credentials.redacting(config.start)) is not a valid URL: \(URLResolver.problem(with: start))
+                """)
         }
         if url.utf8.count > config.maxURLLength {
             throw CrawlError(.options, """
@@ -115,15 +123,24 @@ public enum Crawl: Sendable {
                              hooks: CrawlHooks = CrawlHooks()) throws -> CrawlSummary {
         let (config, credentials) = try prepare(config, credentials: credentials)
         let runID = try recorder.start(try StartRun(kind: .crawl, settings: config))
+        return try run(runID, first: [try seed(runID, config)], config, credentials, recorder, hooks)
+    }
+
+    /// Puts the start URL of `config` (as `prepare` normalised it) in run
+    /// `runID`'s frontier, unless it is there already.
+    private static func seed(_ runID: Int64, _ config: CrawlConfig) throws -> SeedCrawl {
         guard case .web(let url, let host, _) = URLResolver.resolve(config.start, against: config.start) else {
-            throw CrawlError(.options, "\(config.start) is not an http or https URL")
+            throw CrawlError(.options, "\(Credentials.redacting(config.start)) is not an http or https URL")
         }
-        let seed = SeedCrawl(runID: runID, url: url, host: host)
-        return try run(runID, first: seed, config, credentials, recorder, hooks)
+        return SeedCrawl(runID: runID, url: url, host: host)
     }
 
     /// Continues crawl `runID` of `recorder`'s database with its recorded
-    /// settings: URLs a killed run left `fetching` are fetched again. The run
+    /// settings: URLs a killed run left `fetching` are fetched again, and
+    /// the start URL is seeded again (a run that failed before its seed was
+    /// committed, on a full disk, has an empty frontier, which would read
+    /// as a completed crawl of nothing; `SeedCrawl` ignores a URL the run
+    /// has). The run
     /// is claimed first (`Recorder.claim`): a run another live process is
     /// writing is refused. A crawl made with credentials needs them again
     /// (they were never recorded).
@@ -138,17 +155,17 @@ public enum Crawl: Sendable {
                 again as LOGBOOK_CREDENTIALS=user:password
                 """)
         }
-        return try run(runID, first: RequeueFetching(runID: runID), config,
+        return try run(runID, first: [try seed(runID, config), RequeueFetching(runID: runID)], config,
                        config.usesCredentials == true ? credentials : nil, recorder, hooks)
     }
 
     /// Records `first` (what sets up the frontier), then crawls until the
     /// frontier is empty or a stop is asked; a run that fails is marked
     /// failed, even when what failed is the database, `first`'s batch too.
-    private static func run(_ runID: Int64, first: some Record, _ config: CrawlConfig, _ credentials: Credentials?,
+    private static func run(_ runID: Int64, first: [any Record], _ config: CrawlConfig, _ credentials: Credentials?,
                             _ recorder: Recorder, _ hooks: CrawlHooks) throws -> CrawlSummary {
         try recorder.markingFailure(of: runID) {
-            try recorder.send(first)
+            for record in first { try recorder.send(record) }
             return try crawl(runID, config, credentials, recorder, hooks)
         }
     }

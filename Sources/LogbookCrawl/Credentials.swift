@@ -1,3 +1,5 @@
+import Foundation
+
 /// A user name and password sent (HTTP Basic) with every request to the
 /// start URL's origin, and to no other.
 ///
@@ -20,5 +22,21 @@ public struct Credentials: Hashable, Sendable {
         let colon = text.firstIndex(of: ":") ?? text.endIndex
         self.init(user: String(text[..<colon]),
                   password: colon == text.endIndex ? "" : String(text[text.index(after: colon)...]))
+    }
+}
+
+extension Credentials {
+    /// `url` as a message may show it: without its `user:password@`. A URL
+    /// libcurl parses loses exactly that; in one it cannot (a bad port, a
+    /// malformed host), where the user info ends is a guess and a password
+    /// may hold "/", "?", "#" or a space, so everything from after "//" (or
+    /// from the start) to the last "@" is shown as "***".
+    static func redacting(_ url: String) -> String {
+        let (parsed, credentials) = URLResolver.removingCredentials(from: url)
+        if credentials != nil { return parsed }
+        guard let at = url.lastIndex(of: "@") else { return url }
+        let slashes = url.range(of: "//")?.upperBound
+        let start = slashes.map { $0 <= at ? $0 : url.startIndex } ?? url.startIndex
+        return String(url[..<start]) + "***" + String(url[at...])
     }
 }

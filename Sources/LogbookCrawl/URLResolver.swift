@@ -89,6 +89,17 @@ public enum URLResolver: Sendable {
         return (part(handle, CURLUPART_URL) ?? url, Credentials(user: user, password: password))
     }
 
+    /// What libcurl finds wrong with `url` ("Port number was not a decimal
+    /// number between 0 and 65535", "Bad IPv6 address", …), parsed as
+    /// `resolve` parses it, for a message saying why it is refused.
+    static func problem(with url: String) -> String {
+        guard let handle = curl_url() else { return "out of memory" }
+        defer { curl_url_cleanup(handle) }
+        let code = curl_url_set(handle, CURLUPART_URL, url.trimmingWhitespace(),
+                                UInt32(CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE))
+        return code == CURLUE_OK ? "it has no host libcurl can write back" : message(code)
+    }
+
     /// scheme://host[:port] of an http(s) URL: what "the same site" means.
     public static func origin(of url: String) -> String? {
         guard let handle = curl_url() else { return nil }

@@ -27,6 +27,11 @@ extension Frame {
     /// a huge G) has no drift to report, so it fails like a step whose
     /// state goes non-finite.
     var nonFiniteTotals: [String] {
+        Self.nonFinite(kinetic: kinetic, potential: potential, total: total, momentum: momentum)
+    }
+
+    /// The totals among these that are not finite, named as in `nonFiniteTotals`.
+    static func nonFinite(kinetic: Double, potential: Double, total: Double, momentum: SIMD3<Double>) -> [String] {
         let finiteMomentum = momentum.x.isFinite && momentum.y.isFinite && momentum.z.isFinite
         return [("kinetic energy", kinetic.isFinite), ("potential energy", potential.isFinite),
                 ("total energy", total.isFinite), ("momentum", finiteMomentum)]

@@ -224,7 +224,7 @@ private struct SavedRun {
         }
 
         let frames = try database.prepare("""
-            SELECT step, time, total, px, py, pz FROM frames WHERE run_id = ?1
+            SELECT step, time, kinetic, potential, total, px, py, pz FROM frames WHERE run_id = ?1
             AND step IN ((SELECT min(step) FROM frames WHERE run_id = ?1), (SELECT max(step) FROM frames WHERE run_id = ?1))
             ORDER BY step
             """)
@@ -232,9 +232,19 @@ private struct SavedRun {
         guard try frames.step() else {
             throw SimulationError(.resume, "\(path): run \(runID) has no recorded frame to resume from; start it again")
         }
-        origin = FrameTotals(total: frames.double(2), momentum: SIMD3(frames.double(3), frames.double(4), frames.double(5)))
+        // A total that was not finite is recorded as NULL, read back as NaN.
+        func total(_ column: Int) -> Double { frames.optionalDouble(column) ?? .nan }
+        func momentum() -> SIMD3<Double> { SIMD3(total(5), total(6), total(7)) }
+        origin = FrameTotals(total: total(4), momentum: momentum())
         var (step, time) = (Int(frames.int64(0)), frames.double(1))
         if try frames.step() { (step, time) = (Int(frames.int64(0)), frames.double(1)) }
+        // The run stopped there, failed: going on would record a completed
+        // run whose energies mean nothing.
+        let nonFinite = Frame.nonFinite(kinetic: total(2), potential: total(3), total: total(4), momentum: momentum())
+        guard nonFinite.isEmpty else {
+            let why = SimulationError.nonFiniteTotals(step: step, nonFinite)
+            throw SimulationError(.nonFinite, "\(path): run \(runID) cannot be resumed from its last frame: \(why)", step: step)
+        }
 
         let states = try database.prepare("""
             SELECT x, y, z, vx, vy, vz FROM states WHERE run_id = ? AND step = ? ORDER BY particle

@@ -89,7 +89,7 @@ public struct UpdateRun: Record {
 }
 
 /// Claims run `id` for this process to continue: checks that it exists, is
-/// not completed and that no live logbook process is writing it, then marks
+/// not completed and that no live process is writing it (`RunInfo.isBeingWritten`), then marks
 /// it running with this process's pid and host. The writer answers inside
 /// its `BEGIN IMMEDIATE` transaction, so the check and the claim are one
 /// step: of two processes resuming one run, the second sees the first's
@@ -115,7 +115,7 @@ public struct ClaimRun: Request {
             return .failure(StoreError(.cannotResume, path: database.path,
                                        message: "run \(id) is completed; there is nothing to resume"))
         }
-        if run.isBeingWritten {
+        if run.isBeingWritten(to: database.path) {
             return .failure(StoreError(.runInUse, path: database.path, message: """
                 run \(id) is being written by logbook process \(run.pid ?? 0) on \(run.host ?? "this host"); \
                 stop it first (Ctrl-C), then resume
@@ -173,25 +173,37 @@ extension Recorder {
 }
 
 extension RunInfo {
-    /// True when the run says `running` and the logbook process that runs it
-    /// is alive on this host: another process must not resume it.
-    public var isBeingWritten: Bool {
+    /// True when the run says `running` and the process that runs it is
+    /// alive on this host and has the database file at `path` open: another
+    /// process must not resume it. The open file, not the program, tells a
+    /// writer from a program that got the pid since, so a copy of logbook, or
+    /// one replaced on disk while it runs, still counts as the writer. When
+    /// that process's open files cannot be read (another user's process), it
+    /// counts as the writer: a run resumed twice is written twice, a run left
+    /// alone is only waited for.
+    public func isBeingWritten(to path: String) -> Bool {
         guard status == .running, let pid, host == ProcessInfo.processInfo.hostName,
-              pid != ProcessInfo.processInfo.processIdentifier, kill(pid, 0) == 0 || errno == EPERM
+              pid != ProcessInfo.processInfo.processIdentifier, isAlive(pid)
         else { return false }
-        // The pid may have been reused by another program since.
-        let theirs = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")
-        let ours = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-        return theirs != nil && theirs == ours
+        var database = stat()
+        guard stat(path, &database) == 0 else { return true }
+        let folder = "/proc/\(pid)/fd"
+        // Unreadable: gone since (not writing) or not ours to read (writing).
+        guard let descriptors = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return isAlive(pid) }
+        return descriptors.contains { descriptor in
+            var file = stat()
+            return stat("\(folder)/\(descriptor)", &file) == 0 && file.st_dev == database.st_dev
+                && file.st_ino == database.st_ino
+        }
     }
 
-    /// The status to show: `interrupted` for a run that says `running` but
-    /// whose logbook process on this host is gone (it was killed, or it
-    /// stopped on an error it could not record), which is what `resume`
-    /// takes it for; else `status`.
-    public var shownStatus: RunStatus {
+    /// The status to show for a run of the database at `path`: `interrupted`
+    /// for a run that says `running` but whose process on this host is gone
+    /// (it was killed, or it stopped on an error it could not record), which
+    /// is what `resume` takes it for; else `status`.
+    public func shownStatus(databaseAt path: String) -> RunStatus {
         guard status == .running, pid != nil, host == ProcessInfo.processInfo.hostName,
-              pid != ProcessInfo.processInfo.processIdentifier, !isBeingWritten
+              pid != ProcessInfo.processInfo.processIdentifier, !isBeingWritten(to: path)
         else { return status }
         return .interrupted
     }
@@ -201,6 +213,9 @@ extension RunInfo {
         try JSONDecoder().decode(type, from: Data(config.utf8))
     }
 }
+
+/// True when process `pid` exists, ours to signal or not.
+private func isAlive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 || errno == EPERM }
 
 extension Connection {
     /// Every run, oldest first; only run `id` when given.

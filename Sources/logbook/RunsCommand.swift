@@ -23,7 +23,7 @@ struct RunsCommand: ParsableCommand {
         let later = runs.laterRuns()
         for run in runs {
             try printer.row([
-                .integer(run.id), .text(run.kind.rawValue), .text(run.shownStatus.rawValue), .text(run.startedAt),
+                .integer(run.id), .text(run.kind.rawValue), .text(run.shownStatus(databaseAt: database.path).rawValue), .text(run.startedAt),
                 run.finishedAt.map(SQLValue.text) ?? .null,
                 later[run.id].map(SQLValue.integer) ?? .null, run.summary.map(SQLValue.text) ?? .null,
             ])

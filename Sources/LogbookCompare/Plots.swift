@@ -66,7 +66,7 @@ extension RunReader {
         let labels = try particleLabels()
         let count = Int64(labels.count)
         if let bad = chosen?.first(where: { !(0..<count).contains($0) }) {
-            throw CompareError(.options, "--particles \(bad): run \(run.id) has \(count) particles (0–\(max(count - 1, 0)))")
+            throw CompareError(.options, "--particles \(bad): run \(run.id) has \(count) particle\(count == 1 ? "" : "s") (0–\(max(count - 1, 0)))")
         }
         let picked = chosen ?? (count <= 10 ? Array(0..<count) : (0..<10).map { $0 * (count - 1) / 9 })
         let select = try connection.prepare("""

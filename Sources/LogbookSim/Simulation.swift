@@ -27,7 +27,7 @@ public struct SimulationSummary: Sendable {
         case .interrupted(let step): "interrupted at step \(step)"
         case .failed(let error): "failed: \(error)"
         }
-        return "\(particles) particles, \(what), energy drift \(describe(drift: energyDrift))"
+        return "\(particles) particle\(particles == 1 ? "" : "s"), \(what), energy drift \(describe(drift: energyDrift))"
     }
 }
 

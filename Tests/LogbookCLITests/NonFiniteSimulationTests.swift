@@ -44,7 +44,7 @@ import Testing
         #expect(result.stdout.contains("energy drift     n/a"), "\(result.stdout)")
         #expect(!result.stdout.contains("nan"))
         let runs = try logbook("runs", "--db", path, "--format", "csv")
-        #expect(runs.stdout.contains("1 particles, 10 steps, energy drift n/a"), "\(runs.stdout)")
+        #expect(runs.stdout.contains("1 particle, 10 steps, energy drift n/a"), "\(runs.stdout)")
         let out = folder.file("one.html")
         #expect(try logbook("report", "--db", path, "1", "--out", out).status == 0)
         let html = try String(contentsOfFile: out, encoding: .utf8)

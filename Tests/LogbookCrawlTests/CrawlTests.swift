@@ -29,7 +29,7 @@ func faultySite() throws -> TestHTTPServer {
         case "/404": return .html("gone", status: 404)
         case "/410": return .html("gone for good", status: 410)
         case "/500": return .html("broken", status: 500)
-        case "/slow": return TestResponse(body: Array("late".utf8), delay: .seconds(3))
+        case "/slow": return TestResponse(body: Array("late".utf8), delay: .seconds(12))
         case "/reset": return TestResponse(headers: ["Content-Type": "text/html"], body: Array(repeating: 65, count: 10_000),
                                            resetAfter: 100)
         case "/big": return TestResponse(headers: ["Content-Type": "text/html"], body: Array(repeating: 66, count: 2 << 20))
@@ -71,7 +71,9 @@ final class RequestCounter: Sendable {
 func crawl(_ start: String, in folder: TemporaryDirectory,
            _ configure: (inout CrawlConfig) -> Void = { _ in }) throws -> (path: String, summary: CrawlSummary) {
     var config = CrawlConfig(start: start)
-    config.limits.timeoutMilliseconds = 1000
+    // Long enough that no page times out on a loaded machine (or under
+    // ThreadSanitizer); `/slow` answers well after it.
+    config.limits.timeoutMilliseconds = 5000
     config.limits.maxBytes = 1 << 20
     config.retries = 1
     config.retryDelayMilliseconds = 50

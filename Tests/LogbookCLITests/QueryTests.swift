@@ -147,9 +147,15 @@ import Testing
         return (fields.last.flatMap { $0 } ?? 0) * 1024
     }
 
-    /// True once process `pid` has a handler for SIGINT (the SigCgt mask of /proc/PID/status).
+    /// True once the logbook binary itself catches SIGINT (the SigCgt mask
+    /// of /proc/PID/status). The image is
+    /// checked too: while the child is being spawned, /proc shows the test
+    /// runner's own handlers, and a signal then would find none after exec.
     private func catchesSIGINT(_ pid: Int32) -> Bool {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+        let image = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")
+        guard image.map({ URL(filePath: $0).standardizedFileURL.path() })
+                == URL(filePath: builtProduct("logbook")).resolvingSymlinksInPath().standardizedFileURL.path(),
+              let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigCgt:") }),
               let mask = UInt64(line.dropFirst("SigCgt:".count).trimmingCharacters(in: .whitespaces), radix: 16)
         else { return false }

@@ -182,9 +182,7 @@ extension RunInfo {
     /// counts as the writer: a run resumed twice is written twice, a run left
     /// alone is only waited for.
     public func isBeingWritten(to path: String) -> Bool {
-        guard status == .running, let pid, host == ProcessInfo.processInfo.hostName,
-              pid != ProcessInfo.processInfo.processIdentifier, isAlive(pid)
-        else { return false }
+        guard let pid = otherProcessOnThisHost, isAlive(pid) else { return false }
         var database = stat()
         guard stat(path, &database) == 0 else { return true }
         let folder = "/proc/\(pid)/fd"
@@ -202,10 +200,17 @@ extension RunInfo {
     /// (it was killed, or it stopped on an error it could not record), which
     /// is what `resume` takes it for; else `status`.
     public func shownStatus(databaseAt path: String) -> RunStatus {
-        guard status == .running, pid != nil, host == ProcessInfo.processInfo.hostName,
-              pid != ProcessInfo.processInfo.processIdentifier, !isBeingWritten(to: path)
-        else { return status }
-        return .interrupted
+        otherProcessOnThisHost != nil && !isBeingWritten(to: path) ? .interrupted : status
+    }
+
+    /// The pid of the process that says it runs this run, when the run says
+    /// `running` and that process is another one on this host: the only
+    /// case where this host can tell whether it still runs.
+    private var otherProcessOnThisHost: Int32? {
+        guard status == .running, let pid, host == ProcessInfo.processInfo.hostName,
+              pid != ProcessInfo.processInfo.processIdentifier
+        else { return nil }
+        return pid
     }
 
     /// The settings the run was started with (see `StartRun(kind:settings:)`).

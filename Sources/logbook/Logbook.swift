@@ -46,35 +46,10 @@ struct Logbook: ParsableCommand {
 
     /// Prints `error` where it belongs and returns the exit code it means.
     static func exitStatus(reporting error: any Error) -> Int32 {
-        if let error = error as? StoreError {
-            printError("logbook: \(error)")
-            let usage: [StoreError.Code] = [.invalidQuery, .queryRefused, .invalidPath, .runInUse, .cannotResume]
-            return usage.contains(error.code) ? ExitStatus.usage : ExitStatus.failure
-        }
         if let code = error as? ExitCode { return code.rawValue }
-        if let error = error as? UsageError {
+        if let status = exitStatus(ofOwn: error) {
             printError("logbook: \(error)")
-            return ExitStatus.usage
-        }
-        if let error = error as? OutputError {
-            printError("logbook: \(error)")
-            return ExitStatus.failure
-        }
-        if let error = error as? OutputRefusal {
-            printError("logbook: \(error)")
-            return ExitStatus.failure
-        }
-        if let error = error as? CrawlError {
-            printError("logbook: \(error)")
-            return error.code == .options ? ExitStatus.usage : ExitStatus.failure
-        }
-        if let error = error as? CompareError {
-            printError("logbook: \(error)")
-            return ExitStatus.usage
-        }
-        if let error = error as? SimulationError {
-            printError("logbook: \(error)")
-            return [.options, .input].contains(error.code) ? ExitStatus.usage : ExitStatus.failure
+            return status
         }
         let message = fullMessage(for: error)
         switch exitCode(for: error) {
@@ -91,6 +66,26 @@ struct Logbook: ParsableCommand {
         default:
             printError("logbook: \(message)")
             return ExitStatus.failure
+        }
+    }
+
+    /// The exit code of an error logbook's own code threw, which print as
+    /// "logbook: message"; nil for ArgumentParser's.
+    private static func exitStatus(ofOwn error: any Error) -> Int32? {
+        switch error {
+        case let error as StoreError:
+            let usage: [StoreError.Code] = [.invalidQuery, .queryRefused, .invalidPath, .runInUse, .cannotResume]
+            return usage.contains(error.code) ? ExitStatus.usage : ExitStatus.failure
+        case let error as CrawlError:
+            return error.code == .options ? ExitStatus.usage : ExitStatus.failure
+        case let error as SimulationError:
+            return [.options, .input].contains(error.code) ? ExitStatus.usage : ExitStatus.failure
+        case is UsageError, is CompareError:
+            return ExitStatus.usage
+        case is OutputError, is OutputRefusal:
+            return ExitStatus.failure
+        default:
+            return nil
         }
     }
 }

@@ -29,9 +29,11 @@ struct OutputFile: ExpressibleByArgument, Sendable {
 
     /// Writes `text`; `databases` are the files the text was read from.
     func write(_ text: String, sparing databases: [String]) throws {
-        if isStandardOutput { return try StandardStream.output.write(text) }
+        if path == "-" { return try StandardStream.output.write(text) }
         let spared = try databases.map { try Self(argument: $0).followingLinks() }
         switch try followingLinks() {
+        case .descriptor(STDOUT_FILENO):
+            try StandardStream.output.write(text)
         case .descriptor(let descriptor):
             var status = stat()
             guard fstat(descriptor, &status) == 0 else { throw failure(errno) }

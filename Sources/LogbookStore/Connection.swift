@@ -24,10 +24,12 @@ public final class Connection {
     /// Set for a reader that may leave the `-wal` and `-shm` SQLite made for
     /// it: it removes them on close when no one else has the file open.
     private let file: DatabaseFile?
+    private let busyTimeout: Duration
 
     public init(path: String, mode: Mode, busyTimeout: Duration = .seconds(10)) throws {
         self.path = path
         self.mode = mode
+        self.busyTimeout = busyTimeout
         let file = try DatabaseFile(path, mayBeAbsent: mode == .readWrite)
         let uri: String
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_URI
@@ -135,6 +137,35 @@ public final class Connection {
             rollback()
             throw error
         }
+    }
+
+    /// Puts the file in WAL mode. Two processes converting one file at once
+    /// each hold a read lock while asking for the write lock, and SQLite
+    /// answers one of them SQLITE_BUSY at once rather than deadlock (its busy
+    /// handler is not called then); that one tries again, up to the busy timeout.
+    public func enableWAL() throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + busyTimeout
+        while true {
+            do {
+                guard try scalar("PRAGMA journal_mode = WAL") == .text("wal") else {
+                    throw StoreError(.sqlite, path: path, message: "cannot switch the file to WAL mode")
+                }
+                return
+            } catch let error as StoreError where error.resultCode?.primary == .busy && clock.now < deadline {
+                usleep(2_000)
+            }
+        }
+    }
+
+    /// Runs `body`'s reads against one snapshot of the file: in a deferred
+    /// transaction, or in the one already open. Separate statements outside a
+    /// transaction may each see a different commit of another process.
+    public func snapshot<T>(_ body: () throws -> T) throws -> T {
+        guard sqlite3_get_autocommit(handle) != 0 else { return try body() }
+        try execute("BEGIN")
+        defer { rollback() }
+        return try body()
     }
 
     /// Rolls back the open transaction, if any.

@@ -38,9 +38,7 @@ extension Connection {
     public func migrate(_ migrations: [Migration] = Migration.shipped) throws -> Int {
         var applied = try checkedSchema(against: migrations)
         // Only now that the file is known to be logbook's (or empty) may it change.
-        guard try scalar("PRAGMA journal_mode = WAL") == .text("wal") else {
-            throw StoreError(.sqlite, path: path, message: "cannot switch the file to WAL mode")
-        }
+        try enableWAL()
         if applied == nil {
             try transaction {
                 guard try checkedSchema(against: migrations) == nil else { return }
@@ -110,16 +108,20 @@ extension Connection {
     /// The applied migrations by version, each checked against the shipped
     /// one; nil for an empty file that logbook may claim. Refuses an SQLite
     /// file that another program made.
+    /// One snapshot: a process migrating the same new file commits between
+    /// two separate reads, which would make a claimable file look foreign.
     private func checkedSchema(against migrations: [Migration]) throws -> [Int: Migration]? {
-        let id = try scalar("PRAGMA application_id")
-        if id == .integer(logbookApplicationID), try hasTable("schema_migrations") {
-            return try validatedMigrations(against: migrations)
+        try snapshot {
+            let id = try scalar("PRAGMA application_id")
+            if id == .integer(logbookApplicationID), try hasTable("schema_migrations") {
+                return try validatedMigrations(against: migrations)
+            }
+            guard id == .integer(0), try scalar("SELECT count(*) FROM sqlite_schema") == .integer(0) else {
+                throw StoreError(.foreignDatabase, path: path,
+                                 message: "this SQLite file was not made by logbook; refusing to read it as a logbook or add tables to it")
+            }
+            return nil
         }
-        guard id == .integer(0), try scalar("SELECT count(*) FROM sqlite_schema") == .integer(0) else {
-            throw StoreError(.foreignDatabase, path: path,
-                             message: "this SQLite file was not made by logbook; refusing to read it as a logbook or add tables to it")
-        }
-        return nil
     }
 
     /// The applied migrations by version, after checking each against the shipped one.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import LogbookStore
 import LogbookTestSupport
 import Testing
@@ -23,6 +24,26 @@ import Testing
         #expect(try connection.scalar("SELECT count(*) FROM runs") == .integer(0))
         #expect(try connection.scalar("PRAGMA journal_mode") == .text("wal"))
         #expect(try connection.scalar("PRAGMA foreign_keys") == .integer(1))
+    }
+
+    /// Connections migrating one new file at once: each sees it empty or
+    /// logbook's (never another program's), and the WAL switch waits its turn.
+    @Test func connectionsMigratingOneNewFileAtOnceAllSucceed() throws {
+        for attempt in 0..<40 {
+            let file = folder.file("race-\(attempt).sqlite")
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 6) { _ in
+                do {
+                    try Connection(path: file, mode: .readWrite).migrate()
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+            #expect(failures.withLock { $0 } == [], "attempt \(attempt)")
+            let connection = try Connection(path: file, mode: .readOnly)
+            try connection.requireCurrentSchema()
+            #expect(try connection.scalar("SELECT count(*) FROM schema_migrations") == .integer(Int64(Migration.shipped.count)))
+        }
     }
 
     @Test func checksumsAreTheFilesSHA256() throws {

@@ -155,70 +155,68 @@ struct PageDone: Record {
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         let find = try database.cached("SELECT id, depth FROM urls WHERE run_id = ? AND url = ?")
-        let link = try database.cached("""
-            INSERT INTO links (run_id, from_url_id, to_url_id, element, attribute, fragment, line)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
         // A page recorded twice (two processes, or a resume, fetched it) keeps one set of links.
         let forget = try database.cached("DELETE FROM links WHERE from_url_id = ?")
         try forget.bind(page.id, at: 1)
         try forget.run()
         var pages = try maxPages == nil ? 0 : pageCount(on: database)
-        // A page links to the same URL many times (#fragments, menus): look it up once.
-        var ids: [String: Int64] = [:]
+        let known = database.memo(KnownURLs.init).of(run: runID)
+        var edges: [(target: Int64, link: FoundLink)] = []
+        edges.reserveCapacity(links.count)
         for found in links {
             var (url, host, sameSite, settled): (String, String, Bool, Outcome?)
             switch found.target {
             case .queue(let u, let h, let s): (url, host, sameSite, settled) = (u, h, s, nil)
             case .settled(let u, let h, let o): (url, host, sameSite, settled) = (u, h, false, o)
             }
-            if let known = ids[url] {
-                try insert(link: found, from: page.id, to: known, with: link)
-                continue
-            }
-            if sameSite, settled == nil, let limit = limitReached(depth: depth + 1, pages: pages) {
-                settled = Outcome(outcome: .excluded, error: limit)
-                sameSite = false
-            }
-            try discover.bind(runID, at: 1)
-            try discover.bind(url, at: 2)
-            try discover.bind(host, at: 3)
-            try discover.bind(depth + 1, at: 4)
-            try discover.bind(sameSite ? 1 : 0, at: 5)
-            try discover.bind(settled == nil ? "queued" : "done", at: 6)
-            try discover.bind(page.url, at: 7)
-            try discover.run()
-            let target: Int64
-            if database.changes == 1 {
-                target = database.lastInsertRowID
-                if sameSite { pages += 1 }
-                if let settled { try settled.write(urlID: target, runID: runID, to: database) }
+            var entry: KnownURLs.Entry
+            if let remembered = known[url] {
+                entry = remembered
             } else {
-                try find.bind(runID, at: 1)
-                try find.bind(url, at: 2)
-                guard try find.step() else {
-                    find.reset()
-                    continue
+                if sameSite, settled == nil, let limit = limitReached(depth: depth + 1, pages: pages) {
+                    settled = Outcome(outcome: .excluded, error: limit)
+                    sameSite = false
                 }
-                target = find.int64(0)
-                let known = Int(find.int64(1))
-                find.reset()
-                if known > depth + 1 { try lower(target, to: depth + 1, pages: &pages, on: database) }
+                try discover.bind(runID, at: 1)
+                try discover.bind(url, at: 2)
+                try discover.bind(host, at: 3)
+                try discover.bind(depth + 1, at: 4)
+                try discover.bind(sameSite ? 1 : 0, at: 5)
+                try discover.bind(settled == nil ? "queued" : "done", at: 6)
+                try discover.bind(page.url, at: 7)
+                try discover.run()
+                if database.changes == 1 {
+                    entry = KnownURLs.Entry(id: database.lastInsertRowID, depth: depth + 1)
+                    if sameSite { pages += 1 }
+                    if let settled { try settled.write(urlID: entry.id, runID: runID, to: database) }
+                } else {
+                    try find.bind(runID, at: 1)
+                    try find.bind(url, at: 2)
+                    guard try find.step() else {
+                        find.reset()
+                        continue
+                    }
+                    entry = KnownURLs.Entry(id: find.int64(0), depth: Int(find.int64(1)))
+                    find.reset()
+                }
             }
-            ids[url] = target
-            try insert(link: found, from: page.id, to: target, with: link)
+            if entry.depth > depth + 1 {
+                try lower(entry.id, to: depth + 1, pages: &pages, on: database)
+                entry.depth = depth + 1
+            }
+            known[url] = entry
+            edges.append((entry.id, found))
         }
-    }
-
-    private func insert(link found: FoundLink, from: Int64, to target: Int64, with statement: Statement) throws {
-        try statement.bind(runID, at: 1)
-        try statement.bind(from, at: 2)
-        try statement.bind(target, at: 3)
-        try statement.bind(found.element, at: 4)
-        try statement.bind(found.attribute, at: 5)
-        try statement.bind(found.fragment.map(SQLValue.text) ?? .null, at: 6)
-        try statement.bind(found.line, at: 7)
-        try statement.run()
+        try database.insert(into: "links", columns: ["run_id", "from_url_id", "to_url_id", "element", "attribute",
+                                                     "fragment", "line"], rows: edges) { edge, row in
+            try row.bind(runID)
+            try row.bind(page.id)
+            try row.bind(edge.target)
+            try row.bind(edge.link.element)
+            try row.bind(edge.link.attribute)
+            try row.bind(edge.link.fragment.map(SQLValue.text) ?? .null)
+            try row.bind(edge.link.line)
+        }
     }
 
     /// Why a new page of the site at `depth` is not followed, if a limit says so.

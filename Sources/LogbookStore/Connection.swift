@@ -21,6 +21,7 @@ public final class Connection {
     public let mode: Mode
     package let handle: OpaquePointer
     private var cache: [CacheKey: Statement] = [:]
+    private var memos: [ObjectIdentifier: AnyObject] = [:]
     /// Set for a reader that may leave the `-wal` and `-shm` SQLite made for
     /// it: it removes them on close when no one else has the file open.
     private let file: DatabaseFile?
@@ -65,7 +66,10 @@ public final class Connection {
                 throw StoreError(.sqlite, path: path, message: "the file is read-only; logbook needs to write to it",
                                  resultCode: .readOnly)
             }
-            try execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
+            // A statement that writes several rows inside a transaction keeps
+            // a journal of the pages it changes, to undo itself alone: in a
+            // temporary file by default, one write(2) per page per statement.
+            try execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY")
             // With a chunk size, SQLite's unix VFS allocates the space a size
             // hint names (see `reserveRoom`); one page keeps the file exact.
             var chunk: Int32 = 4096
@@ -110,17 +114,19 @@ public final class Connection {
         try cached(.text(sql), sql)
     }
 
-    private enum CacheKey: Hashable {
+    enum CacheKey: Hashable {
         case address(UInt)
         case text(String)
+        /// A multi-row INSERT: its table's and columns' literals, and how many rows.
+        case rows(table: UInt, columns: [UInt], count: Int)
     }
 
-    private func cached(_ key: CacheKey, _ sql: String) throws -> Statement {
+    func cached(_ key: CacheKey, _ sql: @autoclosure () -> String) throws -> Statement {
         if let statement = cache[key] {
             statement.reset()
             return statement
         }
-        let statement = try Statement(connection: self, sql: sql, persistent: true)
+        let statement = try Statement(connection: self, sql: sql(), persistent: true)
         cache[key] = statement
         return statement
     }
@@ -164,15 +170,36 @@ public final class Connection {
     public func snapshot<T>(_ body: () throws -> T) throws -> T {
         guard sqlite3_get_autocommit(handle) != 0 else { return try body() }
         try execute("BEGIN")
-        defer { rollback() }
+        defer { endTransaction() }
         return try body()
     }
 
-    /// Rolls back the open transaction, if any.
+    /// Sets SQLite's page cache of this connection to about `bytes`.
+    public func setPageCache(bytes: Int) throws {
+        try execute("PRAGMA cache_size = -\(max(1, bytes / 1024))")
+    }
+
+    /// Rolls back the open transaction, if any, and forgets every memo.
     public func rollback() {
+        memos.removeAll()
+        endTransaction()
+    }
+
+    private func endTransaction() {
         if sqlite3_get_autocommit(handle) == 0 {
             sqlite3_exec(handle, "ROLLBACK", nil, nil, nil)
         }
+    }
+
+    /// What records remember on this connection from one write to the next,
+    /// one of each type, made by `make` on first use: e.g. the ids of rows
+    /// they wrote, to find them again without a query. `rollback` drops
+    /// them all, since they may name rows the rollback took away.
+    public func memo<Memo: AnyObject>(_ make: () -> Memo) -> Memo {
+        if let memo = memos[ObjectIdentifier(Memo.self)] as? Memo { return memo }
+        let memo = make()
+        memos[ObjectIdentifier(Memo.self)] = memo
+        return memo
     }
 
     /// Makes the main file big enough for every page of the database as

@@ -32,14 +32,19 @@ public final class Recorder: Sendable {
         /// phases, which a preempted worker stalls at the next barrier),
         /// wrong when they only feed the writer.
         public var writerNice: Int32
+        /// The write connection's page cache; nil for SQLite's 2 MB. Writers
+        /// whose indexes grow by random inserts (a crawl's URL key and
+        /// links by target) read pages back when they do not fit.
+        public var pageCacheBytes: Int?
 
         public init(batchSize: Int = 4096, batchInterval: Duration = .milliseconds(100), capacity: Int = 4096,
-                    byteBudget: Int? = nil, writerNice: Int32 = 0) {
+                    byteBudget: Int? = nil, writerNice: Int32 = 0, pageCacheBytes: Int? = nil) {
             self.batchSize = batchSize
             self.batchInterval = batchInterval
             self.capacity = capacity
             self.byteBudget = byteBudget
             self.writerNice = writerNice
+            self.pageCacheBytes = pageCacheBytes
         }
     }
 
@@ -60,11 +65,16 @@ public final class Recorder: Sendable {
         let opened = Reply<Int>()
         let exited = self.exited
         let thread = Thread {
+            // Foundation keeps `Thread.name` to itself on Linux; the kernel's
+            // name is what `perf report --sort comm` and /proc/PID/task show.
+            if let comm = fopen("/proc/thread-self/comm", "w") {
+                fputs("logbook-writer", comm)
+                fclose(comm)
+            }
             var writer = Writer(path: path, options: options, channel: channel)
             writer.run(migrations: migrations, opened: opened)
             exited.resolve(.success(()))
         }
-        thread.name = "logbook-writer"
         thread.start()
         do {
             schemaVersion = try opened.wait()
@@ -143,6 +153,7 @@ private struct Writer {
         let database: Connection
         do {
             database = try Connection(path: path, mode: .readWrite)
+            if let bytes = options.pageCacheBytes { try database.setPageCache(bytes: bytes) }
             opened.resolve(.success(try database.migrate(migrations)))
         } catch {
             _ = channel.fail(error)

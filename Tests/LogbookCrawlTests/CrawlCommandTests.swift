@@ -4,8 +4,8 @@ import LogbookTestSupport
 import Testing
 
 /// 600 pages that link to each other, every fifth to a dead page too, each
-/// answered after 15 ms: a crawl of a few seconds, to be killed part-way.
-func linkedSite() throws -> TestHTTPServer {
+/// answered after `delay`: a crawl of a few seconds, to be killed part-way.
+func linkedSite(delay: Duration = .milliseconds(15)) throws -> TestHTTPServer {
     try TestHTTPServer { _, path in
         guard path.hasPrefix("/p/"), let page = Int(path.dropFirst(3)) else {
             return path == "/" ? .html("<a href=\"/p/0\">start</a>") : .html("missing", status: 404)
@@ -14,7 +14,7 @@ func linkedSite() throws -> TestHTTPServer {
         if page % 5 == 0 { links.append("<a href=\"/d/\(page % 50)\">dead</a>") }
         if page % 100 == 0 { links.append("<a href=\"http://x\(page).invalid/\">away</a>") }
         var response = TestResponse.html(links.joined(separator: "\n"))
-        response.delay = .milliseconds(15)
+        response.delay = delay
         return response
     }
 }
@@ -26,7 +26,10 @@ func linkedSite() throws -> TestHTTPServer {
     func fetched(_ database: String) -> Int64 { (try? committedRows(in: database, table: "fetches")) ?? 0 }
 
     @Test func aCrawlKilledTenTimesAndResumedEqualsAnUninterruptedOne() throws {
-        let server = try linkedSite()
+        // A crawl commits about once a second (`Crawl.recorderOptions`) and
+        // a kill loses what it had not committed: slow enough pages make a
+        // crawl of a dozen commits, so that it can be killed ten times.
+        let server = try linkedSite(delay: .milliseconds(80))
         let options = [server.url("/"), "--workers", "4", "--retries", "0", "--quiet"]
         let reference = folder.file("reference.sqlite")
         let full = try runProcess(builtProduct("logbook"), ["crawl", "--db", reference] + options)

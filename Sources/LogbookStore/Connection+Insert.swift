@@ -1,0 +1,45 @@
+/// Binds one row's values to consecutive parameters of a multi-row INSERT.
+public struct RowBinder: ~Copyable {
+    private let statement: Statement
+    private var next: Int
+
+    init(_ statement: Statement, from first: Int) {
+        self.statement = statement
+        next = first
+    }
+
+    public mutating func bind(_ value: Int64) throws { try statement.bind(value, at: next); next += 1 }
+    public mutating func bind(_ value: Int) throws { try bind(Int64(value)) }
+    public mutating func bind(_ value: Double) throws { try statement.bind(value, at: next); next += 1 }
+    public mutating func bind(_ value: String) throws { try statement.bind(value, at: next); next += 1 }
+    public mutating func bind(_ value: SQLValue) throws { try statement.bind(value, at: next); next += 1 }
+}
+
+extension Connection {
+    /// Inserts `rows` into `table` with statements of up to `rowsPerStatement`
+    /// rows each (`INSERT INTO t (a, b) VALUES (?, ?), (?, ?), …`), so that
+    /// SQLite's per-statement work (step, reset, opening the table and its
+    /// indexes) is paid once per chunk instead of once per row. `bind` binds
+    /// one row's values, one per column, in `columns`' order.
+    public func insert<Rows: Collection>(into table: StaticString, columns: [StaticString], rows: Rows,
+                                         rowsPerStatement: Int = 64,
+                                         bind: (Rows.Element, inout RowBinder) throws -> Void) throws {
+        var remaining = rows[...]
+        while !remaining.isEmpty {
+            let chunk = remaining.prefix(rowsPerStatement)
+            remaining = remaining.dropFirst(chunk.count)
+            let key = CacheKey.rows(table: UInt(bitPattern: table.utf8Start),
+                                    columns: columns.map { UInt(bitPattern: $0.utf8Start) }, count: chunk.count)
+            let statement = try cached(key, Self.insertSQL(table, columns, rows: chunk.count))
+            var binder = RowBinder(statement, from: 1)
+            for row in chunk { try bind(row, &binder) }
+            try statement.run()
+        }
+    }
+
+    private static func insertSQL(_ table: StaticString, _ columns: [StaticString], rows: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        return "INSERT INTO \(table) (\(columns.map(\.description).joined(separator: ", "))) VALUES "
+            + Array(repeating: row, count: rows).joined(separator: ", ")
+    }
+}

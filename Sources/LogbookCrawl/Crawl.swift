@@ -23,36 +23,6 @@ public struct CrawlError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// A dead link and a page that links to it.
-public struct DeadLink: Hashable, Sendable {
-    public let url: String
-    public let status: Int?
-    public let error: String?
-    public let foundOn: String?
-    public let line: Int?
-}
-
-/// What a crawl did, read back from the database.
-public struct CrawlSummary: Sendable {
-    public let runID: Int64
-    /// False when it was stopped (Ctrl-C) before the frontier emptied.
-    public let completed: Bool
-    public let urls: Int, pages: Int, ok: Int, notChecked: Int, redirectsNotFollowed: Int
-    /// One row per dead URL and page linking to it.
-    public let dead: [DeadLink]
-    /// Links to a `#fragment` the page does not have (with --check-fragments).
-    public let brokenFragments: [DeadLink]
-    public let seconds: Double
-
-    /// The one line `logbook runs` shows.
-    public var line: String {
-        let deadURLs = Set(dead.map(\.url)).count
-        return "\(pages) pages, \(urls) URLs, \(deadURLs) dead"
-            + (brokenFragments.isEmpty ? "" : ", \(brokenFragments.count) broken fragments")
-            + (completed ? "" : ", interrupted")
-    }
-}
-
 /// Progress for a live display.
 public struct CrawlProgress: Sendable {
     public let done: Int, dead: Int
@@ -228,39 +198,5 @@ final class CrawlCounters: Sendable {
         let done = done.load(ordering: .relaxed)
         return CrawlProgress(done: done, dead: dead.load(ordering: .relaxed), pagesPerSecond: Double(done) / seconds,
                              seconds: seconds)
-    }
-}
-
-extension CrawlSummary {
-    init(runID: Int64, completed: Bool, path: String, checkFragments: Bool, seconds: Double) throws {
-        let database = try Connection(path: path, mode: .readOnly)
-        let totals = try database.prepare("""
-            SELECT urls, pages, ok, not_checked, redirects_not_followed FROM crawl_summary WHERE run_id = ?
-            """)
-        try totals.bind(.integer(runID))
-        let row = try totals.step()
-        func count(_ column: Int) -> Int { row ? Int(totals.int64(column)) : 0 }
-        let deadRows = try database.prepare("""
-            SELECT url, status, error, found_on, line FROM dead_links WHERE run_id = ? ORDER BY found_on, line, url
-            """)
-        try deadRows.bind(.integer(runID))
-        var dead: [DeadLink] = []
-        while try deadRows.step() {
-            dead.append(DeadLink(url: deadRows.text(0) ?? "", status: deadRows.optionalInt64(1).map(Int.init),
-                                 error: deadRows.text(2), foundOn: deadRows.text(3),
-                                 line: deadRows.optionalInt64(4).map(Int.init)))
-        }
-        let fragmentRows = try database.prepare("""
-            SELECT url || '#' || fragment, found_on, line FROM broken_fragments WHERE run_id = ? ORDER BY found_on, line
-            """)
-        try fragmentRows.bind(.integer(runID))
-        var fragments: [DeadLink] = []
-        while checkFragments, try fragmentRows.step() {
-            fragments.append(DeadLink(url: fragmentRows.text(0) ?? "", status: nil, error: "no such id or a[name]",
-                                      foundOn: fragmentRows.text(1), line: Int(fragmentRows.int64(2))))
-        }
-        self.init(runID: runID, completed: completed, urls: count(0), pages: count(1), ok: count(2),
-                  notChecked: count(3), redirectsNotFollowed: count(4), dead: dead,
-                  brokenFragments: fragments, seconds: seconds)
     }
 }

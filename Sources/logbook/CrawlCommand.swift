@@ -92,51 +92,74 @@ extension CrawlProgress {
 }
 
 /// Prints dead links grouped by the page linking to them, then counts; the
-/// exit code says whether any link is dead.
+/// exit code says whether any link is dead. The links are read from the
+/// database as they are printed (`CrawlFindings`) and written in chunks, so
+/// printing a million takes the memory that printing one does.
 func report(_ summary: CrawlSummary, format: CrawlCommand.Format, database: String) throws {
+    let findings = CrawlFindings(of: summary, database: try Connection(path: database, mode: .readOnly))
+    let output = BufferedOutput(.output)
     switch format {
     case .text:
-        var text = ""
-        var byPage: [String: [DeadLink]] = [:]
-        for link in summary.dead + summary.brokenFragments {
-            byPage[link.foundOn ?? "(the start URL)", default: []].append(link)
-        }
-        for page in byPage.keys.sorted() {
-            text += "\(page)\n"
-            for link in byPage[page]! {
-                let why = link.status.map { "HTTP \($0)" } ?? link.error ?? "?"
-                text += "  \(link.line.map { "line \($0): " } ?? "")\(link.url)  \(why)\n"
+        var page: String?
+        try findings.forEach { finding in
+            let referrer = finding.foundOn ?? "(the start URL)"
+            if referrer != page {
+                try output.write("\(referrer)\n")
+                page = referrer
             }
+            let why = finding.status.map { "HTTP \($0)" } ?? finding.error ?? "?"
+            try output.write("  \(finding.line.map { "line \($0): " } ?? "")\(finding.url)  \(why)\n")
         }
-        let deadURLs = Set(summary.dead.map(\.url)).count
-        text += """
+        try output.write("""
             run \(summary.runID): crawl \(summary.completed ? "completed" : "interrupted") in \
             \(String(format: "%.1f", summary.seconds)) s: \(summary.pages) pages, \(summary.urls) URLs, \
-            \(summary.ok) ok, \(deadURLs) dead, \(summary.redirectsNotFollowed) redirects not followed, \
-            \(summary.notChecked) not checked\(summary.brokenFragments.isEmpty ? "" : ", \(summary.brokenFragments.count) broken fragments")
+            \(summary.ok) ok, \(summary.deadURLs) dead, \(summary.redirectsNotFollowed) redirects not followed, \
+            \(summary.notChecked) not checked\(summary.brokenFragments == 0 ? "" : ", \(summary.brokenFragments) broken fragments")
 
-            """
-        try StandardStream.output.write(text)
+            """)
     case .json:
-        let object: [String: Any] = [
-            "run": summary.runID, "completed": summary.completed, "pages": summary.pages, "urls": summary.urls,
-            "ok": summary.ok, "seconds": summary.seconds,
-            "dead": summary.dead.map(\.json),
-            "broken_fragments": summary.brokenFragments.map(\.json),
-        ]
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
-        try StandardStream.output.write(String(decoding: data, as: UTF8.self) + "\n")
+        // One object with its keys sorted, laid out as JSONSerialization's
+        // pretty printing laid it out when the report was built in memory.
+        func array(of kind: CrawlFinding.Kind) throws {
+            var opening = "["
+            try findings.forEach([kind]) { finding in
+                try output.write(opening + "\n    " + finding.json)
+                opening = ","
+            }
+            try output.write(opening == "[" ? "[]" : "\n  ]")
+        }
+        try output.write("{\n  \"broken_fragments\" : ")
+        try array(of: .brokenFragment)
+        try output.write(",\n  \"completed\" : \(summary.completed),\n  \"dead\" : ")
+        try array(of: .deadLink)
+        try output.write("""
+            ,
+              "ok" : \(summary.ok),
+              "pages" : \(summary.pages),
+              "run" : \(summary.runID),
+              "seconds" : \(SQLValue.real(summary.seconds).jsonText),
+              "urls" : \(summary.urls)
+            }
+
+            """)
     }
+    try output.flush()
     if !summary.completed {
         printError("logbook: stopped; continue with: logbook resume \(summary.runID) --db \(database)")
         throw ExitCode(ExitStatus.interrupted)
     }
-    if !summary.dead.isEmpty || !summary.brokenFragments.isEmpty { throw ExitCode(ExitStatus.findings) }
+    if summary.hasFindings { throw ExitCode(ExitStatus.findings) }
 }
 
-extension DeadLink {
-    var json: [String: Any] {
-        func orNull(_ value: Any?) -> Any { value ?? NSNull() }
-        return ["url": url, "status": orNull(status), "error": orNull(error), "found_on": orNull(foundOn), "line": orNull(line)]
+extension CrawlFinding {
+    /// The finding as a JSON object, its keys sorted, indented to sit in the
+    /// report's arrays.
+    var json: String {
+        let fields: KeyValuePairs<String, SQLValue> = [
+            "error": error.map(SQLValue.text) ?? .null, "found_on": foundOn.map(SQLValue.text) ?? .null,
+            "line": line.map { .integer(Int64($0)) } ?? .null, "status": status.map { .integer(Int64($0)) } ?? .null,
+            "url": .text(url),
+        ]
+        return "{\n" + fields.map { "      \($0.jsonQuoted) : \($1.jsonText)" }.joined(separator: ",\n") + "\n    }"
     }
 }

@@ -55,7 +55,7 @@ final class ResultPrinter {
         case .csv:
             try write(values.map { Self.csvField(Self.plainText($0)) }.joined(separator: ",") + "\r\n")
         case .json:
-            let fields = zip(jsonKeys, values).map { "\(Self.jsonString($0)): \(Self.jsonValue($1))" }
+            let fields = zip(jsonKeys, values).map { "\($0.jsonQuoted): \($1.jsonText)" }
             try write((rowCount == 0 ? "\n  {" : ",\n  {") + fields.joined(separator: ", ") + "}")
         }
         rowCount += 1
@@ -69,20 +69,15 @@ final class ResultPrinter {
         case .csv: break
         case .json: try write(rowCount == 0 ? "]\n" : "\n]\n")
         }
-        try StandardStream.output.write(pending)
-        pending = ""
+        try output.flush()
     }
 
     // MARK: Output
 
-    private var pending = ""
+    private let output = BufferedOutput(.output)
 
     private func write(_ text: String) throws {
-        pending += text
-        if pending.utf8.count >= 1 << 16 {
-            try StandardStream.output.write(pending)
-            pending = ""
-        }
+        try output.write(text)
     }
 
     // MARK: Table
@@ -152,34 +147,6 @@ final class ResultPrinter {
             return seen[name]! == 1 ? name : "\(name):\(seen[name]!)"
         }
     }()
-
-    private static func jsonValue(_ value: SQLValue) -> String {
-        switch value {
-        case .null: return "null"
-        case .integer(let v): return String(v)
-        case .real(let v): return v.isFinite ? String(v) : "null"
-        case .text(let v): return jsonString(v)
-        case .blob(let v): return "{\"base64\": \"\(Data(v).base64EncodedString())\"}"
-        }
-    }
-
-    private static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
 }
 
 private extension String {

@@ -35,6 +35,28 @@ struct StandardStream: Sendable {
     }
 }
 
+/// Text on its way to a stream, written in chunks of about 64 KiB: one
+/// write(2) per chunk rather than per line, in memory that does not grow
+/// with the output. What is still held is written by `flush`.
+final class BufferedOutput {
+    private let stream: StandardStream
+    private var pending = ""
+
+    init(_ stream: StandardStream) {
+        self.stream = stream
+    }
+
+    func write(_ text: String) throws {
+        pending += text
+        if pending.utf8.count >= 1 << 16 { try flush() }
+    }
+
+    func flush() throws {
+        try stream.write(pending)
+        pending.removeAll(keepingCapacity: true)
+    }
+}
+
 /// A write that failed, to standard output or error or to an output file: a
 /// runtime failure (exit 3) naming what could not be written and why.
 struct OutputError: Error, CustomStringConvertible {

@@ -132,19 +132,11 @@ import Testing
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
-    /// Peak resident memory in bytes of `logbook arguments`, its output read
-    /// through a pipe and dropped: the getrusage of a Python process whose
-    /// only child it is.
+    /// Peak resident memory in bytes of `logbook arguments`, which must succeed.
     private func peakMemory(_ arguments: [String]) throws -> Int {
-        let result = try runProcess("/usr/bin/env", ["python3", "-c", """
-            import resource, subprocess, sys
-            child = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-            while child.stdout.read(1 << 16): pass
-            print(child.wait(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-            """, builtProduct("logbook")] + arguments)
-        let fields = result.stdout.split(separator: " ").map { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        #expect(result.status == 0 && fields.first == 0, "\(arguments): \(result.stdout) \(result.stderr)")
-        return (fields.last.flatMap { $0 } ?? 0) * 1024
+        let peak = try logbookPeakMemory(arguments)
+        #expect(peak.status == 0, "\(arguments)")
+        return peak.bytes
     }
 
     /// True once the logbook binary itself catches SIGINT (the SigCgt mask

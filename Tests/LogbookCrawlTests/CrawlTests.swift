@@ -84,6 +84,14 @@ func crawl(_ start: String, in folder: TemporaryDirectory,
     return (folder.database, summary)
 }
 
+/// `summary`'s findings of `kind` in the database at `path`, read as the
+/// CLI reads them.
+func findings(_ kind: CrawlFinding.Kind, of summary: CrawlSummary, in path: String) throws -> [CrawlFinding] {
+    var found: [CrawlFinding] = []
+    try CrawlFindings(of: summary, database: Connection(path: path, mode: .readOnly)).forEach([kind]) { found.append($0) }
+    return found
+}
+
 @Suite struct CrawlTests {
     let folder = TemporaryDirectory()
 
@@ -131,7 +139,7 @@ func crawl(_ start: String, in folder: TemporaryDirectory,
         guard case .text(let slow) = try field("error", "/slow") else { throw CancellationError() }
         #expect(slow.lowercased().contains("timed out"))
         // A dead link is reported with the page and line that link to it.
-        let dead = summary.dead.filter { $0.url == server.url("/404") }
+        let dead = try findings(.deadLink, of: summary, in: path).filter { $0.url == server.url("/404") }
         #expect(Set(dead.compactMap(\.foundOn)) == [server.url("/"), server.url("/malformed")])
         #expect(dead.first { $0.foundOn == server.url("/") }?.line == 2)
         #expect(try database.scalar("SELECT fragment FROM links WHERE fragment IS NOT NULL") == .text("section"))
@@ -142,7 +150,8 @@ func crawl(_ start: String, in folder: TemporaryDirectory,
         let (path, summary) = try crawl(server.url("/"), in: folder)
         let record = try CrawlRecord(run: summary.runID, in: path)
         #expect(record.urls("error") == ["http://a.invalid/", "https://b.invalid/x"])
-        #expect(summary.dead.allSatisfy { $0.error?.isEmpty == false }, "libcurl's words, whatever they are")
+        #expect(try findings(.deadLink, of: summary, in: path).allSatisfy { $0.error?.isEmpty == false },
+                "libcurl's words, whatever they are")
         // The class comes from libcurl's code, not from its or the
         // resolver's wording; and a DNS failure is not retried.
         let failure = Fetcher(share: FetchShare(), limits: FetchLimits()).fetch("http://a.invalid/", method: .head, keepBody: false).failure
@@ -173,12 +182,17 @@ func crawl(_ start: String, in folder: TemporaryDirectory,
                 ? .html("<a href=\"/t#here\">1</a>\n<a href=\"/t#named\">2</a>\n<a href=\"/t#nowhere\">3</a>\n<a href=\"#self\">4</a>")
                 : .html("<h1 id=\"here\">x</h1><a name=\"named\"></a>")
         }
-        let (_, summary) = try crawl(server.url("/"), in: folder) { $0.checkFragments = true }
-        #expect(summary.brokenFragments.map(\.url) == [server.url("/t#nowhere"), server.url("/#self")])
-        #expect(summary.brokenFragments.map(\.line) == [3, 4])
-        #expect(summary.dead.isEmpty)
-        let unchecked = try crawl(server.url("/"), in: TemporaryDirectory())
-        #expect(unchecked.summary.brokenFragments.isEmpty, "fragments are only checked when asked")
+        let (path, summary) = try crawl(server.url("/"), in: folder) { $0.checkFragments = true }
+        let broken = try findings(.brokenFragment, of: summary, in: path)
+        #expect(broken.map(\.url) == [server.url("/t#nowhere"), server.url("/#self")])
+        #expect(broken.map(\.line) == [3, 4])
+        #expect(summary.brokenFragments == 2)
+        #expect(try findings(.deadLink, of: summary, in: path).isEmpty && summary.deadLinks == 0)
+        let uncheckedFolder = TemporaryDirectory()
+        let unchecked = try crawl(server.url("/"), in: uncheckedFolder)
+        #expect(try findings(.brokenFragment, of: unchecked.summary, in: unchecked.path).isEmpty,
+                "fragments are only checked when asked")
+        #expect(unchecked.summary.brokenFragments == 0)
     }
 
     @Test(arguments: [

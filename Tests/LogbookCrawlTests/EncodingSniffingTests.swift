@@ -38,7 +38,8 @@ private let latin1Link = Array("<a href=\"/caf".utf8) + [0xE9] + Array(".html\">
         }
         let (path, summary) = try crawl(server.url("/"), in: folder)
         let record = try CrawlRecord(run: summary.runID, in: path)
-        #expect(summary.dead.isEmpty, "\(summary.dead.map { "\($0.foundOn ?? "") → \($0.url)" })")
+        let dead = try findings(.deadLink, of: summary, in: path)
+        #expect(dead.isEmpty, "\(dead.map { "\($0.foundOn ?? "") → \($0.url)" })")
         #expect(record.urls("ok") == Set((["/", "/caf%C3%A9.html"] + Self.pages.keys).map(server.url)))
         let linksToCafe = record.links.filter { $0.contains("→ \(server.url("/caf%C3%A9.html")) ") }
         #expect(linksToCafe.count == Self.pages.count, "every page links to /café.html: \(record.links)")

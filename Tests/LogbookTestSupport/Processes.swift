@@ -95,6 +95,28 @@ public func logbook(_ arguments: String..., in directory: String? = nil, environ
     try runProcess(builtProduct("logbook"), arguments, in: directory, environment: environment, timeout: timeout)
 }
 
+/// The exit status (negative: the signal that ended it) and peak resident
+/// memory in bytes of `logbook arguments`, its output read through a pipe
+/// and dropped: the getrusage of a Python process whose only child it is.
+public func logbookPeakMemory(_ arguments: [String]) throws -> (status: Int, bytes: Int) {
+    let result = try runProcess("/usr/bin/env", ["python3", "-c", """
+        import resource, subprocess, sys
+        child = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        while child.stdout.read(1 << 16): pass
+        print(child.wait(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+        """, builtProduct("logbook")] + arguments)
+    let fields = result.stdout.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    guard result.status == 0, fields.count == 2 else {
+        throw MeasurementError(description: "cannot measure logbook \(arguments): \(result.stdout)\(result.stderr)")
+    }
+    return (fields[0], fields[1] * 1024)
+}
+
+/// A measurement of a child process that could not be made.
+public struct MeasurementError: Error, CustomStringConvertible {
+    public let description: String
+}
+
 /// Polls `condition` every 2 ms until it holds or `timeout` passes, and
 /// says whether it held: tests wait for what they can observe (rows
 /// committed, a process gone), never for a time tuned to one machine.

@@ -1,0 +1,82 @@
+public import LogbookStore
+
+/// A dead link, or a link to a `#fragment` its page does not have, and the
+/// page that links to it.
+public struct CrawlFinding: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable, CaseIterable {
+        /// A link to a URL whose fetch failed: a row of the `dead_links` view.
+        case deadLink
+        /// A link to a fetched page of the site without that id or a[name]:
+        /// a row of the `broken_fragments` view.
+        case brokenFragment
+    }
+
+    public let kind: Kind
+    /// The URL linked to; for a broken fragment, with its `#fragment`.
+    public let url: String
+    /// The HTTP status, when there was a response.
+    public let status: Int?
+    /// Why it is a finding, in words, when there is more to say than a status.
+    public let error: String?
+    /// The page linking to it; nil for a dead start URL, which no page links to.
+    public let foundOn: String?
+    /// The line of the link in `foundOn`.
+    public let line: Int?
+}
+
+/// A crawl's findings, read from the database while they are visited: a run
+/// with a million dead links is printed in the memory one takes.
+///
+/// The order is the report's: by referring page (the start URL, which no
+/// page links to, first), then a page's dead links before its broken
+/// fragments, each by line, then URL. Pages compare as SQLite's BINARY
+/// collation compares them (UTF-8 bytes). Broken fragments are findings
+/// only in runs made with `checkFragments`.
+public struct CrawlFindings {
+    public let runID: Int64
+    public let checkFragments: Bool
+    private let database: Connection
+
+    /// The findings of run `runID` of `database` (a read-only connection will
+    /// do); `checkFragments` as the run was made.
+    public init(runID: Int64, checkFragments: Bool, database: Connection) {
+        self.runID = runID
+        self.checkFragments = checkFragments
+        self.database = database
+    }
+
+    /// The findings of `summary`'s run.
+    public init(of summary: CrawlSummary, database: Connection) {
+        self.init(runID: summary.runID, checkFragments: summary.checkFragments, database: database)
+    }
+
+    /// Calls `body` with each finding of `kinds`, in the order above, all
+    /// read by one statement (one snapshot of the file). SQLite sorts them,
+    /// spilling to temporary files beyond its cache, so memory stays flat.
+    /// An error `body` throws stops the reading and is rethrown.
+    public func forEach(_ kinds: Set<CrawlFinding.Kind> = Set(CrawlFinding.Kind.allCases),
+                        _ body: (CrawlFinding) throws -> Void) throws {
+        // One statement for both kinds, so the two are ordered together; a
+        // kind left out costs nothing, its constant WHERE is false before any
+        // row is read.
+        let rows = try database.prepare("""
+            SELECT found_on, 0 AS kind, line, url, status, error FROM dead_links WHERE run_id = ?1 AND ?2
+            UNION ALL
+            SELECT found_on, 1, line, url || '#' || fragment, NULL, 'no such id or a[name]'
+            FROM broken_fragments WHERE run_id = ?1 AND ?3
+            ORDER BY found_on, kind, line, url
+            """)
+        try rows.bind(.integer(runID), .integer(kinds.contains(.deadLink) ? 1 : 0),
+                      .integer(checkFragments && kinds.contains(.brokenFragment) ? 1 : 0))
+        while try rows.step() {
+            try body(CrawlFinding(kind: rows.int64(1) == 0 ? .deadLink : .brokenFragment, url: rows.text(3) ?? "",
+                                  status: rows.optionalInt64(4).map(Int.init), error: rows.text(5),
+                                  foundOn: rows.text(0), line: rows.optionalInt64(2).map(Int.init)))
+        }
+    }
+}
+
+/// Not `Sendable`, like the `Connection` it reads: it is used on the thread
+/// that opened the connection.
+@available(*, unavailable)
+extension CrawlFindings: Sendable {}

@@ -160,7 +160,7 @@ struct PageDone: Record {
         try forget.bind(page.id, at: 1)
         try forget.run()
         var pages = try maxPages == nil ? 0 : pageCount(on: database)
-        let known = database.memo(KnownURLs.init).of(run: runID)
+        let known = database.memo { KnownURLs() }.of(run: runID)
         var edges: [(target: Int64, link: FoundLink)] = []
         edges.reserveCapacity(links.count)
         for found in links {

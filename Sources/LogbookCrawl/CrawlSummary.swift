@@ -13,14 +13,12 @@ public struct CrawlSummary: Sendable {
     public let urls: Int, pages: Int, ok: Int, notChecked: Int, redirectsNotFollowed: Int
     /// Dead URLs, each counted once.
     public let deadURLs: Int
-    /// Rows of `dead_links`: one per dead URL and page linking to it.
-    public let deadLinks: Int
     /// Links to a `#fragment` the page does not have (0 without --check-fragments).
     public let brokenFragments: Int
     public let seconds: Double
 
     /// True when any link is dead or names a missing fragment.
-    public var hasFindings: Bool { deadLinks > 0 || brokenFragments > 0 }
+    public var hasFindings: Bool { deadURLs > 0 || brokenFragments > 0 }
 
     /// The one line `logbook runs` shows.
     public var line: String {
@@ -50,7 +48,7 @@ extension CrawlSummary {
             }
             return CrawlSummary(runID: runID, completed: completed, checkFragments: checkFragments, urls: total(0),
                                 pages: total(1), ok: total(2), notChecked: total(3), redirectsNotFollowed: total(4),
-                                deadURLs: total(5), deadLinks: try rows(of: "dead_links"),
+                                deadURLs: total(5),
                                 brokenFragments: checkFragments ? try rows(of: "broken_fragments") : 0, seconds: seconds)
         }
     }

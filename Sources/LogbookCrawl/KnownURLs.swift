@@ -5,8 +5,9 @@
 ///
 /// Bounded, so memory stays flat however large the crawl: two generations
 /// of at most `limit` URLs each; when the young one fills, it becomes the
-/// old one and the old one is dropped, so URLs in use survive. A URL not
-/// here is looked up in the database, as before.
+/// old one and the old one is dropped. `PageDone` stores every URL it
+/// uses again, which moves it to the young one, so URLs in use survive. A
+/// URL not here is looked up in the database, as before.
 ///
 /// A depth here may be higher than the database's (`lower` may have lowered
 /// it since), never lower: it only ever tells `PageDone` to try a lowering
@@ -18,10 +19,15 @@ final class KnownURLs {
         var depth: Int
     }
 
-    static let limit = 32_768
+    /// URLs a generation holds: with two, at most about 5 MB.
+    let limit: Int
     private var runID: Int64?
     private var young: [String: Entry] = [:]
     private var old: [String: Entry] = [:]
+
+    init(limit: Int = 16_384) {
+        self.limit = limit
+    }
 
     /// The known URLs of run `runID`: a record of another run starts over.
     func of(run runID: Int64) -> KnownURLs {
@@ -36,10 +42,10 @@ final class KnownURLs {
     subscript(url: String) -> Entry? {
         get { young[url] ?? old[url] }
         set {
-            if young.count >= Self.limit, young[url] == nil {
+            if young.count >= limit, young[url] == nil {
                 old = young
                 young = [:]
-                young.reserveCapacity(Self.limit)
+                young.reserveCapacity(limit)
             }
             young[url] = newValue
         }

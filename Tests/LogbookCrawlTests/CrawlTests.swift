@@ -187,7 +187,7 @@ func findings(_ kind: CrawlFinding.Kind, of summary: CrawlSummary, in path: Stri
         #expect(broken.map(\.url) == [server.url("/t#nowhere"), server.url("/#self")])
         #expect(broken.map(\.line) == [3, 4])
         #expect(summary.brokenFragments == 2)
-        #expect(try findings(.deadLink, of: summary, in: path).isEmpty && summary.deadLinks == 0)
+        #expect(try findings(.deadLink, of: summary, in: path).isEmpty && summary.deadURLs == 0)
         let uncheckedFolder = TemporaryDirectory()
         let unchecked = try crawl(server.url("/"), in: uncheckedFolder)
         #expect(try findings(.brokenFragment, of: unchecked.summary, in: unchecked.path).isEmpty,

@@ -25,4 +25,17 @@ import Testing
         #expect(try committedRows(in: folder.database, table: "links") == 2)
         #expect(try committedRows(in: folder.database, table: "urls") == 3)
     }
+
+    /// The writer's URL memo is bounded (what it dropped, PageDone finds in
+    /// the database again) and keeps the URLs pages go on linking.
+    @Test func theMemoKeepsTwoGenerationsAndTheURLsInUse() throws {
+        let known = KnownURLs(limit: 2)
+        for (id, url) in ["a", "b", "c", "d", "e"].enumerated() { known[url] = KnownURLs.Entry(id: Int64(id), depth: 1) }
+        #expect(known["a"] == nil && known["b"] == nil, "two generations of two")
+        #expect(known["c"]?.id == 2 && known["d"]?.id == 3 && known["e"]?.id == 4)
+        known["c"] = known["c"]  // used again: young once more
+        known["f"] = KnownURLs.Entry(id: 5, depth: 1)
+        #expect(known["c"]?.id == 2 && known["d"] == nil)
+        #expect(known.of(run: 9)["c"] == nil, "another run starts over")
+    }
 }

@@ -9,8 +9,9 @@ import LogbookStore
 // 4,096 rows (the Recorder's default batch) with the same pragmas. The
 // Recorder is measured two ways: one message per row (its worst case), and
 // rows sent 100 at a time as a `RecordBatch` (how producers that make rows in
-// bulk send them, as a simulation sends a frame). Rounds alternate, each on a
-// fresh file; medians are compared.
+// bulk send them, as a simulation sends a frame, and which the writer inserts
+// with multi-row statements). Rounds alternate, each on a fresh file; medians
+// are compared.
 
 let rows = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1_000_000 : 1_000_000
 let rounds = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 5 : 5
@@ -25,7 +26,7 @@ let schema = """
     ) WITHOUT ROWID
     """
 
-struct StateRow: Record {
+struct StateRow: RowRecord {
     let step: Int64, particle: Int64
     let x: Double, y: Double, z: Double, vx: Double, vy: Double, vz: Double
 
@@ -36,6 +37,24 @@ struct StateRow: Record {
         (x, y, z, vx, vy, vz) = (t * 1e-3, -t * 2e-3, t * 3e-3, 1 / (t + 1), -2 / (t + 1), 0.5)
     }
 
+    static let table: StaticString = "bench_states"
+    static let columns: [StaticString] = ["run_id", "step", "particle", "x", "y", "z", "vx", "vy", "vz"]
+
+    func bind(to row: inout RowBinder) throws {
+        try row.bind(1)
+        try row.bind(step)
+        try row.bind(particle)
+        try row.bind(x)
+        try row.bind(y)
+        try row.bind(z)
+        try row.bind(vx)
+        try row.bind(vy)
+        try row.bind(vz)
+    }
+
+    /// One prepared statement, a row per step: the plain loop's way, and
+    /// the Recorder's for a row per message. A `RecordBatch` of them goes
+    /// through `RowRecord`'s multi-row INSERTs instead.
     func write(to database: Connection) throws {
         let insert = try database.cached("INSERT INTO bench_states VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)")
         try insert.bind(step, at: 1)
@@ -134,6 +153,6 @@ print("""
     rows per round:                        \(rows)
     plain loop (median):                   \(Int(median(plain))) rows/s
     Recorder, 2 producers, a row/message:  \(Int(median(perRow))) rows/s   ratio \(String(format: "%.2f", perRowRatio))
-    Recorder, 2 producers, 100 rows/batch: \(Int(median(batched))) rows/s   ratio \(String(format: "%.2f", batchedRatio)) (floor 0.80)
+    Recorder, 2 producers, 100 rows/batch: \(Int(median(batched))) rows/s   ratio \(String(format: "%.2f", batchedRatio)) (floor 1.00)
     """)
-exit(batchedRatio >= 0.8 ? 0 : 1)
+exit(batchedRatio >= 1.0 ? 0 : 1)

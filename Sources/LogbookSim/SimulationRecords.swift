@@ -41,45 +41,18 @@ struct RecordFrame: Record {
         }
         try totals.run()
 
-        // Rows go in 32 at a time (SQLite's per-statement work then counts
-        // once per 32 rows); run and step are bound once per statement.
         let p = frame.particles
-        let wide = try database.cached(statesInsert32)
-        try wide.bind(runID, at: 1)
-        try wide.bind(frame.step, at: 2)
-        var first = 0
-        while first + 32 <= p.count {
-            try bindStates(wide, from: first, count: 32)
-            try wide.run()
-            first += 32
-        }
-        let single = try database.cached("INSERT INTO states VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
-        try single.bind(runID, at: 1)
-        try single.bind(frame.step, at: 2)
-        for i in first..<p.count {
-            try bindStates(single, from: i, count: 1)
-            try single.run()
-        }
-    }
-
-    /// Binds particles `first..<first+count` to parameters 3… (7 per row).
-    private func bindStates(_ statement: Statement, from first: Int, count: Int) throws {
-        let p = frame.particles
-        for row in 0..<count {
-            let i = first + row, base = 3 + 7 * row
-            try statement.bind(i, at: base)
-            try statement.bind(p.x[i], at: base + 1)
-            try statement.bind(p.y[i], at: base + 2)
-            try statement.bind(p.z[i], at: base + 3)
-            try statement.bind(p.vx[i], at: base + 4)
-            try statement.bind(p.vy[i], at: base + 5)
-            try statement.bind(p.vz[i], at: base + 6)
+        try database.insert(into: "states", columns: ["run_id", "step", "particle", "x", "y", "z", "vx", "vy", "vz"],
+                            rows: 0..<p.count) { i, row in
+            try row.bind(runID)
+            try row.bind(frame.step)
+            try row.bind(i)
+            try row.bind(p.x[i])
+            try row.bind(p.y[i])
+            try row.bind(p.z[i])
+            try row.bind(p.vx[i])
+            try row.bind(p.vy[i])
+            try row.bind(p.vz[i])
         }
     }
 }
-
-/// `INSERT INTO states` of 32 rows sharing run (?1) and step (?2); each
-/// row's particle and six values are ?3…?9, ?10…?16, and so on.
-private let statesInsert32 = "INSERT INTO states VALUES " + (0..<32).map { row in
-    "(?1, ?2, " + (0..<7).map { "?\(3 + 7 * row + $0)" }.joined(separator: ", ") + ")"
-}.joined(separator: ", ")

@@ -3,6 +3,7 @@ public struct RowBinder: ~Copyable {
     private let statement: Statement
     private var next: Int
 
+    @usableFromInline
     init(_ statement: Statement, from first: Int) {
         self.statement = statement
         next = first
@@ -20,7 +21,9 @@ extension Connection {
     /// rows each (`INSERT INTO t (a, b) VALUES (?, ?), (?, ?), …`), so that
     /// SQLite's per-statement work (step, reset, opening the table and its
     /// indexes) is paid once per chunk instead of once per row. `bind` binds
-    /// one row's values, one per column, in `columns`' order.
+    /// one row's values, one per column, in `columns`' order. Inlinable, so
+    /// that the loop over a caller's rows is specialised for their type.
+    @inlinable
     public func insert<Rows: Collection>(into table: StaticString, columns: [StaticString], rows: Rows,
                                          rowsPerStatement: Int = 64,
                                          bind: (Rows.Element, inout RowBinder) throws -> Void) throws {
@@ -30,14 +33,16 @@ extension Connection {
             remaining = remaining.dropFirst(chunk.count)
             let key = CacheKey.rows(table: UInt(bitPattern: table.utf8Start),
                                     columns: columns.map { UInt(bitPattern: $0.utf8Start) }, count: chunk.count)
-            let statement = try cached(key, Self.insertSQL(table, columns, rows: chunk.count))
+            // Every parameter is bound again: no need to clear them first.
+            let statement = try cached(key, Self.insertSQL(table, columns, rows: chunk.count), clearingBindings: false)
             var binder = RowBinder(statement, from: 1)
             for row in chunk { try bind(row, &binder) }
             try statement.run()
         }
     }
 
-    private static func insertSQL(_ table: StaticString, _ columns: [StaticString], rows: Int) -> String {
+    @usableFromInline
+    static func insertSQL(_ table: StaticString, _ columns: [StaticString], rows: Int) -> String {
         let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         return "INSERT INTO \(table) (\(columns.map(\.description).joined(separator: ", "))) VALUES "
             + Array(repeating: row, count: rows).joined(separator: ", ")

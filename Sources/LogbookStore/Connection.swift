@@ -114,6 +114,7 @@ public final class Connection {
         try cached(.text(sql), sql)
     }
 
+    @usableFromInline
     enum CacheKey: Hashable {
         case address(UInt)
         case text(String)
@@ -121,9 +122,10 @@ public final class Connection {
         case rows(table: UInt, columns: [UInt], count: Int)
     }
 
-    func cached(_ key: CacheKey, _ sql: @autoclosure () -> String) throws -> Statement {
+    @usableFromInline
+    func cached(_ key: CacheKey, _ sql: @autoclosure () -> String, clearingBindings: Bool = true) throws -> Statement {
         if let statement = cache[key] {
-            statement.reset()
+            clearingBindings ? statement.reset() : statement.rewind()
             return statement
         }
         let statement = try Statement(connection: self, sql: sql(), persistent: true)

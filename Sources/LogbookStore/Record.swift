@@ -6,6 +6,9 @@ import Synchronization
 /// together or not at all (a page and its links, a frame and its states).
 public protocol Record: Sendable {
     func write(to database: Connection) throws
+    /// Writes `records` in order, as `RecordBatch` does: one at a time,
+    /// unless the type knows better (`RowRecord`).
+    static func write(_ records: [Self], to database: Connection) throws
     /// About how many bytes the record keeps alive while it waits for the
     /// writer, for `Recorder.Options.byteBudget`. The default, the
     /// record's inline size, suits records without large arrays or
@@ -15,6 +18,28 @@ public protocol Record: Sendable {
 
 extension Record {
     public var approximateBytes: Int { MemoryLayout<Self>.size }
+
+    public static func write(_ records: [Self], to database: Connection) throws {
+        for record in records { try record.write(to: database) }
+    }
+}
+
+/// A record that is one row of one table. Sent many at a time in a
+/// `RecordBatch`, the rows go in through multi-row INSERTs
+/// (`Connection.insert`), which is what makes batching pay on the writer.
+public protocol RowRecord: Record {
+    static var table: StaticString { get }
+    static var columns: [StaticString] { get }
+    /// Binds this row's values, one per column of `columns`, in order.
+    func bind(to row: inout RowBinder) throws
+}
+
+extension RowRecord {
+    public func write(to database: Connection) throws { try Self.write([self], to: database) }
+
+    public static func write(_ records: [Self], to database: Connection) throws {
+        try database.insert(into: table, columns: columns, rows: records) { record, row in try record.bind(to: &row) }
+    }
 }
 
 /// A record whose sender waits for an answer computed by the writer, such as
@@ -82,7 +107,8 @@ public struct ExecuteSQL: Record {
 
 /// Many records of one type sent as one: applied in order, atomically, for
 /// the cost of one message. The way to send rows a producer makes in bulk
-/// (one message per row pays a channel slot and a heap box per row).
+/// (one message per row pays a channel slot and a heap box per row); rows
+/// of a `RowRecord` type also share their INSERT statements.
 public struct RecordBatch<Element: Record>: Record {
     public let records: [Element]
     public init(_ records: [Element]) { self.records = records }
@@ -90,6 +116,6 @@ public struct RecordBatch<Element: Record>: Record {
     public var approximateBytes: Int { records.reduce(MemoryLayout<Self>.size) { $0 + $1.approximateBytes } }
 
     public func write(to database: Connection) throws {
-        for record in records { try record.write(to: database) }
+        try Element.write(records, to: database)
     }
 }

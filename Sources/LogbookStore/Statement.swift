@@ -99,6 +99,11 @@ public final class Statement {
         sqlite3_clear_bindings(handle)
     }
 
+    /// Rewinds the statement, keeping its bindings.
+    func rewind() {
+        sqlite3_reset(handle)
+    }
+
     // MARK: Columns
 
     public var columnCount: Int { Int(sqlite3_column_count(handle)) }

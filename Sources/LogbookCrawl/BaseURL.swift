@@ -61,7 +61,9 @@ public struct BaseURL: Sendable {
     /// A base in normal form (`URLResolver` gives it back unchanged, so it
     /// has no fragment, which libcurl would join a relative path to): where
     /// its path starts (after scheme://authority) and where the last
-    /// segment of that path starts (before any ?query).
+    /// segment of that path starts (before any ?query). Not when a "%" ends
+    /// either part (".../a%/"): `upperCasingPercentEscapes` would read the
+    /// joined path's first letters as its hex digits.
     private static func joinPoints(of url: String, document: ResolvedURL)
         -> (host: String, path: String.Index, lastSegment: String.Index)? {
         guard case .web(let normal, let host, nil) = document, normal.utf8.elementsEqual(url.utf8) else { return nil }
@@ -71,8 +73,9 @@ public struct BaseURL: Sendable {
               bytes[path] == UInt8(ascii: "/")
         else { return nil }
         let end = bytes[path...].firstIndex(of: UInt8(ascii: "?")) ?? bytes.endIndex
-        let lastSlash = bytes[path..<end].lastIndex(of: UInt8(ascii: "/"))!
-        return (host, path, bytes.index(after: lastSlash))
+        let lastSegment = bytes.index(after: bytes[path..<end].lastIndex(of: UInt8(ascii: "/"))!)
+        for point in [path, lastSegment] where bytes[..<point].suffix(2).contains(UInt8(ascii: "%")) { return nil }
+        return (host, path, lastSegment)
     }
 
     /// A path of unreserved characters (RFC 3986: letters, digits, "-", ".",

@@ -61,9 +61,10 @@ public struct BaseURL: Sendable {
     /// A base in normal form (`URLResolver` gives it back unchanged, so it
     /// has no fragment, which libcurl would join a relative path to): where
     /// its path starts (after scheme://authority) and where the last
-    /// segment of that path starts (before any ?query). Not when a "%" ends
-    /// either part (".../a%/"): `upperCasingPercentEscapes` would read the
-    /// joined path's first letters as its hex digits.
+    /// segment of that path starts (before any ?query). Not when the path
+    /// holds "//" (libcurl joins "b" to "http://h//" as "http://h/b"), nor
+    /// when a "%" ends either part (".../a%/"): `upperCasingPercentEscapes`
+    /// would read the joined path's first letters as its hex digits.
     private static func joinPoints(of url: String, document: ResolvedURL)
         -> (host: String, path: String.Index, lastSegment: String.Index)? {
         guard case .web(let normal, let host, nil) = document, normal.utf8.elementsEqual(url.utf8) else { return nil }
@@ -73,6 +74,7 @@ public struct BaseURL: Sendable {
               bytes[path] == UInt8(ascii: "/")
         else { return nil }
         let end = bytes[path...].firstIndex(of: UInt8(ascii: "?")) ?? bytes.endIndex
+        guard bytes[path..<end].firstRange(of: "//".utf8) == nil else { return nil }
         let lastSegment = bytes.index(after: bytes[path..<end].lastIndex(of: UInt8(ascii: "/"))!)
         for point in [path, lastSegment] where bytes[..<point].suffix(2).contains(UInt8(ascii: "%")) { return nil }
         return (host, path, lastSegment)

@@ -10,7 +10,9 @@ import Testing
         "https://u:p@h.example:8443/a/b?q", "http://[::1]:8080/x/y", "http://[fe80::1%25eth0]/a/b",
         "http://127.0.0.1:18100/s0/p1.html", "http://h/a%20b/c%C3%A9", "http://xn--caf-dma.example/a",
         "http://é.example/a/b", "http://h", "http://h?q/r", "HTTP://H:80/A/./B/../c", "http://h/a/b#/x/y",
-        "http://h/a/b.html#f", "http://0x7f.1/a/", "http://h/a%/b", "http://h/%/", "http://h/a%2/b", "http://h/a%C3%/b", "http://h/a/%2e%2e/b", "http://h/a b/c", "mailto:x@y", "not a url", "",
+        "http://h/a/b.html#f", "http://0x7f.1/a/", "http://h/a/%2e%2e/b", "http://h/a b/c", "mailto:x@y", "not a url", "",
+        // Found by the url-resolver fuzz target: a % before the joined path, and "//" in the base's path.
+        "http://h/a%/b", "http://h/%/", "http://h/a%2/b", "http://h/a%C3%/b", "http://h//", "http://h//a//b", "http://h/a//",
     ]
 
     /// Pieces that references are made of: plain path parts, and everything

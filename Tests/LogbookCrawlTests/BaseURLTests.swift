@@ -44,6 +44,23 @@ import Testing
         }
     }
 
+    /// Every base "http://h" + up to three base pieces, against plain paths
+    /// and a few others.
+    @Test func generatedBasesGiveWhatLibcurlGives() {
+        let basePieces = ["/", "//", "a", ".", "..", "%", "%2", "%2e", "?", "?q/", "#", "#/x/"]
+        var bases = [""]
+        for _ in 1...3 { bases += bases.flatMap { base in basePieces.map { base + $0 } } }
+        let references = ["a", "b.html", "/", "/a/b", "a/", "...", "-_~/x", "", "./a", "../a", "?q", "#f", "//h2/a", "%41"]
+        for base in Set(bases).map({ "http://h" + $0 }) {
+            var resolver = BaseURL(base)
+            for reference in references {
+                let resolved = resolver.resolve(reference[...])
+                let expected = URLResolver.resolve(reference, against: base)
+                #expect(resolved == expected, "\(reference.debugDescription) against \(base.debugDescription)")
+            }
+        }
+    }
+
     @Test func plainPathsAreJoinedToANormalBase() {
         #expect(BaseURL("http://127.0.0.1:18100/s0/p1.html").join != nil)
         #expect(BaseURL("https://u:p@h.example:8443/a/b?q").join != nil)

@@ -68,13 +68,16 @@ public struct BaseURL: Sendable {
     private static func joinPoints(of url: String, document: ResolvedURL)
         -> (host: String, path: String.Index, lastSegment: String.Index)? {
         guard case .web(let normal, let host, nil) = document, normal.utf8.elementsEqual(url.utf8) else { return nil }
+        // Plain loops: the generic firstRange(of:) cost more than the rest of the page's joins.
         let bytes = url.utf8
-        guard let authority = bytes.firstRange(of: "://".utf8)?.upperBound,
-              let path = bytes[authority...].firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") }),
-              bytes[path] == UInt8(ascii: "/")
+        func isSlash(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "/") }
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), bytes[colon...].starts(with: "://".utf8),
+              let path = bytes[colon...].dropFirst(3).firstIndex(where: { isSlash($0) || $0 == UInt8(ascii: "?") }),
+              isSlash(bytes[path])
         else { return nil }
         let end = bytes[path...].firstIndex(of: UInt8(ascii: "?")) ?? bytes.endIndex
-        guard bytes[path..<end].firstRange(of: "//".utf8) == nil else { return nil }
+        guard !zip(bytes[path..<end], bytes[path..<end].dropFirst()).contains(where: { isSlash($0) && isSlash($1) })
+        else { return nil }
         let lastSegment = bytes.index(after: bytes[path..<end].lastIndex(of: UInt8(ascii: "/"))!)
         for point in [path, lastSegment] where bytes[..<point].suffix(2).contains(UInt8(ascii: "%")) { return nil }
         return (host, path, lastSegment)

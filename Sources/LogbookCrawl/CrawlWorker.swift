@@ -39,10 +39,11 @@ final class Site: @unchecked Sendable {
     }
 
     /// What follows the origin in `url`, when `url` is of the origin.
+    /// Compared as UTF-8 bytes, as libcurl compares hosts.
     private func path(of url: String) -> Substring? {
-        guard url.hasPrefix(origin) else { return nil }
-        let path = url.dropFirst(origin.count)
-        return path.isEmpty || path.first == "/" || path.first == "?" ? path : nil
+        guard url.utf8.starts(with: origin.utf8) else { return nil }
+        let path = url.utf8.dropFirst(origin.utf8.count)
+        return path.isEmpty || path.first == UInt8(ascii: "/") || path.first == UInt8(ascii: "?") ? Substring(path) : nil
     }
 
     /// The site's robots.txt rules, fetched once by whichever worker asks first.
@@ -165,24 +166,20 @@ struct CrawlWorker {
     /// and classified: to fetch, to check, or recorded as not checked.
     private func links(in response: FetchResult) -> (links: [FoundLink], anchors: Set<String>) {
         let page = LinkExtractor.extract(response.body, contentType: response.contentType)
-        var base = response.finalURL
-        if let href = page.base, case .web(let url, _, _) = URLResolver.resolve(href, against: response.finalURL) {
-            base = url
+        var base = BaseURL(response.finalURL)
+        if let href = page.base, case .web(let url, _, _) = base.resolve(href[...]) {
+            base = BaseURL(url)
         }
-        // Pages link to the same documents again and again (an index: one
-        // page, a thousand #fragments), so each is resolved once per page.
-        var resolvedDocuments: [Substring: ResolvedURL] = [:]
         let links = page.links.map { link in
-            let hash = link.value.firstIndex(of: "#")
-            let document = hash.map { link.value[..<$0] } ?? link.value[...]
-            var resolved = resolvedDocuments[document] ?? URLResolver.resolve(String(document), against: base)
-            resolvedDocuments[document] = resolved
+            // "#" split as bytes, as libcurl splits it.
+            let hash = link.value.utf8.firstIndex(of: UInt8(ascii: "#"))
+            var resolved = base.resolve(link.value[..<(hash ?? link.value.endIndex)])
             var fragment: String?
             if case .web = resolved, let hash {
-                let part = link.value[link.value.index(after: hash)...].trimmingWhitespace()
-                fragment = part.isEmpty ? nil : part
+                let part = link.value[link.value.utf8.index(after: hash)...].trimmingWhitespace()
+                fragment = part.isEmpty ? nil : String(part)
             } else if hash != nil {
-                resolved = URLResolver.resolve(link.value, against: base)  // not the web: keep it whole
+                resolved = base.resolve(link.value[...])  // not the web: keep it whole
             }
             return FoundLink(target: target(of: link.value, resolved), element: link.element, attribute: link.attribute,
                              fragment: fragment, line: link.line)

@@ -232,7 +232,7 @@ private final class ResponseSink {
         let line = String(decoding: UnsafeRawBufferPointer(start: data, count: count), as: UTF8.self)
         if line.lowercased().hasPrefix("location:") {
             let value = line.dropFirst("location:".count).trimmingWhitespace()
-            if !value.isEmpty { locations.append(value) }
+            if !value.isEmpty { locations.append(String(value)) }
         }
         return count
     }
@@ -240,16 +240,17 @@ private final class ResponseSink {
 
 extension String {
     /// Without leading and trailing ASCII whitespace.
-    func trimmingWhitespace() -> String { self[...].trimmingWhitespace() }
+    func trimmingWhitespace() -> String { String(self[...].trimmingWhitespace()) }
 }
 
 extension Substring {
     /// Without leading and trailing ASCII whitespace, as HTML strips it from
-    /// URLs. Works on UTF-8 bytes: it runs for every link of every page.
-    func trimmingWhitespace() -> String {
+    /// URLs. Works on UTF-8 bytes and copies nothing: it runs for every link
+    /// of every page.
+    func trimmingWhitespace() -> Substring {
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D }
         guard let first = utf8.firstIndex(where: { !isSpace($0) }), let last = utf8.lastIndex(where: { !isSpace($0) })
         else { return "" }
-        return String(self[first...last])
+        return self[first...last]
     }
 }

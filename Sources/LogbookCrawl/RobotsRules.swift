@@ -17,7 +17,7 @@ package struct RobotsRules: Sendable {
             let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             guard let colon = line.firstIndex(of: ":") else { continue }
             let key = line[..<colon].trimmingWhitespace().lowercased()
-            let value = line[line.index(after: colon)...].trimmingWhitespace()
+            let value = String(line[line.index(after: colon)...].trimmingWhitespace())
             switch key {
             case "user-agent":
                 if !readingAgents { groups.append(([], [])) }

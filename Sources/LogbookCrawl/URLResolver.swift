@@ -56,23 +56,35 @@ public enum URLResolver: Sendable {
     }
 
     /// `%c3%a9` and `%C3%A9` are the same URL (RFC 3986 §6.2.2.1); keep one.
+    /// Works on UTF-8 bytes: it runs for every link libcurl resolves.
     static func upperCasingPercentEscapes(_ url: String) -> String {
-        guard url.contains("%") else { return url }
-        var bytes = Array(url.utf8)
-        for i in bytes.indices where bytes[i] == UInt8(ascii: "%") && i + 2 < bytes.count {
-            for j in i + 1...i + 2 where (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(bytes[j]) { bytes[j] -= 32 }
+        func isLowerHex(_ byte: UInt8) -> Bool { (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte) }
+        let bytes = url.utf8
+        guard bytes.contains(UInt8(ascii: "%")) else { return url }
+        var upper = Array(bytes)
+        for i in upper.indices where upper[i] == UInt8(ascii: "%") && i + 2 < upper.count {
+            for j in i + 1...i + 2 where isLowerHex(upper[j]) { upper[j] -= 32 }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return String(decoding: upper, as: UTF8.self)
     }
 
     /// The scheme a reference starts with (RFC 3986: a letter, then letters,
     /// digits, +, - or ., then a colon), lower-cased; nil for a relative one.
+    /// Read as UTF-8 bytes; the colon must be a Character of its own (":"
+    /// and a combining mark after it are one Character, not a colon).
     static func scheme(of reference: String) -> String? {
-        guard let colon = reference.firstIndex(of: ":"), let first = reference.first, first.isASCII, first.isLetter
+        func isLetter(_ byte: UInt8) -> Bool {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+        }
+        func isSchemeByte(_ byte: UInt8) -> Bool {
+            isLetter(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+        }
+        let bytes = reference.utf8
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), let first = bytes.first, isLetter(first),
+              bytes[..<colon].allSatisfy(isSchemeByte), reference[colon] == ":"
         else { return nil }
-        let name = reference[..<colon]
-        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }) else { return nil }
-        return name.lowercased()
+        return reference[..<colon].lowercased()
     }
 
     /// `url` without its `user:password@`, and what that held (percent-

@@ -17,7 +17,7 @@ struct HTMLEncoding: Hashable {
     init(sniffing bytes: [UInt8], contentType: String?) {
         if let (name, length) = Self.byteOrderMark(bytes) {
             self.init(name: name, bomLength: length)
-        } else if let label = contentType.flatMap({ Self.charset(inContent: Array($0.utf8)) }),
+        } else if let label = contentType.flatMap({ Self.charset(inContent: ArraySlice($0.utf8)) }),
                   let name = Self.encoding(label: label) {
             self.init(name: name, bomLength: 0)
         } else if let name = Self.prescan(bytes.prefix(1024)) {
@@ -78,9 +78,11 @@ struct HTMLEncoding: Hashable {
 
     /// "Prescan a byte stream to determine its encoding": the first `<meta>`
     /// that declares one, skipping comments and other tags' attributes.
+    /// It runs on every page, so it compares bytes where they lie and makes
+    /// Strings only inside a `<meta>`.
     static func prescan(_ bytes: ArraySlice<UInt8>) -> String? {
-        var scanner = Scanner(bytes: Array(bytes))
-        while scanner.position < scanner.bytes.count {
+        var scanner = Scanner(bytes)
+        while scanner.position < bytes.endIndex {
             if scanner.starts(with: "<!--") {
                 guard scanner.skip(past: "-->", from: scanner.position + 2) else { return nil }
             } else if scanner.starts(with: "<meta", caseInsensitive: true),
@@ -104,24 +106,25 @@ struct HTMLEncoding: Hashable {
     }
 
     /// "Extract a character encoding from a meta element", also used for the
-    /// Content-Type header: the value after `charset=`, unquoted.
-    static func charset(inContent content: [UInt8]) -> String? {
-        let lowered = content.map { isUpper($0) ? $0 + 32 : $0 }
-        var position = 0
+    /// Content-Type header: the value after `charset=` (in any case), unquoted.
+    static func charset(inContent content: ArraySlice<UInt8>) -> String? {
+        var position = content.startIndex
         while true {
-            guard let found = lowered[position...].firstRange(of: Array("charset".utf8)) else { return nil }
-            position = found.upperBound
-            while position < lowered.count, isSpace(lowered[position]) { position += 1 }
-            guard position < lowered.count, lowered[position] == UInt8(ascii: "=") else { continue }
+            guard let found = content[position...].indices.first(where: {
+                matches("charset", in: content, at: $0, caseInsensitive: true)
+            }) else { return nil }
+            position = found + 7
+            while position < content.endIndex, isSpace(content[position]) { position += 1 }
+            guard position < content.endIndex, content[position] == UInt8(ascii: "=") else { continue }
             position += 1
-            while position < lowered.count, isSpace(lowered[position]) { position += 1 }
-            guard position < lowered.count else { return nil }
+            while position < content.endIndex, isSpace(content[position]) { position += 1 }
+            guard position < content.endIndex else { return nil }
             let quote = content[position]
             if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
                 guard let end = content[(position + 1)...].firstIndex(of: quote) else { return nil }
                 return String(decoding: content[(position + 1)..<end], as: UTF8.self)
             }
-            let end = content[position...].firstIndex { isSpace($0) || $0 == UInt8(ascii: ";") } ?? content.count
+            let end = content[position...].firstIndex { isSpace($0) || $0 == UInt8(ascii: ";") } ?? content.endIndex
             return String(decoding: content[position..<end], as: UTF8.self)
         }
     }
@@ -130,26 +133,43 @@ struct HTMLEncoding: Hashable {
 private func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D }
 private func isUpper(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) }
 private func isLetter(_ byte: UInt8) -> Bool { isUpper(byte) || (0x61...0x7A).contains(byte) }
+private func lower(_ byte: UInt8) -> UInt8 { isUpper(byte) ? byte + 32 : byte }
+
+/// Whether `bytes` hold `pattern` at `index`; with `caseInsensitive`, an
+/// upper-case ASCII letter matches its lower-case one in `pattern`.
+private func matches(_ pattern: StaticString, in bytes: ArraySlice<UInt8>, at index: Int,
+                     caseInsensitive: Bool = false) -> Bool {
+    pattern.withUTF8Buffer { pattern in
+        guard index >= bytes.startIndex, bytes.endIndex - index >= pattern.count else { return false }
+        return pattern.indices.allSatisfy { offset in
+            let byte = bytes[index + offset]
+            return (caseInsensitive ? lower(byte) : byte) == pattern[offset]
+        }
+    }
+}
 
 /// The prescan's position in the first 1024 bytes of a page.
 private struct Scanner {
-    let bytes: [UInt8]
-    var position = 0
+    let bytes: ArraySlice<UInt8>
+    var position: Int
 
-    func byte(at index: Int) -> UInt8? { index < bytes.count ? bytes[index] : nil }
-
-    func starts(with text: String, caseInsensitive: Bool = false) -> Bool {
-        let pattern = Array(text.utf8)
-        guard position + pattern.count <= bytes.count else { return false }
-        return zip(bytes[position...], pattern).allSatisfy { byte, expected in
-            (caseInsensitive && isUpper(byte) ? byte + 32 : byte) == expected
-        }
+    init(_ bytes: ArraySlice<UInt8>) {
+        self.bytes = bytes
+        position = bytes.startIndex
     }
 
-    /// Moves to the last byte of the first `text` found at or after `start`.
-    mutating func skip(past text: String, from start: Int) -> Bool {
-        guard start <= bytes.count, let found = bytes[start...].firstRange(of: Array(text.utf8)) else { return false }
-        position = found.upperBound - 1
+    func byte(at index: Int) -> UInt8? { index < bytes.endIndex ? bytes[index] : nil }
+
+    func starts(with pattern: StaticString, caseInsensitive: Bool = false) -> Bool {
+        matches(pattern, in: bytes, at: position, caseInsensitive: caseInsensitive)
+    }
+
+    /// Moves to the last byte of the first `pattern` found at or after `start`.
+    mutating func skip(past pattern: StaticString, from start: Int) -> Bool {
+        guard start <= bytes.endIndex,
+              let found = bytes[start...].indices.first(where: { matches(pattern, in: bytes, at: $0) })
+        else { return false }
+        position = found + pattern.utf8CodeUnitCount - 1
         return true
     }
 
@@ -161,66 +181,71 @@ private struct Scanner {
         var needPragma: Bool?
         var charset: String?
         while let (name, value) = attribute() {
-            guard seen.insert(name).inserted else { continue }
-            switch name {
-            case "http-equiv":
-                if value == "content-type" { gotPragma = true }
-            case "content":
-                if charset == nil, let label = HTMLEncoding.charset(inContent: Array(value.utf8)) {
+            guard seen.insert(String(decoding: name.map(lower), as: UTF8.self)).inserted else { continue }
+            if equalsIgnoringCase(name, "http-equiv") {
+                if equalsIgnoringCase(value, "content-type") { gotPragma = true }
+            } else if equalsIgnoringCase(name, "content") {
+                if charset == nil, let label = HTMLEncoding.charset(inContent: value) {
                     charset = HTMLEncoding.encoding(label: label)
                     needPragma = true
                 }
-            case "charset":
-                charset = HTMLEncoding.encoding(label: value)
+            } else if equalsIgnoringCase(name, "charset") {
+                charset = HTMLEncoding.encoding(label: String(decoding: value, as: UTF8.self))
                 needPragma = false
-            default:
-                break
             }
         }
         guard let needPragma, !needPragma || gotPragma, let charset else { return nil }
         return charset.hasPrefix("UTF-16") ? "UTF-8" : charset
     }
 
-    /// "Get an attribute": the next name and value (lower-cased, as the
-    /// prescan compares them), or nil at `>` or the end of the bytes.
-    mutating func attribute() -> (name: String, value: String)? {
-        func lower(_ byte: UInt8) -> UInt8 { isUpper(byte) ? byte + 32 : byte }
+    private func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ pattern: StaticString) -> Bool {
+        bytes.count == pattern.utf8CodeUnitCount && matches(pattern, in: bytes, at: bytes.startIndex, caseInsensitive: true)
+    }
+
+    /// "Get an attribute": the next name and value, as they lie in the bytes
+    /// (the prescan compares them in lower case), or nil at `>` or the end
+    /// of the bytes.
+    mutating func attribute() -> (name: ArraySlice<UInt8>, value: ArraySlice<UInt8>)? {
         while let byte = byte(at: position), isSpace(byte) || byte == UInt8(ascii: "/") { position += 1 }
         guard let first = byte(at: position), first != UInt8(ascii: ">") else { return nil }
-        var name: [UInt8] = []
-        var value: [UInt8] = []
-        func result() -> (String, String) { (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)) }
+        let nameStart = position
+        var name: ArraySlice<UInt8> { bytes[nameStart..<position] }
         // The name, up to `=`, whitespace, `/` or `>`.
         while true {
             guard let byte = byte(at: position) else { return nil }
-            if byte == UInt8(ascii: "="), !name.isEmpty { break }
+            if byte == UInt8(ascii: "="), position > nameStart { break }
             if isSpace(byte) {
+                let ended = name
                 while let next = self.byte(at: position), isSpace(next) { position += 1 }
                 guard self.byte(at: position) == UInt8(ascii: "=") else {
-                    return self.byte(at: position) == nil ? nil : result()
+                    return self.byte(at: position) == nil ? nil : (ended, [])
                 }
-                break
+                return value(named: ended)
             }
-            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: ">") { return result() }
-            name.append(lower(byte))
+            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: ">") { return (name, []) }
             position += 1
         }
+        return value(named: name)
+    }
+
+    /// The value after the `=` at `position`: quoted, or up to whitespace or `>`.
+    private mutating func value(named name: ArraySlice<UInt8>) -> (name: ArraySlice<UInt8>, value: ArraySlice<UInt8>)? {
         position += 1  // past "="
         while let byte = byte(at: position), isSpace(byte) { position += 1 }
         guard let start = byte(at: position) else { return nil }
         if start == UInt8(ascii: "\"") || start == UInt8(ascii: "'") {
             position += 1
+            let valueStart = position
             while let byte = byte(at: position) {
                 position += 1
-                if byte == start { return result() }
-                value.append(lower(byte))
+                if byte == start { return (name, bytes[valueStart..<(position - 1)]) }
             }
             return nil
         }
-        if start == UInt8(ascii: ">") { return result() }
+        if start == UInt8(ascii: ">") { return (name, []) }
+        let valueStart = position
         while let byte = byte(at: position) {
-            if isSpace(byte) || byte == UInt8(ascii: ">") { return result() }
-            value.append(lower(byte))
+            if isSpace(byte) || byte == UInt8(ascii: ">") { return (name, bytes[valueStart..<position]) }
             position += 1
         }
         return nil

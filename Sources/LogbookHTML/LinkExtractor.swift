@@ -123,10 +123,10 @@ private final class Collector {
         if name == "base", base == nil, let href = attribute("href") { base = href }
         for attributeName in wanted ?? [] {
             guard let value = attribute(attributeName) else { continue }
-            let isSrcset = attributeName.description == "srcset"
-            for url in isSrcset ? LinkExtractor.candidates(inSrcset: value) : [value] {
-                links.append(ExtractedLink(element: name, attribute: attributeName.description, value: url, line: line))
-            }
+            let attributeText = attributeName.description
+            func add(_ url: String) { links.append(ExtractedLink(element: name, attribute: attributeText, value: url, line: line)) }
+            // Most attributes hold one URL: no array for it.
+            if attributeText == "srcset" { LinkExtractor.candidates(inSrcset: value).forEach(add) } else { add(value) }
         }
         if name == "meta", attribute("http-equiv")?.lowercased() == "refresh",
            let content = attribute("content"), let url = LinkExtractor.refreshURL(content) {

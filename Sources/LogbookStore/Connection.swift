@@ -109,15 +109,9 @@ public final class Connection {
         try cached(.address(UInt(bitPattern: sql.utf8Start)), sql.description)
     }
 
-    /// A statement built at run time, prepared once per connection and reused.
-    public func cached(_ sql: String) throws -> Statement {
-        try cached(.text(sql), sql)
-    }
-
     @usableFromInline
     enum CacheKey: Hashable {
         case address(UInt)
-        case text(String)
         /// A multi-row INSERT: its table's and columns' literals, and how many rows.
         case rows(table: UInt, columns: [UInt], count: Int)
     }

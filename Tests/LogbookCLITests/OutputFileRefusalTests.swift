@@ -10,15 +10,12 @@ import Testing
     var path: String { folder.database }
 
     init() throws {
-        let result = try logbook("simulate", "--db", folder.database, "--quiet", "--particles", "5", "--steps", "3")
-        #expect(result.status == 0, "\(result.stderr)")
+        try recordSmallSimulation(into: folder.database)
     }
 
     /// The plot of run 1, as `--out -` writes it.
     func plot() throws -> String {
-        let result = try logbook("plot", "--db", path, "1", "--out", "-")
-        #expect(result.status == 0, "\(result.stderr)")
-        return result.stdout
+        try succeeding("plot", "--db", path, "1", "--out", "-")
     }
 
     @Test(arguments: ["test.sqlite", "../NAME/test.sqlite", "link.sqlite", "test.sqlite-wal", "test.sqlite-shm"])

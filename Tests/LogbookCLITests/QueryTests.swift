@@ -9,8 +9,7 @@ import Testing
     var path: String { folder.database }
 
     init() throws {
-        let result = try logbook("simulate", "--db", folder.database, "--quiet", "--particles", "5", "--steps", "3")
-        #expect(result.status == 0, "\(result.stderr)")
+        try recordSmallSimulation(into: folder.database)
     }
 
     /// `count` rows of an integer, a text and a real.

@@ -128,3 +128,25 @@ public func waitUntil(timeout: Duration = .seconds(60), _ condition: () throws -
     }
     return true
 }
+
+/// A run of the built `logbook` that exited non-zero where a test needed it to succeed.
+public struct CommandFailure: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// Runs `logbook arguments` and returns its output; throws with its status
+/// and standard error if it did not exit 0.
+@discardableResult
+public func succeeding(_ arguments: String...) throws -> String {
+    let result = try runProcess(builtProduct("logbook"), arguments)
+    guard result.status == 0 else {
+        throw CommandFailure(description: "logbook \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
+    }
+    return result.stdout
+}
+
+/// Records run 1 into `database`: a simulation of 5 particles over 3 steps,
+/// the small run the CLI suites read, plot and query.
+public func recordSmallSimulation(into database: String) throws {
+    try succeeding("simulate", "--db", database, "--quiet", "--particles", "5", "--steps", "3")
+}

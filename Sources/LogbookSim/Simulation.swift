@@ -74,8 +74,10 @@ public enum Simulation: Sendable {
     /// partners then wait for (recording every 10th step at N = 1,000 cost
     /// 17% without, 14% with). At most 64 MiB of frames wait for it: behind
     /// a slow disk, about 13 frames of N = 100,000 (4.8 MB each) instead of
-    /// the 4096 the message capacity alone would let queue.
-    public static let recorderOptions = Recorder.Options(byteBudget: 64 << 20, writerNice: 10)
+    /// the 4096 the message capacity alone would let queue. A batch closes
+    /// at 1 MiB of frames (21 of N = 1,000), so a disk that fills up loses
+    /// at most that much.
+    public static let recorderOptions = Recorder.Options(batchBytes: 1 << 20, byteBudget: 64 << 20, writerNice: 10)
 
     /// Records a new run of `config` from `particles` through `recorder`.
     public static func start(_ config: SimulationConfig, particles: Particles, recorder: Recorder,

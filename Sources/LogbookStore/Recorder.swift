@@ -5,8 +5,8 @@ import Foundation
 ///
 /// Producers on any thread `send` records over a bounded channel and never
 /// touch the connection. The writer thread applies everything waiting in one
-/// transaction; a batch closes at `batchSize` records, `batchInterval` after
-/// it opened, or at a `flush`. Records from one thread are applied in the
+/// transaction; a batch closes at `batchSize` records or `batchBytes`,
+/// `batchInterval` after it opened, or at a `flush`. Records from one thread are applied in the
 /// order that thread sent them.
 ///
 /// When a write fails, the writer writes its failure record (`onFailure`),
@@ -36,11 +36,16 @@ public final class Recorder: Sendable {
         /// whose indexes grow by random inserts (a crawl's URL key and
         /// links by target) read pages back when they do not fit.
         public var pageCacheBytes: Int?
+        /// …or once its records' `approximateBytes` reach this; nil for no
+        /// bound. For large records: a batch that does not fit on the disk
+        /// is lost whole, so smaller batches keep more of a run that fills it.
+        public var batchBytes: Int?
 
-        public init(batchSize: Int = 4096, batchInterval: Duration = .milliseconds(100), capacity: Int = 4096,
-                    byteBudget: Int? = nil, writerNice: Int32 = 0, pageCacheBytes: Int? = nil) {
+        public init(batchSize: Int = 4096, batchInterval: Duration = .milliseconds(100), batchBytes: Int? = nil,
+                    capacity: Int = 4096, byteBudget: Int? = nil, writerNice: Int32 = 0, pageCacheBytes: Int? = nil) {
             self.batchSize = batchSize
             self.batchInterval = batchInterval
+            self.batchBytes = batchBytes
             self.capacity = capacity
             self.byteBudget = byteBudget
             self.writerNice = writerNice
@@ -177,16 +182,17 @@ private struct Writer {
     }
 
     /// Applies messages from `waiting` (receiving more as they come) in one
-    /// transaction until the batch is full, its time is up, or a flush asks
-    /// for a commit; then commits and answers the flushes. `applied` collects
+    /// transaction until the batch is full (in records or bytes), its time is
+    /// up, or a flush asks for a commit; then commits and answers the flushes. `applied` collects
     /// what was applied, for `stop` to keep if a later write fails.
     private mutating func commitBatch(from waiting: inout ArraySlice<Message>, applied: inout [ArraySlice<Message>],
                                       on database: Connection) throws {
         let deadline = MonotonicInstant.now.advanced(by: options.batchInterval)
         var flush: Reply<Void>?
-        var count = 0
+        var count = 0, bytes = 0
+        let byteLimit = options.batchBytes ?? .max
         try database.execute("BEGIN IMMEDIATE")
-        while flush == nil, count < options.batchSize {
+        while flush == nil, count < options.batchSize, bytes < byteLimit {
             if waiting.isEmpty {
                 guard MonotonicInstant.now < deadline, let more = channel.receiveAll(until: deadline) else { break }
                 waiting = more[...]
@@ -200,7 +206,8 @@ private struct Writer {
             for message in chunk {
                 flush = try apply(message, to: database)
                 done += 1
-                if flush != nil { break }
+                if case .record(let record) = message { bytes += record.approximateBytes }
+                if flush != nil || bytes >= byteLimit { break }
             }
             count += done - chunk.startIndex
         }

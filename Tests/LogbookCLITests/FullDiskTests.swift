@@ -4,12 +4,15 @@ import LogbookTestSupport
 import Testing
 
 /// A run on a disk that fills up: it ends failed, says why, and keeps what
-/// it committed. The disk is a 2 MB tmpfs mounted for the test.
+/// it committed. The disk is a small tmpfs mounted for the test.
 @Suite struct FullDiskTests {
     let folder = TemporaryDirectory()
 
     @Test func aSimulationOnAFullDiskEndsFailedAndKeepsItsFrames() throws {
-        try withSmallDisk(in: folder) { disk in
+        // A batch holds at most 1 MiB of frames (about 1.6 MB on disk, then
+        // as much again once checkpointed), so the first ones fit in 8 MB
+        // however fast the machine makes them.
+        try withSmallDisk(in: folder, megabytes: 8) { disk in
             let path = disk + "/runs.sqlite"
             let result = try logbook("simulate", "--db", path, "--particles", "2000", "--steps", "1000000",
                                      "--record-every", "1", "--workers", "1", "--quiet")

@@ -41,4 +41,19 @@ extension RecorderTests {
         #expect(recorder.maximumQueueDepth <= 2, "a large record waits alone (beside the table's SQL at most)")
         try recorder.close()
     }
+
+    @Test func aBatchClosesAtItsBytesLongBeforeItsTimeIsUp() throws {
+        // Without the byte bound nothing would commit for ten minutes.
+        let recorder = try Recorder(path: path, options: .init(batchInterval: .seconds(600), batchBytes: 256 << 10))
+        try recorder.send(ExecuteSQL(numberedTableSQL))
+        try recorder.flush()
+        for sequence in 0..<3 {
+            try recorder.send(NumberedRow(producer: 1, sequence: sequence, payload: distinctPayload(sequence, 128 << 10)))
+        }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while try committedRows(in: path) < 2, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(try committedRows(in: path) == 2, "the first two records fill 256 KiB and commit; the third waits")
+        try recorder.close()
+        #expect(try committedRows(in: path) == 3)
+    }
 }

@@ -22,6 +22,8 @@ let package = Package(
             linkerSettings: [.linkedLibrary("curl")]
         ),
         .target(name: "CVectorMath"),
+        // glibc's malloc tuning (mallopt), which Glibc's module leaves out.
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
@@ -66,6 +68,7 @@ let package = Package(
         .executableTarget(
             name: "logbook",
             dependencies: [
+                "CMalloc",
                 "LogbookStore",
                 "LogbookCompare",
                 "LogbookCrawl",

@@ -22,6 +22,7 @@ struct Logbook: ParsableCommand {
 
     /// Runs the command and exits with logbook's documented codes.
     static func main() {
+        keepLargeBuffersOutOfMallocArenas()
         StandardStream.fillClosedDescriptors()
         do {
             var command = try parseAsRoot(Array(movingGlobalOptions(in: CommandLine.arguments.dropFirst())))

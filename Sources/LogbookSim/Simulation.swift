@@ -69,15 +69,17 @@ extension SimulationHooks: Sendable {}
 
 /// Runs simulations and records them: starts a new run or resumes one.
 public enum Simulation: Sendable {
-    /// Recorder settings for a simulation: the writer runs at nice 10, so it
+    /// Recorder settings for a simulation: the writer runs at nice 19, so it
     /// fills the gaps at barriers instead of preempting a worker its
-    /// partners then wait for (recording every 10th step at N = 1,000 cost
-    /// 17% without, 14% with). At most 64 MiB of frames wait for it: behind
-    /// a slow disk, about 13 frames of N = 100,000 (4.8 MB each) instead of
-    /// the 4096 the message capacity alone would let queue. A batch closes
-    /// at 1 MiB of frames (21 of N = 1,000), so a disk that fills up loses
-    /// at most that much.
-    public static let recorderOptions = Recorder.Options(batchBytes: 1 << 20, byteBudget: 64 << 20, writerNice: 10)
+    /// partners then wait for (recording every 10th step at N = 1,000, as
+    /// the CLI shows it: 15–24% at nice 0, 5–32% at nice 10, 2–8% at 19).
+    /// It cannot starve: when it falls behind, the byte budget holds the
+    /// workers back and their cores fall idle. At most 64 MiB of frames
+    /// wait for it: behind a slow disk, about 13 frames of N = 100,000
+    /// (4.8 MB each) instead of the 4096 the message capacity alone would
+    /// let queue. A batch closes at 1 MiB of frames (21 of N = 1,000), so a
+    /// disk that fills up loses at most that much.
+    public static let recorderOptions = Recorder.Options(batchBytes: 1 << 20, byteBudget: 64 << 20, writerNice: 19)
 
     /// Records a new run of `config` from `particles` through `recorder`.
     public static func start(_ config: SimulationConfig, particles: Particles, recorder: Recorder,

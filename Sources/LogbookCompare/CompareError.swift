@@ -1,5 +1,7 @@
+public import LogbookStore
+
 /// Why two runs cannot be compared, or one cannot be shown.
-public struct CompareError: Error, CustomStringConvertible, Sendable {
+public struct CompareError: LogbookError, Sendable {
     /// What went wrong; extensible, matched with `==`.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         public let description: String
@@ -24,4 +26,6 @@ public struct CompareError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { message }
+    /// Every comparison error names runs or options the user chose.
+    public var category: ErrorCategory { .usage }
 }

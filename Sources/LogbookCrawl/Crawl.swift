@@ -4,7 +4,7 @@ public import LogbookStore
 import Synchronization
 
 /// Why a crawl could not start or go on.
-public struct CrawlError: Error, CustomStringConvertible, Sendable {
+public struct CrawlError: LogbookError, Sendable {
     public struct Code: Hashable, Sendable {
         let name: String
         /// A flag or the start URL is unusable.
@@ -16,6 +16,7 @@ public struct CrawlError: Error, CustomStringConvertible, Sendable {
     public let code: Code
     public let message: String
     public var description: String { message }
+    public var category: ErrorCategory { code == .options ? .usage : .failure }
 
     init(_ code: Code, _ message: String) {
         self.code = code

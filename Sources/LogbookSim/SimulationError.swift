@@ -1,6 +1,8 @@
+public import LogbookStore
+
 /// Why a simulation could not start or go on, in words that name the step,
 /// particle, line, column or option at fault.
-public struct SimulationError: Error, CustomStringConvertible, Sendable {
+public struct SimulationError: LogbookError, Sendable {
     public struct Code: Hashable, Sendable {
         let name: String
         /// A position or velocity became infinite or NaN.
@@ -29,6 +31,8 @@ public struct SimulationError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { message }
+    /// A bad option or input file is the user's; the rest is the run's.
+    public var category: ErrorCategory { [.options, .input].contains(code) ? .usage : .failure }
 
     static func nonFinite(step: Int, particle: Int) -> SimulationError {
         SimulationError(.nonFinite, "step \(step): particle \(particle) got a non-finite position, velocity or acceleration",

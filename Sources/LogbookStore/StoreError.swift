@@ -2,7 +2,7 @@
 ///
 /// `code` says what kind of failure it is, so callers (the CLI's exit codes,
 /// tests) can match on it; `message` says it in words a user can act on.
-public struct StoreError: Error, CustomStringConvertible, Sendable {
+public struct StoreError: LogbookError, Sendable {
     /// What went wrong; extensible, matched with `==`.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         public let description: String
@@ -49,6 +49,12 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { "\(path.isEmpty ? "\"\"" : path): \(message)" }
+
+    /// A query, path or run the user gave is at fault; everything else is
+    /// the file or the system.
+    public var category: ErrorCategory {
+        [.invalidQuery, .queryRefused, .invalidPath, .runInUse, .cannotResume].contains(code) ? .usage : .failure
+    }
 }
 
 /// An SQLite result code. A primary code pattern matches its extended codes:

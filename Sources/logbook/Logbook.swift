@@ -48,9 +48,9 @@ struct Logbook: ParsableCommand {
     /// Prints `error` where it belongs and returns the exit code it means.
     static func exitStatus(reporting error: any Error) -> Int32 {
         if let code = error as? ExitCode { return code.rawValue }
-        if let status = exitStatus(ofOwn: error) {
+        if let error = error as? any LogbookError {
             printError("logbook: \(error)")
-            return status
+            return error.category == .usage ? ExitStatus.usage : ExitStatus.failure
         }
         let message = fullMessage(for: error)
         switch exitCode(for: error) {
@@ -69,34 +69,15 @@ struct Logbook: ParsableCommand {
             return ExitStatus.failure
         }
     }
-
-    /// The exit code of an error logbook's own code threw, which print as
-    /// "logbook: message"; nil for ArgumentParser's.
-    private static func exitStatus(ofOwn error: any Error) -> Int32? {
-        switch error {
-        case let error as StoreError:
-            let usage: [StoreError.Code] = [.invalidQuery, .queryRefused, .invalidPath, .runInUse, .cannotResume]
-            return usage.contains(error.code) ? ExitStatus.usage : ExitStatus.failure
-        case let error as CrawlError:
-            return error.code == .options ? ExitStatus.usage : ExitStatus.failure
-        case let error as SimulationError:
-            return [.options, .input].contains(error.code) ? ExitStatus.usage : ExitStatus.failure
-        case is UsageError, is CompareError:
-            return ExitStatus.usage
-        case is OutputError, is OutputRefusal:
-            return ExitStatus.failure
-        default:
-            return nil
-        }
-    }
 }
 
 /// Bad usage found past the command line's shape (a run that does not exist,
 /// a file that cannot be read): exit 2 with "logbook: message", where
 /// ArgumentParser's `ValidationError` would add the usage text.
-struct UsageError: Error, CustomStringConvertible {
+struct UsageError: LogbookError {
     let description: String
     init(_ description: String) { self.description = description }
+    var category: ErrorCategory { .usage }
 }
 
 /// logbook's exit codes, as the README documents them.

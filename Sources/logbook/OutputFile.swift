@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import LogbookStore
 
 /// Where a command writes a document (`report`/`plot --out`): "-" is standard
 /// output, any other path is written without replacing what it should not.
@@ -194,6 +195,7 @@ struct OutputFile: ExpressibleByArgument, Sendable {
 }
 
 /// An `--out` refused for what the file is, not for a failed call: exit 3.
-struct OutputRefusal: Error, CustomStringConvertible {
+struct OutputRefusal: LogbookError {
     let description: String
+    var category: ErrorCategory { .failure }
 }

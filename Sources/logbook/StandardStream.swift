@@ -1,4 +1,5 @@
 import Glibc
+import LogbookStore
 
 /// Standard output or standard error. Everything the CLI prints goes through
 /// `write`, which calls write(2) itself and throws when it fails (a full disk,
@@ -59,13 +60,14 @@ final class BufferedOutput {
 
 /// A write that failed, to standard output or error or to an output file: a
 /// runtime failure (exit 3) naming what could not be written and why.
-struct OutputError: Error, CustomStringConvertible {
+struct OutputError: LogbookError {
     /// What could not be written: a path as given, or "standard output".
     let target: String
     /// The errno of the call that failed.
     let code: Int32
 
     var description: String { "cannot write \(target): \(String(cString: strerror(code)))" }
+    var category: ErrorCategory { .failure }
 }
 
 /// Writes all of `text` to `descriptor`, going on after partial writes and

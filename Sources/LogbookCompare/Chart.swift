@@ -101,7 +101,7 @@ struct Chart {
         return svg + "</svg>\n"
     }
 
-    private func thinned(_ points: [SIMD2<Double>]) -> [SIMD2<Double>] {
+    func thinned(_ points: [SIMD2<Double>]) -> [SIMD2<Double>] {
         guard points.count > Self.maximumPoints else { return points }
         let stride = (points.count + Self.maximumPoints - 1) / Self.maximumPoints
         var kept = Swift.stride(from: 0, to: points.count, by: stride).map { points[$0] }

@@ -10,24 +10,6 @@ func circularBinary() -> Particles {
     Particles(mass: [0.5, 0.5], x: [-0.5, 0.5], y: [0, 0], z: [0, 0], vx: [0, 0], vy: [-0.5, 0.5], vz: [0, 0])
 }
 
-/// Runs `config` on a fresh database and returns its path and run id.
-func simulate(_ config: SimulationConfig, _ particles: Particles, in folder: TemporaryDirectory,
-              name: String = "sim.sqlite") throws -> (path: String, run: Int64, summary: SimulationSummary) {
-    let path = folder.file(name)
-    let recorder = try Recorder(path: path)
-    let summary = try Simulation.start(config, particles: particles, recorder: recorder,
-                                       hooks: SimulationHooks(workerExecutable: builtProduct("logbook")))
-    try recorder.close()
-    return (path, summary.runID, summary)
-}
-
-func config(_ particles: Particles, steps: Int, dt: Double, softening: Double = 0, integrator: Integrator = .leapfrog,
-            mode: SimulationConfig.Mode = .serial, workers: Int = 1, recordEvery: Int = 1) -> SimulationConfig {
-    SimulationConfig(source: .csv(path: "test"), steps: steps,
-                     physics: Physics(softening: softening, dt: dt, integrator: integrator),
-                     mode: mode, workers: workers, recordEvery: recordEvery)
-}
-
 /// Energies of every recorded frame, in step order.
 func energies(run: Int64, in path: String) throws -> [Double] {
     let select = try Connection(path: path, mode: .readOnly).prepare("SELECT total FROM frames WHERE run_id = ? ORDER BY step")

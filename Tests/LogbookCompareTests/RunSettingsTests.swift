@@ -1,0 +1,62 @@
+@testable import LogbookCompare
+@testable import LogbookStore
+import Testing
+
+/// A run's stored JSON settings as the `path = value` pairs that `diff`
+/// compares, `report` lists and `runs` matches later runs by.
+@Suite struct RunSettingsTests {
+    func run(_ config: String, kind: RunKind = .simulation) -> RunInfo {
+        RunInfo(id: 1, kind: kind, status: .completed, config: config, startedAt: "", finishedAt: nil, logbookVersion: "test",
+                summary: nil, pid: nil, host: nil)
+    }
+
+    func flat(_ config: String) -> [String] { run(config).flatSettings.map { "\($0.path) = \($0.value)" } }
+
+    @Test func nestedObjectsBecomeDottedPathsSortedByKey() {
+        #expect(flat(#"{"steps": 40, "physics": {"softening": 0.02, "dt": 0.01, "integrator": "leapfrog"}, "mode": "serial"}"#) == [
+            "mode = serial", "physics.dt = 0.01", "physics.integrator = leapfrog", "physics.softening = 0.02", "steps = 40",
+        ])
+        #expect(flat(#"{"source": {"plummer": {"seed": 4, "count": 300}}}"#) == ["source.plummer.count = 300", "source.plummer.seed = 4"])
+    }
+
+    @Test func scalarsReadAsTheyWouldBeTyped() {
+        #expect(flat(#"{"name": "a \"b\" c/d", "none": null, "yes": true, "no": false, "big": 12345678901}"#) == [
+            "big = 12345678901", #"name = a "b" c/d"#, "no = false", "none = null", "yes = true",
+        ])
+    }
+
+    @Test func anArrayOfScalarsIsOneSettingInJSON() {
+        #expect(flat(#"{"codes": [404, 410], "hosts": ["a", "http://b/"], "empty": []}"#) == [
+            "codes = [404,410]", "empty = []", #"hosts = ["a","http://b/"]"#,
+        ])
+    }
+
+    @Test func anArrayHoldingObjectsOrArraysIsWalkedByIndex() {
+        #expect(flat(#"{"rules": [{"allow": "/a"}, {"deny": ["/b"]}], "grid": [[1, 2], [3]], "mixed": [1, {"k": 2}]}"#) == [
+            "grid[0] = [1,2]", "grid[1] = [3]", "mixed[0] = 1", "mixed[1].k = 2", #"rules[0].allow = /a"#, #"rules[1].deny = ["/b"]"#,
+        ])
+    }
+
+    @Test func settingsThatAreNotJSONAreOneSetting() {
+        #expect(flat("not json") == ["config = not json"])
+        #expect(flat("{}").isEmpty)
+    }
+
+    @Test func changesListEverySettingThatDiffersOrIsMissing() {
+        let a = run(#"{"physics": {"dt": 0.01, "integrator": "leapfrog"}, "seed": 1, "steps": 40}"#)
+        let b = run(#"{"physics": {"dt": 0.011, "integrator": "leapfrog"}, "steps": 40, "workers": 2}"#)
+        let changes = settingChanges(a, b)
+        #expect(changes.map(\.setting) == ["physics.dt", "seed", "workers"])
+        #expect(settingLines(changes) == [
+            "settings that differ:", "  physics.dt: 0.01 → 0.011", "  seed: 1 → (none)", "  workers: (none) → 2",
+        ])
+        #expect(settingChanges(a, a).isEmpty && settingLines([]).isEmpty)
+    }
+
+    @Test func theSubjectIsACrawlsStartOrASimulationsSource() {
+        #expect(run(#"{"start": "http://h/", "workers": 8}"#, kind: .crawl).subject == "http://h/")
+        #expect(run(#"{"source": {"plummer": {"seed": 4, "count": 300}}, "steps": 9}"#).subject
+            == "source.plummer.count=300 source.plummer.seed=4")
+        #expect(run(#"{"steps": 9}"#).subject == nil)
+    }
+}

@@ -179,13 +179,21 @@ struct Axis {
         step = Axis.niceStep(span / 6)
     }
 
-    /// The tick's value with as many decimals as the step needs.
+    /// The tick's value with as many decimals as the step needs; beyond a
+    /// million or under a thousandth, in scientific notation with as many
+    /// significant digits as tell neighbouring ticks apart (at least 3).
     func label(_ value: Double) -> String {
         let value = abs(value) < step * 1e-9 ? 0 : value
         let largest = max(abs(low), abs(high))
-        if largest >= 1e6 || largest < 1e-3 { return String(format: "%.3g", value) }
-        let decimals = max(0, Int((-log10(step)).rounded(.up)) + (step * pow(10, (-log10(step)).rounded(.up)) == 2.5 ? 1 : 0))
-        return String(format: "%.\(min(decimals, 8))f", value)
+        // The decimals that bring the step's first digit before the point,
+        // and one more for a step of 2.5 × 10^k.
+        let shift = (-log10(step)).rounded(.up)
+        let decimals = Int(shift) + (step * pow(10, shift) == 2.5 ? 1 : 0)
+        if largest >= 1e6 || largest < 1e-3 {
+            let digits = Int(log10(largest).rounded(.down)) + decimals + 1
+            return String(format: "%.\(min(max(3, digits), 17))g", value)
+        }
+        return String(format: "%.\(min(max(0, decimals), 8))f", value)
     }
 }
 

@@ -59,6 +59,14 @@ import Testing
         #expect(labels(huge) == ["0", "1e+200", "2e+200", "3e+200", "4e+200", "5e+200"])
     }
 
+    @Test func aNarrowRangeOfLargeOrTinyValuesGetsTheDigitsThatTellTicksApart() {
+        // A total energy near -2.5e6 drifting by a few hundred, as a chart of it shows.
+        #expect(labels(Axis([-2.5e6, -2.4995e6])) == ["-2.5e+06", "-2.4999e+06", "-2.4998e+06", "-2.4997e+06",
+                                                     "-2.4996e+06", "-2.4995e+06"])
+        #expect(labels(Axis([1e-4, 1.0005e-4])) == ["0.0001", "0.00010001", "0.00010002", "0.00010003",
+                                                    "0.00010004", "0.00010005"])
+    }
+
     @Test func valuesThatCannotBePlacedAreLeftOut() {
         #expect(Axis.places(1e300) && Axis.places(-1e300) && Axis.places(0))
         #expect(!Axis.places(Double(1e300).nextUp) && !Axis.places(.infinity) && !Axis.places(-.infinity) && !Axis.places(.nan))

@@ -21,6 +21,8 @@ import Testing
         #expect(page.links.map(\.value) == ["after.html", "real.html"])
     }
 
+    /// libxml2 2.9 halts a tree deeper than 256 elements; the extractor
+    /// builds none (start tags only), so unclosed tags cannot hide links.
     @Test func deepNestingKeepsLinks() {
         let page = extract(String(repeating: "<div><span>", count: 10_000) + "<a href=deep.html>")
         #expect(page.links.map(\.value) == ["deep.html"])

@@ -106,8 +106,12 @@ let package = Package(
             dependencies: ["LogbookStore", "LogbookTestSupport", "CrashRecorder"]
         ),
         .testTarget(
+            name: "LogbookHTMLTests",
+            dependencies: ["LogbookHTML"]
+        ),
+        .testTarget(
             name: "LogbookCrawlTests",
-            dependencies: ["LogbookCrawl", "LogbookHTML", "LogbookStore", "LogbookTestSupport", "logbook"]
+            dependencies: ["LogbookCrawl", "LogbookStore", "LogbookTestSupport", "logbook"]
         ),
         .testTarget(
             name: "LogbookSimTests",

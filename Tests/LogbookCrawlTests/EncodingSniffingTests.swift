@@ -1,5 +1,4 @@
 @testable import LogbookCrawl
-@testable import LogbookHTML
 import LogbookTestSupport
 import Testing
 
@@ -43,25 +42,5 @@ private let latin1Link = Array("<a href=\"/caf".utf8) + [0xE9] + Array(".html\">
         #expect(record.urls("ok") == Set((["/", "/caf%C3%A9.html"] + Self.pages.keys).map(server.url)))
         let linksToCafe = record.links.filter { $0.contains("→ \(server.url("/caf%C3%A9.html")) ") }
         #expect(linksToCafe.count == Self.pages.count, "every page links to /café.html: \(record.links)")
-    }
-
-    @Test(arguments: [
-        ([0xEF, 0xBB, 0xBF] + utf8Link, "text/html; charset=iso-8859-1", "UTF-8", 3),
-        ([0xFE, 0xFF, 0x00, 0x3C], nil, "UTF-16BE", 2),
-        (latin1Link, "text/html;charset=ISO-8859-1", "windows-1252", 0),
-        (utf8Link, "text/html; charset=nonsense", "UTF-8", 0),
-        (Array("<meta charset='nonsense'><meta charset=utf-8>".utf8) + latin1Link, nil, "UTF-8", 0),
-        (Array("<meta http-equiv=refresh content='0; charset=utf-8'>".utf8) + latin1Link, nil, "windows-1252", 0),
-        (Array("<meta content='text/html; charset=utf-16' http-equiv=content-type>".utf8) + latin1Link, nil, "UTF-8", 0),
-        (Array("<title x='<meta charset=utf-8>'></title>".utf8) + latin1Link, nil, "windows-1252", 0),
-        (Array(repeating: UInt8(ascii: " "), count: 1024) + Array("<meta charset=utf-8>".utf8) + latin1Link, nil, "windows-1252", 0),
-        (Array("<meta charset=\"ISO-8859-2\">".utf8), "text/html", "iso-8859-2", 0),
-        ([0xC3], nil, "windows-1252", 0),
-        ([], nil, "UTF-8", 0),
-    ] as [([UInt8], String?, String, Int)])
-    func sniffingOrder(bytes: [UInt8], contentType: String?, name: String, bomLength: Int) {
-        let encoding = HTMLEncoding(sniffing: bytes, contentType: contentType)
-        #expect(encoding.name == name)
-        #expect(encoding.bomLength == bomLength)
     }
 }

@@ -64,10 +64,10 @@ public enum LinkExtractor: Sendable {
         let encoding = HTMLEncoding(sniffing: html, contentType: contentType)
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOIMPLIED.rawValue | HTML_PARSE_IGNORE_ENC.rawValue)
+        let input = preprocessed(html[encoding.bomLength...], encoding: encoding) ?? html[encoding.bomLength...]
         let document = withExtendedLifetime(collector) {
-            html.withUnsafeBufferPointer { all in
-                let bytes = UnsafeBufferPointer(rebasing: all[encoding.bomLength...])
-                return bytes.baseAddress.flatMap { start in
+            input.withUnsafeBufferPointer { bytes in
+                bytes.baseAddress.flatMap { start in
                     start.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
                         htmlCtxtReadMemory(context, $0, Int32(clamping: bytes.count), nil, encoding.name, options)
                     }
@@ -76,6 +76,38 @@ public enum LinkExtractor: Sendable {
         }
         if let document { xmlFreeDoc(document) }
         return ExtractedPage(links: collector.links, base: collector.base, anchors: collector.anchors)
+    }
+
+    /// The page as the HTML standard's input preprocessing leaves it, where
+    /// libxml2 does otherwise: a CR alone is a line break (libxml2 counts
+    /// LFs only, so every link of a CR-only page was on line 1), and in
+    /// UTF-8 a NUL is U+FFFD (libxml2 stops at the first NUL: a value cut
+    /// there was a false dead link, and the links after it were lost). Nil
+    /// when there is nothing to change, the usual case, or for UTF-16,
+    /// whose ASCII characters hold zero bytes. CR is 0x0D in every other
+    /// encoding a page may declare, and never part of a multi-byte character.
+    static func preprocessed(_ bytes: ArraySlice<UInt8>, encoding: HTMLEncoding) -> ArraySlice<UInt8>? {
+        guard !encoding.name.hasPrefix("UTF-16") else { return nil }
+        let utf8 = encoding.name == "UTF-8"
+        let mayChange = bytes.withUnsafeBufferPointer { all in
+            all.baseAddress.map { memchr($0, 13, all.count) != nil || (utf8 && memchr($0, 0, all.count) != nil) } ?? false
+        }
+        guard mayChange else { return nil }
+        func changes(_ offset: Int) -> Bool {
+            let byte = bytes[offset]
+            return (byte == 0 && utf8) || (byte == 13 && (offset + 1 == bytes.endIndex || bytes[offset + 1] != 10))
+        }
+        guard let first = bytes.indices.first(where: changes) else { return nil }
+        var result = Array(bytes[..<first])
+        result.reserveCapacity(bytes.count + 16)
+        for offset in first..<bytes.endIndex {
+            switch bytes[offset] {
+            case 0 where utf8: result += [0xEF, 0xBF, 0xBD]
+            case 13 where changes(offset): result.append(10)
+            case let byte: result.append(byte)
+            }
+        }
+        return result[...]
     }
 
     /// The URL of a refresh: `5; url=next.html` gives next.html.

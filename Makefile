@@ -16,6 +16,7 @@ TSAN_SUITES := \
 	LogbookSimTests.FrameByteBudgetTests \
 	LogbookCrawlTests.CrawlTests \
 	LogbookCrawlTests.CrawlCommandTests \
+	LogbookCrawlTests.HostLimiterTests \
 	LogbookCLITests.SimulateCommandTests \
 	LogbookCompareTests.SimulationDiffTests
 

@@ -5,22 +5,32 @@ import LogbookStore
 /// the `urls` table through the Recorder, so memory stays flat however large
 /// the site. The crawl is over when nothing is queued and nothing is being
 /// fetched (the seed's `queue.join()`).
-///
-/// `@unchecked Sendable`: `buffer`, `inFlight`, `refilling` and `stopping`
-/// are read and written only while holding `condition`'s lock.
-final class Frontier: @unchecked Sendable {
+final class Frontier: Sendable {
+    private struct State {
+        var buffer: [ClaimedURL] = []
+        var inFlight = 0
+        /// A worker is asking the Recorder for more; the others wait for it.
+        var refilling = false
+        /// URLs finished so far: an empty claim only means the end if none
+        /// finished (and maybe queued more) while it was asked.
+        var completions = 0
+        var finished = false
+        var stopping = false
+    }
+
+    /// What a worker does next.
+    private enum Step {
+        /// Fetch this URL; nil: stop.
+        case fetch(ClaimedURL?)
+        case refill(completionsBefore: Int)
+
+        var url: ClaimedURL? { if case .fetch(let url) = self { url } else { nil } }
+    }
+
     private let recorder: Recorder
     private let runID: Int64
     private let batch: Int
-    private let condition = NSCondition()
-    private var buffer: [ClaimedURL] = []
-    private var inFlight = 0
-    private var refilling = false
-    /// URLs finished so far: an empty claim only means the end if none
-    /// finished (and maybe queued more) while it was asked.
-    private var completions = 0
-    private var finished = false
-    private var stopping = false
+    private let state = Guarded(State())
 
     init(recorder: Recorder, runID: Int64, batch: Int) {
         self.recorder = recorder
@@ -30,33 +40,33 @@ final class Frontier: @unchecked Sendable {
 
     /// The next URL to fetch; nil when the crawl is over or stopping.
     func next() throws -> ClaimedURL? {
-        condition.lock()
-        defer { condition.unlock() }
         while true {
-            if stopping || finished { return nil }
-            if !buffer.isEmpty {
-                inFlight += 1
-                return buffer.removeFirst()
-            }
-            if refilling {
-                condition.wait()
-                continue
-            }
-            refilling = true
-            let completionsBefore = completions
-            condition.unlock()
-            let claimed = Result { try recorder.ask(ClaimURLs(runID: runID, limit: batch)) }
-            condition.lock()
-            refilling = false
-            condition.broadcast()
-            buffer += try claimed.get()
-            if buffer.isEmpty, completions == completionsBefore {
-                if inFlight == 0 {
-                    finished = true
-                    condition.broadcast()
-                    return nil
+            let step: Step = state.wait { state in
+                if state.stopping || state.finished { return .done(.fetch(nil)) }
+                if !state.buffer.isEmpty {
+                    state.inFlight += 1
+                    return .done(.fetch(state.buffer.removeFirst()))
                 }
-                condition.wait()
+                if state.refilling { return .waitForChange }
+                state.refilling = true
+                return .done(.refill(completionsBefore: state.completions))
+            }
+            guard case .refill(let before) = step else { return step.url }
+            // The lock is not held while the writer answers.
+            let claimed = Result { try recorder.ask(ClaimURLs(runID: runID, limit: batch)) }
+            let exhausted = try state.update { state in
+                state.refilling = false
+                state.buffer += try claimed.get()
+                guard state.buffer.isEmpty, state.completions == before else { return false }
+                if state.inFlight == 0 { state.finished = true }
+                return true
+            }
+            if exhausted {
+                // Nothing queued now; a page still being fetched may queue more.
+                state.wait { (state) -> Guarded<State>.Decision<Void> in
+                    state.finished || state.stopping || !state.buffer.isEmpty || state.completions != before
+                        ? .done(()) : .waitForChange
+                }
             }
         }
     }
@@ -64,26 +74,18 @@ final class Frontier: @unchecked Sendable {
     /// Called once a URL's result has been sent to the Recorder: its links
     /// may have queued more, so waiting workers look again.
     func done() {
-        condition.lock()
-        inFlight -= 1
-        completions += 1
-        condition.broadcast()
-        condition.unlock()
+        state.update { state in
+            state.inFlight -= 1
+            state.completions += 1
+        }
     }
 
     /// Stop handing out URLs; those in the buffer stay `fetching` in the
     /// database, and `resume` queues them again.
     func stop() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        condition.unlock()
+        state.update { $0.stopping = true }
     }
 
     /// True when every queued URL was fetched (not stopped early).
-    var isComplete: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return finished
-    }
+    var isComplete: Bool { state.update { $0.finished } }
 }

@@ -206,7 +206,8 @@ private struct Writer {
             for message in chunk {
                 flush = try apply(message, to: database)
                 done += 1
-                if case .record(let record) = message { bytes += record.approximateBytes }
+                // Sizes are summed only for a bound: a batch record's size is a loop over its records.
+                if options.batchBytes != nil, case .record(let record) = message { bytes += record.approximateBytes }
                 if flush != nil || bytes >= byteLimit { break }
             }
             count += done - chunk.startIndex

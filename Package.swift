@@ -47,13 +47,23 @@ let package = Package(
             name: "LogbookHTML",
             dependencies: ["CLibXML2"]
         ),
+        // Each engine's tables have one owner: its configuration, records,
+        // rules and typed reads, over the store alone.
+        .target(
+            name: "CrawlSchema",
+            dependencies: ["LogbookStore"]
+        ),
+        .target(
+            name: "SimulationSchema",
+            dependencies: ["LogbookStore"]
+        ),
         .target(
             name: "LogbookCrawl",
-            dependencies: ["LogbookStore", "LogbookHTML", "CCurl"]
+            dependencies: ["LogbookStore", "CrawlSchema", "LogbookHTML", "CCurl"]
         ),
         .target(
             name: "LogbookSim",
-            dependencies: ["LogbookStore", "CVectorMath"],
+            dependencies: ["LogbookStore", "SimulationSchema", "CVectorMath"],
             swiftSettings: [
                 // The force kernel is vectorised for this machine's CPU, and
                 // optimised even in debug builds so tests can run real sizes.
@@ -63,13 +73,15 @@ let package = Package(
         ),
         .target(
             name: "LogbookCompare",
-            dependencies: ["LogbookStore"]
+            dependencies: ["LogbookStore", "CrawlSchema", "SimulationSchema"]
         ),
         .executableTarget(
             name: "logbook",
             dependencies: [
                 "CMalloc",
                 "LogbookStore",
+                "CrawlSchema",
+                "SimulationSchema",
                 "LogbookCompare",
                 "LogbookCrawl",
                 "LogbookSim",
@@ -86,7 +98,7 @@ let package = Package(
 
         .executableTarget(
             name: "SimBenchmark",
-            dependencies: ["LogbookSim", "LogbookStore"],
+            dependencies: ["LogbookSim", "SimulationSchema", "LogbookStore"],
             path: "Benchmarks/SimBenchmark"
         ),
 
@@ -111,25 +123,25 @@ let package = Package(
         ),
         .testTarget(
             name: "LogbookCrawlTests",
-            dependencies: ["LogbookCrawl", "LogbookStore", "LogbookTestSupport", "logbook"]
+            dependencies: ["LogbookCrawl", "CrawlSchema", "LogbookStore", "LogbookTestSupport", "logbook"]
         ),
         .testTarget(
             name: "LogbookSimTests",
-            dependencies: ["LogbookSim", "LogbookStore", "LogbookTestSupport", "logbook"]
+            dependencies: ["LogbookSim", "SimulationSchema", "LogbookStore", "LogbookTestSupport", "logbook"]
         ),
         .testTarget(
             name: "LogbookCompareTests",
-            dependencies: ["LogbookCompare", "LogbookStore", "LogbookTestSupport", "logbook"]
+            dependencies: ["LogbookCompare", "CrawlSchema", "SimulationSchema", "LogbookStore", "LogbookTestSupport", "logbook"]
         ),
         .testTarget(
             name: "LogbookCLITests",
-            dependencies: ["LogbookStore", "LogbookTestSupport", "logbook"]
+            dependencies: ["LogbookStore", "CrawlSchema", "SimulationSchema", "LogbookTestSupport", "logbook"]
         ),
 
         // The properties the fuzzer checks, shared with the tests that replay its finds.
         .target(
             name: "FuzzChecks",
-            dependencies: ["LogbookHTML", "LogbookCrawl", "LogbookSim", "LogbookStore", "CSQLite"],
+            dependencies: ["LogbookHTML", "LogbookCrawl", "CrawlSchema", "LogbookSim", "SimulationSchema", "LogbookStore", "CSQLite"],
             path: "Fuzz/FuzzChecks"
         ),
         .testTarget(
@@ -151,7 +163,8 @@ if Context.environment["LOGBOOK_FUZZ"] == "1" {
         path: "Fuzz/LogbookFuzzer",
         linkerSettings: [.linkedLibrary("stdc++")]
     ))
-    let instrumented = ["LogbookStore", "LogbookHTML", "LogbookCrawl", "LogbookSim", "FuzzChecks", "LogbookFuzzer"]
+    let instrumented = ["LogbookStore", "LogbookHTML", "CrawlSchema", "LogbookCrawl", "SimulationSchema", "LogbookSim",
+                        "FuzzChecks", "LogbookFuzzer"]
     for target in package.targets where instrumented.contains(target.name) {
         target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-sanitize=fuzzer"])]
     }

@@ -1,6 +1,7 @@
 import Foundation
 import LogbookSim
 import LogbookStore
+import SimulationSchema
 
 // Usage: SimBenchmark PATH-TO-C-KERNEL   (run by `make bench-sim`)
 //

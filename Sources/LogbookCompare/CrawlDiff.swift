@@ -1,4 +1,5 @@
 import LogbookStore
+import CrawlSchema
 
 /// What changed between two crawls, URL by URL (URLs are stored normalised,
 /// so the same link reads the same in both).

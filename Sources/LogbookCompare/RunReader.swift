@@ -39,6 +39,11 @@ public final class RunReader {
         }
     }
 
+    /// For a run of a kind this logbook does not read (a newer one's).
+    public var unknownKind: CompareError {
+        CompareError(.kindMismatch, "run \(run.id) is a \(run.kind), which this logbook does not read")
+    }
+
     /// `sql` with the run id bound to its one parameter; its first column as a count.
     func count(_ sql: String) throws -> Int {
         let select = try connection.prepare(sql)

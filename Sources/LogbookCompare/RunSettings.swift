@@ -1,5 +1,7 @@
 import Foundation
 public import LogbookStore
+import CrawlSchema
+import SimulationSchema
 
 extension RunInfo {
     /// The run's settings as `path = value` pairs (`physics.dt = 0.01`),
@@ -33,6 +35,8 @@ extension RunInfo {
         case .simulation:
             let source = settings.filter { $0.key.hasPrefix("source.") }.sorted { $0.key < $1.key }
             return source.isEmpty ? nil : source.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        default:
+            return nil
         }
     }
 

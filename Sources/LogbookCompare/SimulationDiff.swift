@@ -1,4 +1,5 @@
 import LogbookStore
+import SimulationSchema
 
 /// How two simulations of the same particles drift apart, step by step.
 public struct SimulationDiff: Sendable, Encodable {

@@ -2,6 +2,7 @@ import Foundation
 import LogbookHTML
 public import LogbookStore
 import Synchronization
+public import CrawlSchema
 
 /// Why a crawl could not start or go on.
 public struct CrawlError: LogbookError, Sendable {

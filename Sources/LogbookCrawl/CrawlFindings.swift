@@ -66,8 +66,8 @@ public struct CrawlFindings {
             FROM broken_fragments WHERE run_id = ?1 AND ?3
             ORDER BY found_on, kind, line, url
             """)
-        try rows.bind(.integer(runID), .integer(kinds.contains(.deadLink) ? 1 : 0),
-                      .integer(checkFragments && kinds.contains(.brokenFragment) ? 1 : 0))
+        try rows.bind(runID, kinds.contains(.deadLink),
+                      checkFragments && kinds.contains(.brokenFragment))
         while try rows.step() {
             try body(CrawlFinding(kind: rows.int64(1) == 0 ? .deadLink : .brokenFragment, url: rows.text(3) ?? "",
                                   status: rows.optionalInt64(4).map(Int.init), error: rows.text(5),

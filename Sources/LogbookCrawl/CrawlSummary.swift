@@ -37,12 +37,12 @@ extension CrawlSummary {
             let totals = try database.prepare("""
                 SELECT urls, pages, ok, not_checked, redirects_not_followed, dead FROM crawl_summary WHERE run_id = ?
                 """)
-            try totals.bind(.integer(runID))
+            try totals.bind(runID)
             let counted = try totals.step()
             func total(_ column: Int) -> Int { counted ? Int(totals.int64(column)) : 0 }
             func rows(of view: String) throws -> Int {
                 let count = try database.prepare("SELECT count(*) FROM \(view) WHERE run_id = ?")
-                try count.bind(.integer(runID))
+                try count.bind(runID)
                 try count.step()
                 return Int(count.int64(0))
             }

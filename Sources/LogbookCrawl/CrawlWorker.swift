@@ -1,6 +1,7 @@
 import Foundation
 import LogbookHTML
 import LogbookStore
+import CrawlSchema
 
 /// What every worker of one crawl shares: the settings, the site's origin
 /// and credentials, libcurl's shared caches, per-host limits and robots.txt

@@ -1,4 +1,5 @@
 import Foundation
+import CrawlSchema
 
 /// A user name and password sent (HTTP Basic) with every request to the
 /// start URL's origin, and to no other.

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SimulationSchema
 
 /// `threads` and `serial` mode: W threads over shared arrays, each step split
 /// into phases by barriers. Worker w owns particles `ranges[w]`: in the write

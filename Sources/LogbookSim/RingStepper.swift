@@ -1,4 +1,5 @@
 import Glibc
+import SimulationSchema
 
 /// `processes` mode, coordinator side: W worker processes (this binary
 /// again, as `logbook ring-worker`) joined in a ring of pipes. Each worker

@@ -1,3 +1,5 @@
+import SimulationSchema
+
 /// `processes` mode, worker side: what `logbook ring-worker` runs. File
 /// descriptors 3 and 4 are the control pipe from the coordinator and the
 /// reply pipe to it; 5 and 6 the ring from the previous worker and to the

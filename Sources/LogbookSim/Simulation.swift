@@ -1,5 +1,6 @@
 import Foundation
 public import LogbookStore
+public import SimulationSchema
 
 /// What a finished (or stopped) run did.
 public struct SimulationSummary: Sendable {
@@ -220,7 +221,7 @@ private struct SavedRun {
         config = try run.settings(as: SimulationConfig.self)
 
         let masses = try database.prepare("SELECT mass, label FROM particles WHERE run_id = ? ORDER BY particle")
-        try masses.bind(.integer(runID))
+        try masses.bind(runID)
         var mass: [Double] = [], labels: [String?] = []
         while try masses.step() {
             mass.append(masses.double(0))
@@ -232,7 +233,7 @@ private struct SavedRun {
             AND step IN ((SELECT min(step) FROM frames WHERE run_id = ?1), (SELECT max(step) FROM frames WHERE run_id = ?1))
             ORDER BY step
             """)
-        try frames.bind(.integer(runID))
+        try frames.bind(runID)
         guard try frames.step() else {
             throw SimulationError(.resume, "\(path): run \(runID) has no recorded frame to resume from; start it again")
         }
@@ -253,7 +254,7 @@ private struct SavedRun {
         let states = try database.prepare("""
             SELECT x, y, z, vx, vy, vz FROM states WHERE run_id = ? AND step = ? ORDER BY particle
             """)
-        try states.bind(.integer(runID), .integer(Int64(step)))
+        try states.bind(runID, step)
         var columns: [[Double]] = Array(repeating: [], count: 6)
         while try states.step() {
             for c in 0..<6 { columns[c].append(states.double(c)) }

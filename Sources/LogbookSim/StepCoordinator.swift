@@ -1,3 +1,5 @@
+import SimulationSchema
+
 /// Which steps are recorded: every `every`-th, and always the first and last.
 public struct RecordingPlan: Hashable, Sendable {
     /// The step the run starts (or resumes) from.

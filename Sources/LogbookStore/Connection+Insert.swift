@@ -1,7 +1,7 @@
 /// Binds one row's values to consecutive parameters of a multi-row INSERT.
 public struct RowBinder: ~Copyable {
-    private let statement: Statement
-    private var next: Int
+    @usableFromInline let statement: Statement
+    @usableFromInline var next: Int
 
     @usableFromInline
     init(_ statement: Statement, from first: Int) {
@@ -9,12 +9,19 @@ public struct RowBinder: ~Copyable {
         next = first
     }
 
-    public mutating func bind(_ value: Int64) throws { try statement.bind(value, at: next); next += 1 }
-    public mutating func bind(_ value: Int) throws { try bind(Int64(value)) }
-    public mutating func bind(_ value: Double) throws { try statement.bind(value, at: next); next += 1 }
-    public mutating func bind(_ value: String) throws { try statement.bind(value, at: next); next += 1 }
-    public mutating func bind(_ value: SQLValue) throws { try statement.bind(value, at: next); next += 1 }
+    /// Binds `values` to the row's next parameters, in order.
+    @inlinable
+    public mutating func bind<each Value: SQLBindable>(_ values: repeat each Value) throws {
+        for value in repeat each values {
+            try value.bind(to: statement, at: next)
+            next += 1
+        }
+    }
 }
+
+/// Not `Sendable`, like the statement it binds.
+@available(*, unavailable)
+extension RowBinder: Sendable {}
 
 extension Connection {
     /// Inserts `rows` into `table` with statements of up to `rowsPerStatement`

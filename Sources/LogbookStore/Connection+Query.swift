@@ -96,9 +96,8 @@ extension Statement {
         do {
             return try step()
         } catch let error as StoreError where error.resultCode?.blamesTheQuery == true {
-            let sql = sqlite3_sql(handle).map { String(cString: $0) } ?? ""
             throw StoreError(.invalidQuery, path: error.path, message: "the query failed: \(error.message): \(sql)",
-                             resultCode: error.resultCode)
+                             resultCode: error.resultCode, sql: sql)
         }
     }
 }

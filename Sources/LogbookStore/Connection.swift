@@ -110,7 +110,7 @@ public final class Connection {
     }
 
     @usableFromInline
-    enum CacheKey: Hashable {
+    enum CacheKey: Hashable, Sendable {
         case address(UInt)
         /// A multi-row INSERT: its table's and columns' literals, and how many rows.
         case rows(table: UInt, columns: [UInt], count: Int)
@@ -206,10 +206,7 @@ public final class Connection {
     /// Throws SQLite's "database or disk is full" when the space is not there.
     public func reserveRoom(extraPages: Int) throws {
         let size = try cached("SELECT (page_count + ?) * page_size FROM pragma_page_count, pragma_page_size")
-        try size.bind(Int64(extraPages), at: 1)
-        defer { size.reset() }
-        guard try size.step() else { return }
-        var bytes = size.int64(0)
+        guard var bytes = try size.bound(extraPages).scalar(Int64.self) else { return }
         errno = 0
         let code = sqlite3_file_control(handle, "main", SQLITE_FCNTL_SIZE_HINT, &bytes)
         guard code != SQLITE_OK else { return }
@@ -246,8 +243,7 @@ public final class Connection {
 
     /// The first column of the first row, or nil when there is no row.
     public func scalar(_ sql: String) throws -> SQLValue? {
-        let statement = try prepare(sql)
-        return try statement.step() ? statement.value(0) : nil
+        try prepare(sql).scalar()
     }
 
     func error(_ code: Int32, _ context: String? = nil) -> StoreError {

@@ -69,7 +69,7 @@ extension Connection {
                 let insert = try prepare("""
                     INSERT INTO schema_migrations (version, name, checksum) VALUES (?, ?, ?)
                     """)
-                try insert.bind(.integer(Int64(migration.version)), .text(migration.name), .text(migration.checksum))
+                try insert.bind(migration.version, migration.name, migration.checksum)
                 try insert.run()
             }
         }
@@ -100,9 +100,7 @@ extension Connection {
     }
 
     func hasTable(_ name: String) throws -> Bool {
-        let statement = try prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")
-        try statement.bind(.text(name))
-        return try statement.step()
+        try prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").bound(name).scalar(Int.self) != nil
     }
 
     /// The applied migrations by version, each checked against the shipped
@@ -130,9 +128,9 @@ extension Connection {
         let newest = migrations.last?.version ?? 0
         let rows = try prepare("SELECT version, name, checksum FROM schema_migrations ORDER BY version")
         var applied: [Int: Migration] = [:]
-        while try rows.step() {
-            let recorded = Migration(version: Int(rows.int64(0)), name: rows.text(1) ?? "",
-                                     checksum: rows.text(2) ?? "", sql: "")
+        while let recorded = try rows.next({ row in
+            Migration(version: try row["version"], name: try row["name"], checksum: try row["checksum"], sql: "")
+        }) {
             guard let shipped = known[recorded.version] else {
                 throw StoreError(.schemaTooNew, path: path, message: """
                     migration \(recorded.fileName) (version \(recorded.version)) was applied by a newer logbook; \

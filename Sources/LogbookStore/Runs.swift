@@ -1,12 +1,14 @@
 import Foundation
 
-/// What a run is: a crawl of a site or a simulation of particles.
-public enum RunKind: String, Sendable, CaseIterable {
-    case crawl
-    case simulation
+/// What a run is. Each engine's schema names its own (`RunKind.crawl`,
+/// `RunKind.simulation`); the store only keeps the name.
+public struct RunKind: RawRepresentable, Hashable, Sendable, SQLColumnValue, SQLBindable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
 }
 
-public enum RunStatus: String, Sendable, CaseIterable {
+public enum RunStatus: String, Sendable, CaseIterable, SQLColumnValue {
     case running
     /// Stopped before the end (Ctrl-C, a kill, a crash); `resume` continues it.
     case interrupted
@@ -52,11 +54,8 @@ public struct StartRun: Request {
         let insert = try database.cached("""
             INSERT INTO runs (kind, config, logbook_version, pid, host) VALUES (?, ?, ?, ?, ?)
             """)
-        try insert.bind(kind.rawValue, at: 1)
-        try insert.bind(config, at: 2)
-        try insert.bind(LogbookVersion.current, at: 3)
-        try insert.bind(Int64(ProcessInfo.processInfo.processIdentifier), at: 4)
-        try insert.bind(ProcessInfo.processInfo.hostName, at: 5)
+        try insert.bind(kind, config, LogbookVersion.current, Int(ProcessInfo.processInfo.processIdentifier),
+                        ProcessInfo.processInfo.hostName)
         try insert.run()
         return database.lastInsertRowID
     }
@@ -81,9 +80,7 @@ public struct UpdateRun: Record {
                 finished_at = CASE ?1 WHEN 'running' THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END
             WHERE id = ?3
             """)
-        try update.bind(status.rawValue, at: 1)
-        try update.bind(summary.map(SQLValue.text) ?? .null, at: 2)
-        try update.bind(id, at: 3)
+        try update.bind(status.rawValue, summary, id)
         try update.run()
     }
 }
@@ -124,9 +121,7 @@ public struct ClaimRun: Request {
         let claim = try database.cached("""
             UPDATE runs SET status = 'running', finished_at = NULL, pid = ?2, host = ?3 WHERE id = ?1
             """)
-        try claim.bind(id, at: 1)
-        try claim.bind(Int64(ProcessInfo.processInfo.processIdentifier), at: 2)
-        try claim.bind(ProcessInfo.processInfo.hostName, at: 3)
+        try claim.bind(id, Int(ProcessInfo.processInfo.processIdentifier), ProcessInfo.processInfo.hostName)
         try claim.run()
         return .success(run)
     }
@@ -225,25 +220,24 @@ private func isAlive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 || errno == EPERM
 extension Connection {
     /// Every run, oldest first; only run `id` when given.
     public func runs(id: Int64? = nil) throws -> [RunInfo] {
-        let select = try prepare("""
+        try prepare("""
             SELECT id, kind, status, config, started_at, finished_at, logbook_version, summary, pid, host
             FROM runs WHERE ?1 IS NULL OR id = ?1 ORDER BY id
-            """)
-        try select.bind(id.map(SQLValue.integer) ?? .null, at: 1)
-        var runs: [RunInfo] = []
-        while try select.step() {
-            runs.append(RunInfo(
-                id: select.int64(0),
-                kind: RunKind(rawValue: select.text(1) ?? "") ?? .crawl,
-                status: RunStatus(rawValue: select.text(2) ?? "") ?? .failed,
-                config: select.text(3) ?? "{}",
-                startedAt: select.text(4) ?? "",
-                finishedAt: select.text(5),
-                logbookVersion: select.text(6) ?? "",
-                summary: select.text(7),
-                pid: select.optionalInt64(8).map { Int32(truncatingIfNeeded: $0) },
-                host: select.text(9)))
-        }
-        return runs
+            """).bound(id).all()
+    }
+}
+
+extension RunInfo: RowDecodable {
+    public init(row: Row) throws {
+        id = try row["id"]
+        kind = try row["kind"]
+        status = try row["status"]
+        config = try row["config"]
+        startedAt = try row["started_at"]
+        finishedAt = try row["finished_at"]
+        logbookVersion = try row["logbook_version"]
+        summary = try row["summary"]
+        pid = try (row["pid"] as Int64?).map { Int32(truncatingIfNeeded: $0) }
+        host = try row["host"]
     }
 }

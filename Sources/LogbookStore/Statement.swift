@@ -12,6 +12,8 @@ public final class Statement {
     /// connection tidies its folder when it closes, which it can only do
     /// once no statement of it is left. Nil for the connection's own cache.
     private let owner: Connection?
+    /// Filled on the first read of a column by name.
+    var columnIndexes: [String: Int] = [:]
 
     convenience init(connection: Connection, sql: String, persistent: Bool) throws {
         var statement: OpaquePointer?
@@ -51,8 +53,10 @@ public final class Statement {
         try check(sqlite3_bind_double(handle, Int32(index), value))
     }
 
+    /// Bound by its length, so a NUL byte inside the text does not end it.
     public func bind(_ value: String, at index: Int) throws {
-        try check(sqlite3_bind_text(handle, Int32(index), value, -1, transient))
+        var value = value
+        try check(value.withUTF8 { sqlite3_bind_text(handle, Int32(index), $0.baseAddress, Int32($0.count), transient) })
     }
 
     public func bind(_ value: SQLValue, at index: Int) throws {
@@ -66,11 +70,6 @@ public final class Statement {
         }
     }
 
-    /// Binds `values` to parameters 1, 2, 3…
-    public func bind(_ values: SQLValue...) throws {
-        for (offset, value) in values.enumerated() { try bind(value, at: offset + 1) }
-    }
-
     // MARK: Stepping
 
     /// Advances to the next row; false when the statement is done.
@@ -81,7 +80,7 @@ public final class Statement {
         case SQLITE_DONE: return false
         case let code:
             let error = StoreError(.sqlite, path: path, message: describe(code, on: database),
-                                   resultCode: ResultCode(rawValue: code))
+                                   resultCode: ResultCode(rawValue: code), sql: sql)
             sqlite3_reset(handle)
             throw error
         }
@@ -122,7 +121,7 @@ public final class Statement {
     /// The column as a real, or nil when it is NULL.
     public func optionalDouble(_ index: Int) -> Double? { isNull(index) ? nil : double(index) }
 
-    private func isNull(_ index: Int) -> Bool { sqlite3_column_type(handle, Int32(index)) == SQLITE_NULL }
+    func isNull(_ index: Int) -> Bool { sqlite3_column_type(handle, Int32(index)) == SQLITE_NULL }
 
     /// The column as text, or nil when it is NULL. Read by its length, so a
     /// NUL byte inside the text does not end it.
@@ -146,11 +145,19 @@ public final class Statement {
         }
     }
 
+    /// The SQL the statement was prepared from.
+    public var sql: String { sqlite3_sql(handle).map { String(cString: $0) } ?? "" }
+
     private func check(_ code: Int32) throws {
         guard code == SQLITE_OK else {
             throw StoreError(.sqlite, path: path, message: describe(code, on: database),
-                             resultCode: ResultCode(rawValue: code))
+                             resultCode: ResultCode(rawValue: code), sql: sql)
         }
+    }
+
+    /// A row that cannot be read as asked: a programming error, reported with the SQL.
+    func readError(_ message: String) -> StoreError {
+        StoreError(.unreadableRow, path: path, message: "\(message), in: \(sql)", sql: sql)
     }
 }
 

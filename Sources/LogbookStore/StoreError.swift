@@ -30,6 +30,9 @@ public struct StoreError: LogbookError, Sendable {
         public static let schemaTooOld = Code("schema too old")
         /// `query` was given SQL that is not one read-only statement.
         public static let queryRefused = Code("query refused")
+        /// A row was read as a type its column cannot be (NULL, an unknown
+        /// enum value, no such column): the code and the SQL disagree.
+        public static let unreadableRow = Code("unreadable row")
         /// The Recorder was closed before this message was sent.
         public static let recorderClosed = Code("recorder closed")
     }
@@ -40,12 +43,15 @@ public struct StoreError: LogbookError, Sendable {
     public let message: String
     /// SQLite's (extended) result code, when SQLite reported the failure.
     public let resultCode: ResultCode?
+    /// The statement that failed, when a statement did.
+    public let sql: String?
 
-    public init(_ code: Code, path: String, message: String, resultCode: ResultCode? = nil) {
+    public init(_ code: Code, path: String, message: String, resultCode: ResultCode? = nil, sql: String? = nil) {
         self.code = code
         self.path = path
         self.message = message
         self.resultCode = resultCode
+        self.sql = sql
     }
 
     public var description: String { "\(path.isEmpty ? "\"\"" : path): \(message)" }

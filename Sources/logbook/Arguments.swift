@@ -1,5 +1,5 @@
 public import ArgumentParser
-public import LogbookSim
+public import SimulationSchema
 
 // LogbookSim's choices parse from their names: `--integrator leapfrog`, `--mode threads`.
 extension Integrator: ExpressibleByArgument {}

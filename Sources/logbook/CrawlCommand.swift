@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LogbookCrawl
 import LogbookStore
+import CrawlSchema
 
 struct CrawlCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import LogbookCompare
 import LogbookStore
+import CrawlSchema
+import SimulationSchema
 
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,6 +45,8 @@ struct DiffCommand: ParsableCommand {
             let diff = try SimulationDiff(first, second, tolerance: try tolerance.value)
             try show(diff, text: diff.text, regressed: diff.regressed)
             regressed = diff.regressed
+        default:
+            throw first.unknownKind
         }
         if regressed { throw ExitCode(ExitStatus.findings) }
     }

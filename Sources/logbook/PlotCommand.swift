@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LogbookCompare
 import LogbookStore
+import CrawlSchema
 
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

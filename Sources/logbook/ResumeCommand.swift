@@ -2,6 +2,8 @@ import ArgumentParser
 import LogbookCrawl
 import LogbookSim
 import LogbookStore
+import CrawlSchema
+import SimulationSchema
 
 struct ResumeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,6 +49,8 @@ struct ResumeCommand: ParsableCommand {
                                  hooks: CrawlHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
             }
             try report(summary, format: format, database: database.path)
+        default:
+            throw UsageError("\(database.path): run \(target.id) is a \(target.kind), which this logbook does not resume")
         }
     }
 }

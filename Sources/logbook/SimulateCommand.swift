@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LogbookSim
 import LogbookStore
+import SimulationSchema
 
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

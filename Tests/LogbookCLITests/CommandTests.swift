@@ -2,6 +2,7 @@ import Foundation
 import LogbookStore
 import LogbookTestSupport
 import Testing
+import SimulationSchema
 
 @Suite struct CommandTests {
     let folder = TemporaryDirectory()

@@ -1,6 +1,8 @@
 @testable import LogbookCompare
 @testable import LogbookStore
 import Testing
+import CrawlSchema
+import SimulationSchema
 
 /// A run's stored JSON settings as the `path = value` pairs that `diff`
 /// compares, `report` lists and `runs` matches later runs by.

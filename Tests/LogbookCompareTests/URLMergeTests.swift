@@ -37,10 +37,10 @@ import Testing
         let insertFetch = try database.prepare("INSERT INTO fetches (url_id, run_id, status, outcome) VALUES (?, ?, ?, ?)")
         // Written in reverse: the order the merge sees comes from the index, not from the rows.
         for url in urls.reversed() {
-            try insertURL.bind(.integer(id), .text(url.url), .integer(url.isPage ? 1 : 0), .text(url.outcome == nil ? "queued" : "done"))
+            try insertURL.bind(id, url.url, url.isPage ? 1 : 0, url.outcome == nil ? "queued" : "done")
             try insertURL.run()
             guard let outcome = url.outcome else { continue }
-            try insertFetch.bind(.integer(database.lastInsertRowID), .integer(id), url.status.map(SQLValue.integer) ?? .null, .text(outcome))
+            try insertFetch.bind(database.lastInsertRowID, id, url.status.map(SQLValue.integer) ?? .null, outcome)
             try insertFetch.run()
         }
         return try RunReader(path: folder.database, id: id)

@@ -4,6 +4,7 @@ import LogbookStore
 import LogbookTestSupport
 import Synchronization
 import Testing
+import CrawlSchema
 
 /// A site with one of everything that goes wrong, served on loopback.
 func faultySite() throws -> TestHTTPServer {

@@ -3,6 +3,7 @@ import Foundation
 import LogbookStore
 import LogbookTestSupport
 import Testing
+import CrawlSchema
 
 /// A start URL with `user:password@`: the site is crawled with them, other
 /// hosts never see them, and no byte of the database holds the password.

@@ -2,6 +2,7 @@ import Foundation
 @testable import LogbookCrawl
 import LogbookStore
 import LogbookTestSupport
+import CrawlSchema
 import Testing
 
 /// Depth is the shortest link distance from the start, whoever found a page

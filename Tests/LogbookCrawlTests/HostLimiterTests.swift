@@ -18,7 +18,7 @@ import Testing
             finished.enter()
             Thread {
                 defer { finished.leave() }
-                for request in stride(from: thread, to: requests, by: 6) {
+                for _ in stride(from: thread, to: requests, by: 6) {
                     let host = hosts[thread % hosts.count]
                     limiter.request(to: host) {
                         log.update {

@@ -1,6 +1,7 @@
 import LogbookCrawl
 import LogbookStore
 import LogbookTestSupport
+import CrawlSchema
 
 /// Crawls `start` in-process into a fresh database.
 func crawl(_ start: String, in folder: TemporaryDirectory,

@@ -3,6 +3,7 @@ import Foundation
 import LogbookStore
 import LogbookTestSupport
 import Testing
+import CrawlSchema
 
 @Suite struct PageDoneTests {
     /// Two processes (or a resume after a lost claim) may both fetch a page:

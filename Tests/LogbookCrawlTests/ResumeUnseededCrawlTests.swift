@@ -3,6 +3,7 @@ import LogbookCrawl
 import LogbookStore
 import LogbookTestSupport
 import Testing
+import CrawlSchema
 
 /// A crawl that failed before its start URL was committed (a disk full
 /// right after the run's row) has an empty frontier: `resume` seeds the

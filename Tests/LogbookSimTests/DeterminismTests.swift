@@ -3,6 +3,7 @@ import LogbookSim
 import LogbookStore
 import LogbookTestSupport
 import Testing
+import SimulationSchema
 
 @Suite struct DeterminismTests {
     let folder = TemporaryDirectory()

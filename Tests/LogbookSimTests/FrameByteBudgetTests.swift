@@ -1,6 +1,7 @@
 import LogbookSim
 import LogbookStore
 import LogbookTestSupport
+import SimulationSchema
 import Testing
 
 /// Frames count the arrays they carry, so a simulation's Recorder holds

@@ -1,6 +1,7 @@
 import LogbookSim
 import LogbookStore
 import LogbookTestSupport
+import SimulationSchema
 
 /// Runs `config` on a fresh database and returns its path and run id.
 func simulate(_ config: SimulationConfig, _ particles: Particles, in folder: TemporaryDirectory,

@@ -3,6 +3,7 @@ import LogbookSim
 import LogbookStore
 import LogbookTestSupport
 import Testing
+import SimulationSchema
 
 /// Two bodies of mass ½ on a circular orbit of separation 1 (G = 1): the
 /// period is 2π.
@@ -13,7 +14,7 @@ func circularBinary() -> Particles {
 /// Energies of every recorded frame, in step order.
 func energies(run: Int64, in path: String) throws -> [Double] {
     let select = try Connection(path: path, mode: .readOnly).prepare("SELECT total FROM frames WHERE run_id = ? ORDER BY step")
-    try select.bind(.integer(run))
+    try select.bind(run)
     var totals: [Double] = []
     while try select.step() { totals.append(select.double(0)) }
     return totals
@@ -58,7 +59,7 @@ func energies(run: Int64, in path: String) throws -> [Double] {
         let run = try simulate(config(particles, steps: 100, dt: 1e-3, softening: 0.01, mode: mode,
                                       workers: mode == .serial ? 1 : 2, recordEvery: 10), particles, in: folder)
         let select = try Connection(path: run.path, mode: .readOnly).prepare("SELECT px, py, pz FROM frames WHERE run_id = ?")
-        try select.bind(.integer(run.run))
+        try select.bind(run.run)
         var frames = 0
         while try select.step() {
             frames += 1

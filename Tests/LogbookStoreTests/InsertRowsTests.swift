@@ -14,10 +14,7 @@ import Testing
         let rows = (0..<count).map { ($0, "row \($0)", Double($0) / 2, $0 % 3 == 0 ? nil : "x") }
         try database.transaction {
             try database.insert(into: "t", columns: ["n", "name", "half", "note"], rows: rows) { row, binder in
-                try binder.bind(row.0)
-                try binder.bind(row.1)
-                try binder.bind(row.2)
-                try binder.bind(row.3.map(SQLValue.text) ?? .null)
+                try binder.bind(row.0, row.1, row.2, row.3)
             }
         }
         let read = try database.prepare("SELECT n, name, half, note FROM t ORDER BY rowid")

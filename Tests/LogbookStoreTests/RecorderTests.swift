@@ -215,3 +215,8 @@ private struct CountNumbered: Request {
         return count
     }
 }
+
+extension RunKind {
+    /// A kind the runs table accepts; the store's tests need no engine's schema.
+    static let simulation = RunKind(rawValue: "simulation")
+}

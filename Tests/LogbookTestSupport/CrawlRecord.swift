@@ -17,7 +17,7 @@ public struct CrawlRecord: Equatable, Sendable {
             SELECT u.url, coalesce(f.outcome, 'unfetched:' || u.state), f.status, u.depth
             FROM urls AS u LEFT JOIN fetches AS f ON f.url_id = u.id WHERE u.run_id = ?
             """)
-        try fetches.bind(.integer(run))
+        try fetches.bind(run)
         var outcomes: [String: String] = [:]
         var depths: [String: Int] = [:]
         while try fetches.step() {
@@ -31,7 +31,7 @@ public struct CrawlRecord: Equatable, Sendable {
             FROM links AS l JOIN urls AS f ON f.id = l.from_url_id JOIN urls AS t ON t.id = l.to_url_id
             WHERE l.run_id = ? ORDER BY 1
             """)
-        try links.bind(.integer(run))
+        try links.bind(run)
         var all: [String] = []
         while try links.step() { all.append(links.text(0) ?? "") }
         self.outcomes = outcomes

@@ -16,7 +16,7 @@ public struct RecordedStates: Equatable, Sendable {
         let select = try database.prepare("""
             SELECT step, particle, x, y, z, vx, vy, vz FROM states WHERE run_id = ? AND step >= ? ORDER BY step, particle
             """)
-        try select.bind(.integer(run), .integer(first))
+        try select.bind(run, first)
         var rows: [Row] = []
         while try select.step() {
             rows.append(Row(step: select.int64(0), particle: select.int64(1),

@@ -40,3 +40,19 @@ public struct CrawlConfig: Hashable, Sendable, Codable {
         self.start = start
     }
 }
+
+/// Bounds and identity for every request of a crawl.
+public struct FetchLimits: Hashable, Sendable, Codable {
+    public var timeoutMilliseconds = 15_000
+    public var maxBytes = 10 << 20
+    public var maxRedirects = 10
+    public var userAgent = "logbook/0.1 (link checker)"
+    /// Extra request headers, "Name: value".
+    public var headers: [String] = []
+    /// A CA bundle to trust instead of the system's.
+    public var caBundle: String?
+    /// Skip TLS certificate verification.
+    public var insecure = false
+
+    public init() {}
+}

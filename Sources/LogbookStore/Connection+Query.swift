@@ -46,12 +46,12 @@ extension Connection {
         // SQLite counts them as reading, but they would only print "(0 rows)".
         if actions.transactionControl {
             throw StoreError(.queryRefused, path: path, message: """
-                `logbook query` runs one query; BEGIN, COMMIT, ROLLBACK, END, SAVEPOINT and RELEASE are not queries: \(sql)
+                a query is one statement that reads; BEGIN, COMMIT, ROLLBACK, END, SAVEPOINT and RELEASE are not queries: \(sql)
                 """)
         }
         guard statement.isReadOnly || readingPragma else {
             throw StoreError(.queryRefused, path: path,
-                             message: "`logbook query` only reads; this statement would write to the database: \(sql)")
+                             message: "a query only reads; this statement would write to the database: \(sql)")
         }
         return statement
     }
@@ -78,7 +78,7 @@ extension Connection {
         let message = String(cString: sqlite3_errmsg(handle))
         if ResultCode.authorization ~= ResultCode(rawValue: code) {
             return StoreError(.queryRefused, path: path, message: """
-                `logbook query` only reads; ATTACH, DETACH and PRAGMAs that set a value or write are refused (\(message))
+                a query only reads; ATTACH, DETACH and PRAGMAs that set a value or write are refused (\(message))
                 """, resultCode: ResultCode(rawValue: code))
         }
         let resultCode = ResultCode(rawValue: code)

@@ -16,17 +16,14 @@ struct DatabaseFile {
     init(_ path: String, mayBeAbsent: Bool) throws {
         self.path = path
         if path.isEmpty || path == ":memory:" {
-            throw StoreError(.invalidPath, path: path, message: """
-                names no file, and logbook keeps its runs in a database file; give --db a file's path
-                """)
+            throw StoreError(.invalidPath, path: path, message: "names no file, and logbook keeps its runs in a database file")
         }
         var info = stat()
         guard stat(path, &info) == 0 else {
             let cause = errno
             if cause == ENOENT, mayBeAbsent { return }
             if cause == ENOENT {
-                throw StoreError(.missingDatabase, path: path,
-                                 message: "no database here (`logbook init` or a crawl or simulation creates one)")
+                throw StoreError(.missingDatabase, path: path, message: "no database here")
             }
             throw StoreError(.notAFile, path: path, message: "cannot be opened: \(String(cString: strerror(cause)))")
         }

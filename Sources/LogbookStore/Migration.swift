@@ -86,8 +86,7 @@ extension Connection {
         let version = applied.keys.max() ?? 0
         if applied.count < migrations.count {
             throw StoreError(.schemaTooOld, path: path, message: """
-                written by an older logbook (schema \(version) of \(current)); \
-                `logbook init --db \(path)` brings it up to date
+                written by an older logbook (schema \(version) of \(current)), and readers do not migrate
                 """)
         }
     }

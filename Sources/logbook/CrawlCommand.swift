@@ -20,53 +20,14 @@ struct CrawlCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOption
     @Argument(help: "The start URL.") var url: String
-    @Option(help: "Only follow pages whose path starts with this prefix, e.g. /docs/.") var scope: String?
-    @Option(help: "Worker threads.", allowed: 1...1024) var workers = 8
-    @Flag(help: "Do not check links to other sites.") var noExternal = false
-    @Option(help: "Seconds per request.", allowed: 0.001...86_400) var timeout = 15.0
-    @Option(help: "Largest response, in bytes.", allowed: 1...Int.max) var maxBytes = 10 << 20
-    @Option(help: "Redirects followed per request.", allowed: 0...1000) var maxRedirects = 10
-    @Option(help: "Longest URL checked.", allowed: 1...8_000_000) var maxURLLength = 2048
-    @Option(help: "Follow pages at most this many links from the start.", allowed: 0...Int.max) var maxDepth: Int?
-    @Option(help: "Fetch at most this many pages of the site.", allowed: 1...Int.max) var maxPages: Int?
-    @Option(help: "Requests at once to one host.", allowed: 1...1024) var perHost = 4
-    @Option(help: "Milliseconds between requests to one host.", allowed: 0...3_600_000) var delay = 0
-    @Option(help: "Tries again after timeouts, resets and 5xx, with backoff.", allowed: 0...20) var retries = 2
-    @Option(help: "Milliseconds before the first retry (doubling after).", allowed: 0...60_000) var retryDelay = 500
-    @Flag(help: "Do not obey the site's robots.txt.") var ignoreRobots = false
-    @Flag(help: "Check that #fragment links to pages of the site name an id or a[name] there.") var checkFragments = false
-    @Option(help: "Only check URLs matching this regular expression (repeatable).") var include: [String] = []
-    @Option(help: "Do not check URLs matching this regular expression (repeatable).") var exclude: [String] = []
-    @Option(help: "User-Agent header.") var userAgent = FetchLimits().userAgent
-    @Option(help: "Extra request header, \"Name: value\" (repeatable).") var header: [String] = []
-    @Option(help: "CA bundle to trust.") var cacert: String?
-    @Flag(help: "Do not verify TLS certificates.") var insecure = false
+    @OptionGroup(title: "Scope") var scope: CrawlScopeOptions
+    @OptionGroup(title: "Requests") var fetch: FetchOptions
+    @OptionGroup(title: "Politeness") var politeness: PolitenessOptions
     @Option(help: "Summary as text or json.") var format: Format = .text
     @Flag(help: "No progress line.") var quiet = false
 
     func run() throws {
-        var config = CrawlConfig(start: url)
-        config.scope = scope
-        config.workers = workers
-        config.checkExternal = !noExternal
-        config.limits.timeoutMilliseconds = Int((timeout * 1000).rounded())
-        config.limits.maxBytes = maxBytes
-        config.limits.maxRedirects = maxRedirects
-        config.limits.userAgent = userAgent
-        config.limits.headers = header
-        config.limits.caBundle = cacert
-        config.limits.insecure = insecure
-        config.maxURLLength = maxURLLength
-        config.maxDepth = maxDepth
-        config.maxPages = maxPages
-        config.perHost = perHost
-        config.delayMilliseconds = delay
-        config.retries = retries
-        config.retryDelayMilliseconds = retryDelay
-        config.obeyRobots = !ignoreRobots
-        config.checkFragments = checkFragments
-        config.include = include
-        config.exclude = exclude
+        let config = CrawlConfig(start: url, scope: scope, fetch: fetch, politeness: politeness)
         let (prepared, credentials) = try Crawl.prepare(config, credentials: .fromEnvironment)
 
         let recorder = try Recorder(path: database.path, options: Crawl.recorderOptions)

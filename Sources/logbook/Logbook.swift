@@ -49,7 +49,8 @@ struct Logbook: ParsableCommand {
     static func exitStatus(reporting error: any Error) -> Int32 {
         if let code = error as? ExitCode { return code.rawValue }
         if let error = error as? any LogbookError {
-            printError("logbook: \(error)")
+            let hint = (error as? StoreError)?.hint.map { " (\($0))" } ?? ""
+            printError("logbook: \(error)\(hint)")
             return error.category == .usage ? ExitStatus.usage : ExitStatus.failure
         }
         let message = fullMessage(for: error)
@@ -78,6 +79,18 @@ struct UsageError: LogbookError {
     let description: String
     init(_ description: String) { self.description = description }
     var category: ErrorCategory { .usage }
+}
+
+extension StoreError {
+    /// What to do about it, in the commands' words: the store does not know them.
+    var hint: String? {
+        switch code {
+        case .invalidPath: "give --db a file's path"
+        case .missingDatabase: "`logbook init` or a crawl or simulation creates one"
+        case .schemaTooOld: "`logbook init --db \(path)` brings it up to date"
+        default: nil
+        }
+    }
 }
 
 /// logbook's exit codes, as the README documents them.

@@ -17,42 +17,14 @@ struct SimulateCommand: ParsableCommand {
             """)
 
     @OptionGroup var database: DatabaseOption
-    @Option(help: "Particles in a generated Plummer sphere (default 1000).", allowed: 1...10_000_000) var particles: Int?
-    @Option(help: "Random seed for the Plummer sphere.", allowed: 0...UInt64.max) var seed: UInt64 = 1
-    @Option(help: ArgumentHelp("Initial particles from a CSV file instead.", valueName: "file.csv")) var input: String?
-    @Option(help: "Steps to run.", allowed: 0...1_000_000_000_000) var steps = 1000
-    @Option(help: "Time step.", allowed: .positive) var dt = 0.001
-    @Option(name: .customLong("G"), help: "Gravitational constant.", allowed: .nonNegative) var gravity = 1.0
-    @Option(help: "Softening length ε in 1/√(r²+ε²); 0 makes two particles at one position an error.",
-            allowed: .nonNegative)
-    var softening = 0.01
-    @Option(help: "euler (semi-implicit) or leapfrog (kick-drift-kick).") var integrator: Integrator = .leapfrog
-    @Option(help: "serial, threads or processes.") var mode: SimulationConfig.Mode = .threads
-    @Option(help: "Worker threads or processes (default: the number of cores; 1 for serial).", allowed: 1...1024)
-    var workers: Int?
-    @Option(help: "Record a frame every K steps.", allowed: 1...Int.max) var recordEvery = 10
+    @OptionGroup(title: "Particles") var source: ParticleSourceOptions
+    @OptionGroup(title: "Physics") var physics: PhysicsOptions
+    @OptionGroup(title: "Steps") var stepping: StepOptions
     @Flag(help: "No progress line.") var quiet = false
 
-    func validate() throws {
-        if input != nil, particles != nil { throw ValidationError("--input and --particles are exclusive") }
-    }
-
     func run() throws {
-        let initial: Particles
-        let source: SimulationConfig.Source
-        if let input {
-            initial = try Particles.csv(contentsOf: input)
-            source = .csv(path: input)
-        } else {
-            let count = particles ?? 1000
-            initial = .plummer(count: count, seed: seed)
-            source = .plummer(particles: count, seed: seed)
-        }
-        let defaultWorkers = mode == .serial ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, initial.count)
-        let config = SimulationConfig(
-            source: source, steps: steps,
-            physics: Physics(gravity: gravity, softening: softening, dt: dt, integrator: integrator),
-            mode: mode, workers: workers ?? defaultWorkers, recordEvery: recordEvery)
+        let (initial, origin) = try source.load()
+        let config = SimulationConfig(source: origin, particles: initial.count, physics: physics, stepping: stepping)
         try config.validate(particleCount: initial.count)
 
         let recorder = try Recorder(path: database.path, options: Simulation.recorderOptions)

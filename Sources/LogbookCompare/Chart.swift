@@ -103,10 +103,9 @@ struct Chart {
 
     func thinned(_ points: [SIMD2<Double>]) -> [SIMD2<Double>] {
         guard points.count > Self.maximumPoints else { return points }
-        let stride = (points.count + Self.maximumPoints - 1) / Self.maximumPoints
-        var kept = Swift.stride(from: 0, to: points.count, by: stride).map { points[$0] }
-        if kept.last != points.last { kept.append(points[points.count - 1]) }
-        return kept
+        // Every stride-th point before the last, then the last: at most the maximum in all.
+        let stride = (points.count - 1 + Self.maximumPoints - 2) / (Self.maximumPoints - 1)
+        return Swift.stride(from: 0, to: points.count - 1, by: stride).map { points[$0] } + [points[points.count - 1]]
     }
 }
 

@@ -69,13 +69,20 @@ public struct RunReference: Hashable, Sendable {
 
     /// Parses `3` or `other.sqlite:3`; nil when there is no id at the end.
     public init?(parsing text: String) {
-        if let id = Int64(text), id > 0 {
+        if let id = Self.id(text[...]) {
             self.init(path: nil, id: id)
             return
         }
-        guard let colon = text.lastIndex(of: ":"), let id = Int64(text[text.index(after: colon)...]), id > 0,
+        guard let colon = text.lastIndex(of: ":"), let id = Self.id(text[text.index(after: colon)...]),
               colon != text.startIndex else { return nil }
         self.init(path: String(text[..<colon]), id: id)
+    }
+
+    /// Digits alone (`Int64` would also take "+3"), above zero.
+    private static func id(_ text: Substring) -> Int64? {
+        guard text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }), let id = Int64(text), id > 0
+        else { return nil }
+        return id
     }
 }
 

@@ -4,8 +4,9 @@ import CrawlSchema
 import SimulationSchema
 
 extension RunInfo {
-    /// The run's settings as `path = value` pairs (`physics.dt = 0.01`),
-    /// sorted by path, read from the stored JSON alone.
+    /// The run's settings as `path = value` pairs (`physics.dt = 0.01`), read
+    /// from the stored JSON alone: keys sorted at each level, array elements
+    /// in order (`x[2]` before `x[10]`).
     public var flatSettings: [(path: String, value: String)] {
         guard let object = try? JSONSerialization.jsonObject(with: Data(config.utf8), options: [.fragmentsAllowed]) else {
             return [("config", config)]

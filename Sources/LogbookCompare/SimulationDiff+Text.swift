@@ -31,6 +31,7 @@ extension SimulationDiff {
 /// the one at `step`.
 func sample(_ steps: [SimulationDiff.Step], around step: Int64?, limit: Int) -> [SimulationDiff.Step] {
     guard steps.count > limit else { return steps }
+    guard limit > 1 else { return Array(steps.suffix(limit)) }
     var indices = Set((0..<limit).map { $0 * (steps.count - 1) / (limit - 1) })
     if let step, let index = steps.firstIndex(where: { $0.step == step }) {
         indices.formUnion([index - 1, index].filter { $0 >= 0 })

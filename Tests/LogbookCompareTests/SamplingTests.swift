@@ -26,6 +26,8 @@ import Testing
         // Indices 0, 29/4, 2·29/4, 3·29/4 and 29, rounded down.
         #expect(sampled(around: nil) == [0, 70, 140, 210, 290])
         #expect(sample(steps(100), around: nil, limit: 2).map(\.step) == [0, 990])
+        #expect(sample(steps(100), around: nil, limit: 1).map(\.step) == [990], "one step: the last")
+        #expect(sample(steps(100), around: nil, limit: 0).isEmpty)
     }
 
     @Test func theDivergingStepAndTheOneBeforeItAreKept() {
@@ -43,9 +45,10 @@ import Testing
         #expect(Chart.maximumPoints == 1500)
         #expect(chart.thinned(points(1500)) == points(1500))
         // (count, every how many points one is kept, how many are kept)
-        for (count, stride, kept) in [(1501, 2, 751), (1502, 2, 752), (3000, 2, 1501), (4500, 3, 1501), (4501, 4, 1126)] {
+        for (count, stride, kept) in [(1501, 2, 751), (1502, 2, 752), (2999, 2, 1500), (3000, 3, 1001), (4500, 4, 1126),
+                                      (4501, 4, 1126)] {
             let thinned = chart.thinned(points(count))
-            #expect(thinned.count == kept, "\(count) points")
+            #expect(thinned.count == kept && kept <= Chart.maximumPoints, "\(count) points")
             #expect(thinned.first?.x == 0 && thinned.last?.x == Double(count - 1), "\(count) points")
             #expect(thinned.dropLast().enumerated().allSatisfy { $0.element.x == Double($0.offset * stride) }, "\(count) points")
         }

@@ -55,7 +55,9 @@ public enum LinkExtractor: Sendable {
                 guard let context, let name else { return }
                 let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
                 let collector = Unmanaged<Collector>.fromOpaque(parser.pointee._private).takeUnretainedValue()
-                collector.element(name, attributes, line: Int(parser.pointee.input?.pointee.line ?? 0))
+                let input = parser.pointee.input?.pointee
+                collector.element(name, attributes, at: TagPosition(line: Int(input?.line ?? 0), start: input?.base,
+                                                                     end: input?.cur))
             }
         }
         let collector = Collector()
@@ -110,18 +112,93 @@ public enum LinkExtractor: Sendable {
         return result[...]
     }
 
-    /// The URL of a refresh: `5; url=next.html` gives next.html.
+    /// The URL of a refresh, as the HTML standard reads its content: a time,
+    /// then `;` or `,`, then the URL, after `url=` when that is written:
+    /// `5; url=next.html` and `0; next.html` both give next.html.
     static func refreshURL(_ content: String) -> String? {
-        guard let semicolon = content.firstIndex(where: { $0 == ";" || $0 == "," }) else { return nil }
-        var rest = content[content.index(after: semicolon)...].drop(while: { $0 == " " })
-        guard rest.lowercased().hasPrefix("url") else { return nil }
-        rest = rest.dropFirst(3).drop(while: { $0 == " " })
-        guard rest.first == "=" else { return nil }
-        let url = rest.dropFirst().drop(while: { $0 == " " })
-        let quote = url.first
-        let unquoted = quote == "'" || quote == "\"" ? url.dropFirst().prefix(while: { $0 != quote }) : url[...]
-        return unquoted.isEmpty ? nil : String(unquoted)
+        func isSpace(_ c: Character) -> Bool { c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{0C}" }
+        var rest = Substring(content).drop(while: isSpace)
+        let time = rest.prefix(while: { $0.isASCII && ($0.isNumber || $0 == ".") })
+        guard !time.isEmpty else { return nil }
+        rest = rest.dropFirst(time.count).drop(while: isSpace)
+        if rest.first == ";" || rest.first == "," { rest = rest.dropFirst().drop(while: isSpace) }
+        // As the standard has it, `url` then `=` is skipped letter by letter:
+        // where one is missing the URL starts there (`0; url.html` is `.html`).
+        let matched = zip(rest.prefix(3).lowercased(), "url").prefix(while: { $0 == $1 }).count
+        rest = rest.dropFirst(matched)
+        if matched == 3 {
+            rest = rest.drop(while: isSpace)
+            if rest.first == "=" { rest = rest.dropFirst().drop(while: isSpace) }
+        }
+        if let quote = rest.first, quote == "'" || quote == "\"" {
+            rest = rest.dropFirst().prefix(while: { $0 != quote })
+        }
+        return rest.isEmpty ? nil : String(rest)
     }
+}
+
+/// Where libxml2 is when it reports a start tag: at its closing `>`, with
+/// the text before it in its buffer (converted to UTF-8).
+private struct TagPosition {
+    /// The line of the `>`; a tag over several lines starts higher.
+    let line: Int
+    let start: UnsafePointer<xmlChar>?
+    let end: UnsafePointer<xmlChar>?
+
+    /// The line of the attribute `attribute` of the tag `name` that ends
+    /// here: `line` less the line breaks between the attribute and the `>`.
+    /// The tag's text is found back from the end, by its `<name`; where it
+    /// is not in the buffer any more, the line is `line`.
+    func line(of attribute: StaticString, inTag name: UnsafePointer<xmlChar>) -> Int {
+        guard let start, let end, end > start else { return line }
+        let text = UnsafeBufferPointer(start: start, count: end - start)
+        let nameLength = strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))
+        func opensTag(at index: Int) -> Bool {
+            guard text[index] == UInt8(ascii: "<"), text.count - index > nameLength else { return false }
+            return (0..<nameLength).allSatisfy { offset in lowercase(text[index + 1 + offset]) == name[offset] }
+        }
+        // Back at most 64 KiB: a longer tag (a data: URL) keeps the line of its `>`.
+        let lowest = max(0, text.count - Self.longestTagSearched)
+        guard let open = stride(from: text.count - 1, through: lowest, by: -1).first(where: opensTag),
+              let offset = Self.attribute(attribute, in: text[(open + 1 + nameLength)...])
+        else { return line }
+        return line - text[offset...].count(where: { $0 == UInt8(ascii: "\n") })
+    }
+
+    private static let longestTagSearched = 1 << 16
+
+    /// Where the attribute `attribute` starts in a tag's text after its
+    /// name, read as HTML tokenises attributes (so a value holding
+    /// ` href=` is not taken for one).
+    private static func attribute(_ attribute: StaticString, in tag: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
+        let wanted = UnsafeBufferPointer(start: attribute.utf8Start, count: attribute.utf8CodeUnitCount)
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D }
+        var index = tag.startIndex
+        while index < tag.endIndex {
+            while index < tag.endIndex, isSpace(tag[index]) || tag[index] == UInt8(ascii: "/") { index += 1 }
+            let nameStart = index
+            while index < tag.endIndex, !isSpace(tag[index]), tag[index] != UInt8(ascii: "="),
+                  tag[index] != UInt8(ascii: "/") || index == nameStart { index += 1 }
+            let name = tag[nameStart..<index]
+            if name.count == wanted.count, zip(name, wanted).allSatisfy({ lowercase($0) == $1 }) { return nameStart }
+            while index < tag.endIndex, isSpace(tag[index]) { index += 1 }
+            guard index < tag.endIndex, tag[index] == UInt8(ascii: "=") else { continue }
+            index += 1
+            while index < tag.endIndex, isSpace(tag[index]) { index += 1 }
+            if index < tag.endIndex, let quote = Optional(tag[index]), quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
+                index += 1
+                while index < tag.endIndex, tag[index] != quote { index += 1 }
+                index += 1
+            } else {
+                while index < tag.endIndex, !isSpace(tag[index]) { index += 1 }
+            }
+        }
+        return nil
+    }
+}
+
+private func lowercase(_ byte: UInt8) -> UInt8 {
+    (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
 }
 
 /// Gathers links from the parser's start tags.
@@ -131,7 +208,7 @@ private final class Collector {
     var anchors: Set<String> = []
 
     func element(_ rawName: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
-                 line: Int) {
+                 at position: TagPosition) {
         /// The value of the first attribute called `name`, or nil.
         func attribute(_ name: StaticString) -> String? {
             guard var pair = attributes else { return nil }
@@ -156,13 +233,15 @@ private final class Collector {
         for attributeName in wanted ?? [] {
             guard let value = attribute(attributeName) else { continue }
             let attributeText = attributeName.description
+            let line = position.line(of: attributeName, inTag: rawName)
             func add(_ url: String) { links.append(ExtractedLink(element: name, attribute: attributeText, value: url, line: line)) }
             // Most attributes hold one URL: no array for it.
             if attributeText == "srcset" { LinkExtractor.candidates(inSrcset: value).forEach(add) } else { add(value) }
         }
         if name == "meta", attribute("http-equiv")?.lowercased() == "refresh",
            let content = attribute("content"), let url = LinkExtractor.refreshURL(content) {
-            links.append(ExtractedLink(element: "meta", attribute: "content", value: url, line: line))
+            links.append(ExtractedLink(element: "meta", attribute: "content", value: url,
+                                       line: position.line(of: "content", inTag: rawName)))
         }
     }
 }

@@ -41,11 +41,17 @@ import Testing
         #expect(page.described == expected)
     }
 
-    /// libxml2 reports a start tag when it has read its attributes: the
-    /// line is where the tag ends, not where its link attribute is.
-    @Test func aTagOverSeveralLinesIsOnItsLastLine() {
-        let page = extract("<a\nhref=\"2.html\"\nclass=x\n>text</a><img\nsrc=\"5.png\">")
-        #expect(page.described == ["4 a[href] 2.html", "5 img[src] 5.png"])
+    /// libxml2 reports a start tag at its `>`; a link is on the line of its
+    /// attribute, which in formatted HTML is often a line or more above.
+    @Test(arguments: ["\n", "\r\n", "\r"])
+    func aTagOverSeveralLinesIsOnTheLineOfItsAttribute(separator: String) {
+        let page = extract([
+            "<a", "href=\"2.html\"", "class=x", ">text</a><img", "src=\"5.png\">",
+            "<A TITLE='a value with", " href=no.html'", "  HREF = 8.html", "/>",
+            "<img src=10.png", "srcset=\"11a.png 1x,", "11b.png 2x\"", "><meta http-equiv=refresh", "content='0; 14.html'>",
+        ].joined(separator: separator))
+        #expect(page.described == ["2 a[href] 2.html", "5 img[src] 5.png", "8 a[href] 8.html", "10 img[src] 10.png",
+                                   "11 img[srcset] 11a.png", "11 img[srcset] 11b.png", "14 meta[content] 14.html"])
     }
 
     @Test func longLinesAndManyLines() {

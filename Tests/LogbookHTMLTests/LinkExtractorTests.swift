@@ -135,6 +135,14 @@ func extract(_ html: String, contentType: String? = nil) -> ExtractedPage {
         ("5", nil),
         ("0; url=", nil),
         ("0; url=''", nil),
+        // Without `url=` the rest is the URL, as browsers read it.
+        ("0; next.html", "next.html"),
+        ("3,'quoted.html'", "quoted.html"),
+        ("1.5 next.html", "next.html"),
+        ("0; url.html", ".html"),
+        ("0; ur", nil),
+        ("url=next.html", nil),  // no time: not a refresh
+        ("; next.html", nil),
     ])
     func refreshURL(content: String, url: String?) {
         #expect(LinkExtractor.refreshURL(content) == url)

@@ -122,6 +122,10 @@ let package = Package(
             dependencies: ["LogbookHTML"]
         ),
         .testTarget(
+            name: "CrawlSchemaTests",
+            dependencies: ["CrawlSchema", "LogbookStore", "LogbookTestSupport"]
+        ),
+        .testTarget(
             name: "LogbookCrawlTests",
             dependencies: ["LogbookCrawl", "CrawlSchema", "LogbookStore", "LogbookTestSupport", "logbook"]
         ),

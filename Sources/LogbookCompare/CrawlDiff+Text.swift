@@ -1,12 +1,4 @@
-extension CrawlDiff.Outcome: CustomStringConvertible {
-    /// "dead 404", "error (Could not resolve host)", "ok 200".
-    public var description: String {
-        var text = outcome
-        if let status { text += " \(status)" }
-        if let error, outcome != "ok", error != "HTTP \(status ?? 0)" { text += " (\(error))" }
-        return text
-    }
-}
+import CrawlSchema
 
 extension CrawlDiff {
     /// The comparison for a person: regressions first, then the rest, then counts.

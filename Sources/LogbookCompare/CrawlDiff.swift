@@ -1,17 +1,11 @@
 import LogbookStore
-import CrawlSchema
+public import CrawlSchema
 
 /// What changed between two crawls, URL by URL (URLs are stored normalised,
 /// so the same link reads the same in both).
 public struct CrawlDiff: Sendable, Encodable {
     /// One URL's outcome in one run.
-    public struct Outcome: Hashable, Sendable, Encodable {
-        public let outcome: String
-        public let status: Int?
-        public let error: String?
-
-        public var isDead: Bool { outcome == "dead" || outcome == "error" }
-    }
+    public typealias Outcome = RecordedOutcome
 
     /// A link dead in B and not in A, with the pages of B that link to it.
     public struct NewlyDead: Hashable, Sendable, Encodable {
@@ -30,16 +24,10 @@ public struct CrawlDiff: Sendable, Encodable {
     }
 
     /// A `#fragment` link to a page of the site that has no such id.
-    public struct BrokenFragment: Hashable, Sendable, Encodable {
-        public let url: String
-        public let fragment: String
-        public let foundOn: String
-    }
+    public typealias BrokenFragment = CrawlSchema.BrokenFragment
 
-    /// The counts of one run, from `crawl_summary`.
-    public struct Counts: Hashable, Sendable, Encodable {
-        public let urls: Int, pages: Int, ok: Int, dead: Int, notChecked: Int, queued: Int
-    }
+    /// The counts of one run.
+    public typealias Counts = CrawlCounts
 
     public let a: Int64
     public let b: Int64
@@ -80,16 +68,19 @@ public struct CrawlDiff: Sendable, Encodable {
         bStatus = b.run.status.rawValue
         settings = settingChanges(a.run, b.run)
         let fragments = a.checksFragments && b.checksFragments
+        let (crawlA, crawlB) = (RecordedCrawl(a.connection, run: a.run.id), RecordedCrawl(b.connection, run: b.run.id))
         var merged = URLMerge()
         var fragmentsA: Set<BrokenFragment> = [], fragmentsB: Set<BrokenFragment> = []
         (countsA, countsB) = try a.snapshot {
             try b.snapshot {
-                try merged.merge(a.urls(), b.urls())
+                try merged.merge(crawlA.urls(), crawlB.urls())
                 merged.newlyDead = try merged.newlyDead.map { link in
-                    NewlyDead(url: link.url, before: link.before, after: link.after, foundOn: try b.referrers(of: link.url))
+                    NewlyDead(url: link.url, before: link.before, after: link.after, foundOn: try crawlB.referrers(of: link.url))
                 }
-                if fragments { (fragmentsA, fragmentsB) = (try a.brokenFragments(), try b.brokenFragments()) }
-                return (try a.counts(), try b.counts())
+                if fragments {
+                    (fragmentsA, fragmentsB) = (Set(try crawlA.brokenFragments()), Set(try crawlB.brokenFragments()))
+                }
+                return (try crawlA.counts(), try crawlB.counts())
             }
         }
         newlyDead = merged.newlyDead
@@ -112,7 +103,6 @@ private struct URLMerge {
     var pagesRemoved: [String] = []
 
     mutating func merge(_ left: URLStream, _ right: URLStream) throws {
-        var left = left, right = right
         var l = try left.next(), r = try right.next()
         while l != nil || r != nil {
             if let x = l, r.map({ x.url.utf8.lexicographicallyPrecedes($0.url.utf8) }) ?? true {
@@ -143,75 +133,10 @@ private struct URLMerge {
     }
 }
 
-/// A URL of a crawl: a page of the site or a checked link, with its outcome
-/// once fetched.
-struct CrawledURL {
-    let url: String
-    let isPage: Bool
-    let outcome: CrawlDiff.Outcome?
-}
-
-/// A run's URLs in byte order (SQLite's BINARY collation, which the UNIQUE
-/// (run_id, url) index keeps), read one at a time.
-struct URLStream {
-    let select: Statement
-
-    mutating func next() throws -> CrawledURL? {
-        guard try select.step() else { return nil }
-        let outcome = select.text(2).map {
-            CrawlDiff.Outcome(outcome: $0, status: select.optionalInt64(3).map(Int.init), error: select.text(4))
-        }
-        return CrawledURL(url: select.text(0) ?? "", isPage: select.int64(1) != 0, outcome: outcome)
-    }
-}
-
 extension RunReader {
-    func urls() throws -> URLStream {
-        let select = try connection.prepare("""
-            SELECT u.url, u.internal, f.outcome, f.status, f.error
-            FROM urls AS u LEFT JOIN fetches AS f ON f.url_id = u.id WHERE u.run_id = ? ORDER BY u.url
-            """)
-        try select.bind(run.id, at: 1)
-        return URLStream(select: select)
-    }
-
-    func counts() throws -> CrawlDiff.Counts {
-        let select = try connection.prepare("""
-            SELECT urls, pages, ok, dead, not_checked, queued FROM crawl_summary WHERE run_id = ?
-            """)
-        try select.bind(run.id, at: 1)
-        guard try select.step() else { return CrawlDiff.Counts(urls: 0, pages: 0, ok: 0, dead: 0, notChecked: 0, queued: 0) }
-        let value = { Int(select.int64($0)) }
-        return CrawlDiff.Counts(urls: value(0), pages: value(1), ok: value(2), dead: value(3), notChecked: value(4),
-                                queued: value(5))
-    }
-
-    /// Whether the run recorded page ids (`--check-fragments`).
+    /// Whether the run recorded page ids (`--check-fragments`); false for
+    /// settings that are not a crawl's.
     var checksFragments: Bool {
-        run.flatSettings.contains { $0.path == "checkFragments" && $0.value == "true" }
-    }
-
-    func brokenFragments() throws -> Set<CrawlDiff.BrokenFragment> {
-        let select = try connection.prepare("SELECT url, fragment, found_on FROM broken_fragments WHERE run_id = ?")
-        try select.bind(run.id, at: 1)
-        var broken: Set<CrawlDiff.BrokenFragment> = []
-        while try select.step() {
-            broken.insert(CrawlDiff.BrokenFragment(url: select.text(0) ?? "", fragment: select.text(1) ?? "",
-                                                   foundOn: select.text(2) ?? ""))
-        }
-        return broken
-    }
-
-    /// The pages linking to `url`, in byte order.
-    func referrers(of url: String) throws -> [String] {
-        let select = try connection.cached("""
-            SELECT DISTINCT p.url FROM urls AS t JOIN links AS l ON l.to_url_id = t.id JOIN urls AS p ON p.id = l.from_url_id
-            WHERE t.run_id = ? AND t.url = ? ORDER BY p.url
-            """)
-        try select.bind(run.id, at: 1)
-        try select.bind(url, at: 2)
-        var pages: [String] = []
-        while try select.step() { pages.append(select.text(0) ?? "") }
-        return pages
+        (try? run.settings(as: CrawlConfig.self))?.checkFragments == true
     }
 }

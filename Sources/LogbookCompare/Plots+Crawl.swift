@@ -1,27 +1,22 @@
 import LogbookStore
+import CrawlSchema
 
 extension RunReader {
     /// Pages fetched per second, and dead links found so far, against seconds
     /// since the first fetch (a resumed crawl shows its pause as a gap).
     func crawlCharts() throws -> [Chart] {
-        let select = try connection.prepare("""
-            SELECT julianday(f.fetched_at) * 86400.0, u.internal, f.outcome IN ('dead', 'error')
-            FROM fetches AS f JOIN urls AS u ON u.id = f.url_id WHERE f.run_id = ? ORDER BY f.fetched_at
-            """)
-        try select.bind(run.id, at: 1)
-        var fetches: [(time: Double, page: Bool, dead: Bool)] = []
-        while try select.step() { fetches.append((select.double(0), select.int64(1) != 0, select.int64(2) != 0)) }
-        let start = fetches.first?.time ?? 0
-        let span = (fetches.last?.time ?? 0) - start
+        let fetches = try RecordedCrawl(connection, run: run.id).fetchTimeline()
+        let start = fetches.first?.seconds ?? 0
+        let span = (fetches.last?.seconds ?? 0) - start
         // Up to 60 intervals, of five pages each on average at least.
-        let intervals = max(1, min(60, fetches.filter(\.page).count / 5))
+        let intervals = max(1, min(60, fetches.filter(\.isPage).count / 5))
         let width = max(span, 1e-3) / Double(intervals)
         var buckets = [Int](repeating: 0, count: intervals)
         var dead: [SIMD2<Double>] = [SIMD2(0, 0)], found = 0.0
         for fetch in fetches {
-            let at = fetch.time - start
-            if fetch.page { buckets[min(Int(at / width), buckets.count - 1)] += 1 }
-            if fetch.dead {
+            let at = fetch.seconds - start
+            if fetch.isPage { buckets[min(Int(at / width), buckets.count - 1)] += 1 }
+            if fetch.isDead {
                 dead.append(SIMD2(at, found))
                 found += 1
                 dead.append(SIMD2(at, found))

@@ -1,83 +1,57 @@
 import LogbookStore
+import CrawlSchema
 
 extension RunReader {
     func crawlSections(on page: inout HTMLPage) throws {
-        let summary = try connection.prepare("""
-            SELECT urls, pages, ok, dead, redirects_not_followed, not_checked, queued, mean_ms, max_ms
-            FROM crawl_summary WHERE run_id = ?
-            """)
-        try summary.bind(run.id, at: 1)
-        let found = try summary.step()
-        let count = { (column: Int) in found ? String(summary.int64(column)) : "0" }
-        let milliseconds = { (column: Int) in found ? summary.optionalDouble(column).map { readable($0) } ?? "—" : "—" }
+        let crawl = RecordedCrawl(connection, run: run.id)
+        let counts = try crawl.counts()
+        let milliseconds = { (value: Double?) in value.map { readable($0) } ?? "—" }
         page.heading("Summary")
         page.cards([
-            ("urls", "URLs", count(0)), ("pages", "pages of the site", count(1)), ("ok", "ok", count(2)),
-            ("dead", "dead or failing", count(3)), ("redirects", "redirects not followed", count(4)),
-            ("not_checked", "not checked", count(5)), ("queued", "still queued", count(6)),
-            ("mean_ms", "mean ms", milliseconds(7)), ("max_ms", "max ms", milliseconds(8)),
+            ("urls", "URLs", String(counts.urls)), ("pages", "pages of the site", String(counts.pages)),
+            ("ok", "ok", String(counts.ok)), ("dead", "dead or failing", String(counts.dead)),
+            ("redirects", "redirects not followed", String(counts.redirectsNotFollowed)),
+            ("not_checked", "not checked", String(counts.notChecked)), ("queued", "still queued", String(counts.queued)),
+            ("mean_ms", "mean ms", milliseconds(counts.meanMilliseconds)),
+            ("max_ms", "max ms", milliseconds(counts.maxMilliseconds)),
         ])
-        try deadLinkSection(on: &page)
-        try statusSection(on: &page)
-        try timingSection(on: &page)
+        try Self.deadLinkSection(crawl.deadLinksByPage(limit: Report.rowLimit), query: crawl.deadLinksQuery, on: &page)
+        Self.statusSection(try crawl.outcomeCounts(), on: &page)
+        Self.timingSection(try crawl.fetchTimes(), on: &page)
         page.heading("Over time")
         for chart in try crawlCharts() { page.raw(Chart.document([chart], width: 600, height: 360)) }
-        try urlTableSection(on: &page)
+        Self.urlTableSection(try crawl.urlRows(limit: Report.rowLimit), total: counts.urls, query: crawl.urlsQuery,
+                             on: &page)
     }
 
-    private func deadLinkSection(on page: inout HTMLPage) throws {
-        let select = try connection.prepare("""
-            SELECT coalesce(found_on, ''), url, status, error, line, element FROM dead_links WHERE run_id = ?
-            ORDER BY found_on, line, url LIMIT \(Report.rowLimit + 1)
-            """)
-        try select.bind(run.id, at: 1)
-        var groups: [(page: String, rows: [[HTMLPage.Cell]])] = [], shown = 0
-        while try select.step(), shown < Report.rowLimit {
-            let referrer = select.text(0) ?? ""
-            if groups.last?.page != referrer { groups.append((referrer, [])) }
-            groups[groups.count - 1].rows.append([
-                .text(select.text(1) ?? ""), .integer(select.optionalInt64(2), missing: "—"),
-                .text(select.text(3) ?? ""), .integer(select.optionalInt64(4)),
-                .text(select.text(5) ?? ""),
-            ])
-            shown += 1
-        }
-        let total = try count("SELECT count(*) FROM dead_links WHERE run_id = ?")
+    private static func deadLinkSection(_ deadLinks: (pages: [DeadLinkPage], total: Int), query: String,
+                                        on page: inout HTMLPage) {
+        let (groups, total) = deadLinks
         page.heading("Dead links by referring page (\(total))")
         if groups.isEmpty { page.paragraph("No dead links.", className: "good") }
         for (index, group) in groups.enumerated() {
-            page.heading(group.page.isEmpty ? "(no referring page: the start URL)" : "on \(group.page)", level: 3)
-            page.table(id: "dead-\(index)", headers: ["dead link", "status", "error", "line", "element"], rows: group.rows)
+            page.heading(group.page.map { "on \($0)" } ?? "(no referring page: the start URL)", level: 3)
+            page.table(id: "dead-\(index)", headers: ["dead link", "status", "error", "line", "element"], rows: group.links.map {
+                [.text($0.url), .integer($0.status.map(Int64.init), missing: "—"), .text($0.error ?? ""),
+                 .integer($0.line.map(Int64.init)), .text($0.element ?? "")]
+            })
         }
+        let shown = groups.reduce(0) { $0 + $1.links.count }
         if total > shown {
-            page.paragraph("\(total - shown) more rows not shown: logbook query \"SELECT * FROM dead_links WHERE run_id = \(run.id)\"",
-                           className: "note")
+            page.paragraph("\(total - shown) more rows not shown: logbook query \"\(query)\"", className: "note")
         }
     }
 
-    private func statusSection(on page: inout HTMLPage) throws {
-        let select = try connection.prepare("""
-            SELECT f.status, f.outcome, count(*) FROM fetches AS f WHERE f.run_id = ?
-            GROUP BY f.status, f.outcome ORDER BY count(*) DESC
-            """)
-        try select.bind(run.id, at: 1)
-        var rows: [(status: Int64?, outcome: String, count: Int)] = []
-        while try select.step() { rows.append((select.optionalInt64(0), select.text(1) ?? "", Int(select.int64(2)))) }
-        let largest = Double(rows.map(\.count).max() ?? 1)
+    private static func statusSection(_ rows: [OutcomeCount], on page: inout HTMLPage) {
+        let largest = Double(rows.map(\.urls).max() ?? 1)
         page.heading("Status codes and outcomes")
         page.table(id: "statuses", headers: ["status", "outcome", "URLs"], rows: rows.map { row in
-            [.text(row.status.map(String.init) ?? "no response"), .text(row.outcome),
-             .bar(fraction: Double(row.count) / largest, shown: String(row.count))]
+            [.text(row.status.map(String.init) ?? "no response"), .text(row.outcome.rawValue),
+             .bar(fraction: Double(row.urls) / largest, shown: String(row.urls))]
         })
     }
 
-    private func timingSection(on page: inout HTMLPage) throws {
-        let select = try connection.prepare("""
-            SELECT elapsed_ms FROM fetches WHERE run_id = ? AND elapsed_ms IS NOT NULL ORDER BY elapsed_ms
-            """)
-        try select.bind(run.id, at: 1)
-        var times: [Double] = []
-        while try select.step() { times.append(select.double(0)) }
+    private static func timingSection(_ times: [Double], on page: inout HTMLPage) {
         page.heading("Fetch times")
         guard !times.isEmpty else { return page.paragraph("No fetches recorded yet.", className: "note") }
         let percentile = { (p: Double) in times[min(times.count - 1, Int((p * Double(times.count)).rounded(.down)))] }
@@ -94,29 +68,17 @@ extension RunReader {
         })
     }
 
-    private func urlTableSection(on page: inout HTMLPage) throws {
-        let select = try connection.prepare("""
-            SELECT u.url, coalesce(f.outcome, u.state), f.status, f.elapsed_ms, f.bytes, f.content_type, u.depth, u.first_referrer
-            FROM urls AS u LEFT JOIN fetches AS f ON f.url_id = u.id WHERE u.run_id = ?
-            ORDER BY f.outcome IN ('dead', 'error') DESC, u.url LIMIT \(Report.rowLimit)
-            """)
-        try select.bind(run.id, at: 1)
-        var rows: [[HTMLPage.Cell]] = []
-        while try select.step() {
-            rows.append([
-                .text(select.text(0) ?? ""), .text(select.text(1) ?? ""),
-                .integer(select.optionalInt64(2)),
-                .real(select.optionalDouble(3)),
-                .integer(select.optionalInt64(4)),
-                .text(select.text(5) ?? ""), .integer(select.int64(6)), .text(select.text(7) ?? ""),
-            ])
+    private static func urlTableSection(_ urls: [URLRow], total: Int, query: String, on page: inout HTMLPage) {
+        let rows: [[HTMLPage.Cell]] = urls.map { url in
+            [.text(url.url), .text(url.progress), .integer(url.status.map(Int64.init)), .real(url.elapsedMilliseconds),
+             .integer(url.bytes.map(Int64.init)), .text(url.contentType ?? ""), .integer(Int64(url.depth)),
+             .text(url.firstReferrer ?? "")]
         }
-        let total = try count("SELECT count(*) FROM urls WHERE run_id = ?")
         page.heading("All URLs (\(total))")
         page.table(id: "urls", headers: ["URL", "outcome", "status", "ms", "bytes", "content type", "depth", "first linked from"],
                    rows: rows, sortable: true)
         if total > rows.count {
-            page.paragraph("Showing \(rows.count) of \(total) URLs (dead ones first): logbook query \"SELECT * FROM urls WHERE run_id = \(run.id)\" lists all.",
+            page.paragraph("Showing \(rows.count) of \(total) URLs (dead ones first): logbook query \"\(query)\" lists all.",
                            className: "note")
         }
     }

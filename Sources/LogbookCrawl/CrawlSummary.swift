@@ -1,4 +1,5 @@
-import LogbookStore
+public import LogbookStore
+public import CrawlSchema
 
 /// What a crawl did, counted from the database. It holds counts only, so it
 /// is as small for a million dead links as for one; the links themselves
@@ -33,23 +34,20 @@ extension CrawlSummary {
     /// rows are counted by SQLite as it steps over them, in flat memory.
     init(runID: Int64, completed: Bool, path: String, checkFragments: Bool, seconds: Double) throws {
         let database = try Connection(path: path, mode: .readOnly)
-        self = try database.snapshot {
-            let totals = try database.prepare("""
-                SELECT urls, pages, ok, not_checked, redirects_not_followed, dead FROM crawl_summary WHERE run_id = ?
-                """)
-            try totals.bind(runID)
-            let counted = try totals.step()
-            func total(_ column: Int) -> Int { counted ? Int(totals.int64(column)) : 0 }
-            func rows(of view: String) throws -> Int {
-                let count = try database.prepare("SELECT count(*) FROM \(view) WHERE run_id = ?")
-                try count.bind(runID)
-                try count.step()
-                return Int(count.int64(0))
-            }
-            return CrawlSummary(runID: runID, completed: completed, checkFragments: checkFragments, urls: total(0),
-                                pages: total(1), ok: total(2), notChecked: total(3), redirectsNotFollowed: total(4),
-                                deadURLs: total(5),
-                                brokenFragments: checkFragments ? try rows(of: "broken_fragments") : 0, seconds: seconds)
+        let crawl = RecordedCrawl(database, run: runID)
+        let (counts, brokenFragments) = try database.snapshot {
+            (try crawl.counts(), checkFragments ? try crawl.brokenFragmentCount() : 0)
         }
+        self.init(runID: runID, completed: completed, checkFragments: checkFragments, urls: counts.urls,
+                  pages: counts.pages, ok: counts.ok, notChecked: counts.notChecked,
+                  redirectsNotFollowed: counts.redirectsNotFollowed, deadURLs: counts.dead,
+                  brokenFragments: brokenFragments, seconds: seconds)
+    }
+}
+
+extension CrawlFindings {
+    /// The findings of `summary`'s run.
+    public init(of summary: CrawlSummary, database: Connection) {
+        self.init(runID: summary.runID, checkFragments: summary.checkFragments, database: database)
     }
 }

@@ -85,7 +85,7 @@ struct CrawlWorker {
                                        anchors: site.config.checkFragments ? visited.anchors : [],
                                        maxDepth: site.config.maxDepth, maxPages: site.config.maxPages))
             frontier.done()
-            counters.count(dead: visited.outcome.outcome == .dead || visited.outcome.outcome == .error)
+            counters.count(dead: visited.outcome.outcome.isDead)
         }
     }
 

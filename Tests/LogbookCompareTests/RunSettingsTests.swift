@@ -1,3 +1,4 @@
+import Foundation
 @testable import LogbookCompare
 @testable import LogbookStore
 import Testing
@@ -10,6 +11,11 @@ import SimulationSchema
     func run(_ config: String, kind: RunKind = .simulation) -> RunInfo {
         RunInfo(id: 1, kind: kind, status: .completed, config: config, startedAt: "", finishedAt: nil, logbookVersion: "test",
                 summary: nil, pid: nil, host: nil)
+    }
+
+    /// A crawl's settings as `crawl` stores them.
+    func crawlConfig(start: String) -> String {
+        (try? JSONEncoder().encode(CrawlConfig(start: start))).map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
 
     func flat(_ config: String) -> [String] { run(config).flatSettings.map { "\($0.path) = \($0.value)" } }
@@ -56,7 +62,7 @@ import SimulationSchema
     }
 
     @Test func theSubjectIsACrawlsStartOrASimulationsSource() {
-        #expect(run(#"{"start": "http://h/", "workers": 8}"#, kind: .crawl).subject == "http://h/")
+        #expect(run(crawlConfig(start: "http://h/"), kind: .crawl).subject == "http://h/")
         #expect(run(#"{"source": {"plummer": {"seed": 4, "count": 300}}, "steps": 9}"#).subject
             == "source.plummer.count=300 source.plummer.seed=4")
         #expect(run(#"{"steps": 9}"#).subject == nil)

@@ -1,3 +1,4 @@
+import CrawlSchema
 import LogbookCompare
 import LogbookStore
 import LogbookTestSupport

@@ -1,6 +1,7 @@
 @testable import LogbookCrawl
 import LogbookTestSupport
 import Testing
+import CrawlSchema
 
 /// "café" as a link in UTF-8 and in windows-1252 bytes.
 private let utf8Link = Array("<a href=\"/café.html\">café</a>".utf8)

@@ -1,58 +1,24 @@
-import Foundation
-import LogbookStore
+public import LogbookStore
 
 /// A URL a worker claimed from the frontier.
-struct ClaimedURL: Hashable, Sendable {
-    let id: Int64
-    let url: String
-    let depth: Int
+public struct ClaimedURL: Hashable, Sendable, RowDecodable {
+    public let id: Int64
+    public let url: String
+    public let depth: Int
     /// Of the site: fetched and parsed. Otherwise only checked.
-    let sameSite: Bool
-}
+    public let sameSite: Bool
 
-/// The outcome of one URL, as `fetches` holds it.
-struct Outcome: Sendable {
-    enum Class: String, Sendable { case ok, redirect, dead, error, skipped, excluded, robots }
-
-    var outcome: Class
-    var status: Int?
-    var error: String?
-    var contentType: String?
-    var bytes: Int?
-    var elapsedMilliseconds: Double?
-    var finalURL: String?
-    var redirects: [String] = []
-
-    /// The redirect chain as a JSON array.
-    private static func json(_ chain: [String]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .withoutEscapingSlashes
-        return String(decoding: try encoder.encode(chain), as: UTF8.self)
-    }
-
-    func write(urlID: Int64, runID: Int64, to database: Connection) throws {
-        let insert = try database.cached("""
-            INSERT OR REPLACE INTO fetches
-                (url_id, run_id, status, outcome, error, content_type, bytes, elapsed_ms, final_url, redirects)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        try insert.bind(urlID, at: 1)
-        try insert.bind(runID, at: 2)
-        try insert.bind(status.map { .integer(Int64($0)) } ?? .null, at: 3)
-        try insert.bind(outcome.rawValue, at: 4)
-        try insert.bind(error.map(SQLValue.text) ?? .null, at: 5)
-        try insert.bind(contentType.map(SQLValue.text) ?? .null, at: 6)
-        try insert.bind(bytes.map { .integer(Int64($0)) } ?? .null, at: 7)
-        try insert.bind(elapsedMilliseconds.map(SQLValue.real) ?? .null, at: 8)
-        try insert.bind(finalURL.map(SQLValue.text) ?? .null, at: 9)
-        try insert.bind(redirects.isEmpty ? .null : .text(try Self.json(redirects)), at: 10)
-        try insert.run()
+    public init(row: Row) throws {
+        id = try row["id"]
+        url = try row["url"]
+        depth = try row["depth"]
+        sameSite = try row["internal"]
     }
 }
 
 /// A link found on a page, resolved and classified by the worker.
-struct FoundLink: Sendable {
-    enum Target: Sendable {
+public struct FoundLink: Sendable {
+    public enum Target: Sendable {
         /// To be fetched (same site) or checked.
         case queue(url: String, host: String, sameSite: Bool)
         /// Recorded with this outcome, never fetched. Rare, and an outcome
@@ -60,61 +26,74 @@ struct FoundLink: Sendable {
         indirect case settled(url: String, host: String, Outcome)
     }
 
-    let target: Target
-    let element: String
-    let attribute: String
-    let fragment: String?
-    let line: Int
+    public let target: Target
+    public let element: String
+    public let attribute: String
+    public let fragment: String?
+    public let line: Int
+
+    public init(target: Target, element: String, attribute: String, fragment: String?, line: Int) {
+        self.target = target
+        self.element = element
+        self.attribute = attribute
+        self.fragment = fragment
+        self.line = line
+    }
 }
 
 /// Puts the start URL in the frontier.
-struct SeedCrawl: Record {
-    let runID: Int64
-    let url: String
-    let host: String
+public struct SeedCrawl: Record {
+    public let runID: Int64
+    public let url: String
+    public let host: String
 
-    func write(to database: Connection) throws {
+    public init(runID: Int64, url: String, host: String) {
+        self.runID = runID
+        self.url = url
+        self.host = host
+    }
+
+    public func write(to database: Connection) throws {
         let insert = try database.cached("""
             INSERT OR IGNORE INTO urls (run_id, url, host, depth, internal) VALUES (?, ?, ?, 0, 1)
             """)
-        try insert.bind(runID, at: 1)
-        try insert.bind(url, at: 2)
-        try insert.bind(host, at: 3)
+        try insert.bind(runID, url, host)
         try insert.run()
     }
 }
 
 /// Puts URLs a killed run left `fetching` back in the queue.
-struct RequeueFetching: Record {
-    let runID: Int64
+public struct RequeueFetching: Record {
+    public let runID: Int64
 
-    func write(to database: Connection) throws {
+    public init(runID: Int64) {
+        self.runID = runID
+    }
+
+    public func write(to database: Connection) throws {
         let update = try database.cached("UPDATE urls SET state = 'queued' WHERE run_id = ? AND state = 'fetching'")
-        try update.bind(runID, at: 1)
+        try update.bind(runID)
         try update.run()
     }
 }
 
 /// Takes up to `limit` queued URLs, oldest first, and marks them fetching.
-struct ClaimURLs: Request {
-    let runID: Int64
-    let limit: Int
+public struct ClaimURLs: Request {
+    public let runID: Int64
+    public let limit: Int
 
-    func answer(from database: Connection) throws -> [ClaimedURL] {
+    public init(runID: Int64, limit: Int) {
+        self.runID = runID
+        self.limit = limit
+    }
+
+    public func answer(from database: Connection) throws -> [ClaimedURL] {
         let claim = try database.cached("""
             UPDATE urls SET state = 'fetching'
             WHERE id IN (SELECT id FROM urls WHERE run_id = ?1 AND state = 'queued' ORDER BY id LIMIT ?2)
             RETURNING id, url, depth, internal
             """)
-        try claim.bind(runID, at: 1)
-        try claim.bind(limit, at: 2)
-        var claimed: [ClaimedURL] = []
-        while try claim.step() {
-            claimed.append(ClaimedURL(id: claim.int64(0), url: claim.text(1) ?? "", depth: Int(claim.int64(2)),
-                                      sameSite: claim.int64(3) == 1))
-        }
-        claim.reset()
-        return claimed.sorted { $0.id < $1.id }
+        return try claim.bound(runID, limit).all(ClaimedURL.self).sorted { $0.id < $1.id }
     }
 }
 
@@ -126,28 +105,36 @@ struct ClaimURLs: Request {
 /// worker got there first: a link to a known URL from a page closer to the
 /// start lowers its depth, and what it links to in turn (`lower`); a page
 /// that `--max-depth` excluded is queued once it is close enough.
-struct PageDone: Record {
-    let runID: Int64
-    let page: ClaimedURL
-    let outcome: Outcome
-    let links: [FoundLink]
+public struct PageDone: Record {
+    public let runID: Int64
+    public let page: ClaimedURL
+    public let outcome: Outcome
+    public let links: [FoundLink]
     /// The page's ids and a[name]s, when fragments are checked.
-    let anchors: Set<String>
+    public let anchors: Set<String>
     /// New pages of the site beyond these are recorded as excluded.
-    let maxDepth: Int?
-    let maxPages: Int?
+    public let maxDepth: Int?
+    public let maxPages: Int?
 
-    func write(to database: Connection) throws {
+    public init(runID: Int64, page: ClaimedURL, outcome: Outcome, links: [FoundLink], anchors: Set<String>,
+                maxDepth: Int?, maxPages: Int?) {
+        self.runID = runID
+        self.page = page
+        self.outcome = outcome
+        self.links = links
+        self.anchors = anchors
+        self.maxDepth = maxDepth
+        self.maxPages = maxPages
+    }
+
+    public func write(to database: Connection) throws {
         try outcome.write(urlID: page.id, runID: runID, to: database)
         // The depth as recorded now: it may have dropped since the page was claimed.
         let done = try database.cached("UPDATE urls SET state = 'done' WHERE id = ? RETURNING depth")
-        try done.bind(page.id, at: 1)
-        let depth = try done.step() ? Int(done.int64(0)) : page.depth
-        done.reset()
+        let depth = try done.bound(page.id).scalar(Int.self) ?? page.depth
         let anchor = try database.cached("INSERT OR IGNORE INTO anchors (url_id, name) VALUES (?, ?)")
         for name in anchors.sorted() {
-            try anchor.bind(page.id, at: 1)
-            try anchor.bind(name, at: 2)
+            try anchor.bind(page.id, name)
             try anchor.run()
         }
 
@@ -158,7 +145,7 @@ struct PageDone: Record {
         let find = try database.cached("SELECT id, depth FROM urls WHERE run_id = ? AND url = ?")
         // A page recorded twice (two processes, or a resume, fetched it) keeps one set of links.
         let forget = try database.cached("DELETE FROM links WHERE from_url_id = ?")
-        try forget.bind(page.id, at: 1)
+        try forget.bind(page.id)
         try forget.run()
         var pages = try maxPages == nil ? 0 : pageCount(on: database)
         let known = database.memo { KnownURLs() }.of(run: runID)
@@ -178,27 +165,15 @@ struct PageDone: Record {
                     settled = Outcome(outcome: .excluded, error: limit)
                     sameSite = false
                 }
-                try discover.bind(runID, at: 1)
-                try discover.bind(url, at: 2)
-                try discover.bind(host, at: 3)
-                try discover.bind(depth + 1, at: 4)
-                try discover.bind(sameSite ? 1 : 0, at: 5)
-                try discover.bind(settled == nil ? "queued" : "done", at: 6)
-                try discover.bind(page.url, at: 7)
+                try discover.bind(runID, url, host, depth + 1, sameSite, settled == nil ? "queued" : "done", page.url)
                 try discover.run()
                 if database.changes == 1 {
                     entry = KnownURLs.Entry(id: database.lastInsertRowID, depth: depth + 1)
                     if sameSite { pages += 1 }
                     if let settled { try settled.write(urlID: entry.id, runID: runID, to: database) }
                 } else {
-                    try find.bind(runID, at: 1)
-                    try find.bind(url, at: 2)
-                    guard try find.step() else {
-                        find.reset()
-                        continue
-                    }
-                    entry = KnownURLs.Entry(id: find.int64(0), depth: Int(find.int64(1)))
-                    find.reset()
+                    guard let found = try find.bound(runID, url).first(KnownURLs.Entry.self) else { continue }
+                    entry = found
                 }
             }
             if entry.depth > depth + 1 {
@@ -210,13 +185,8 @@ struct PageDone: Record {
         }
         try database.insert(into: "links", columns: ["run_id", "from_url_id", "to_url_id", "element", "attribute",
                                                      "fragment", "line"], rows: edges) { edge, row in
-            try row.bind(runID)
-            try row.bind(page.id)
-            try row.bind(edge.target)
-            try row.bind(edge.link.element)
-            try row.bind(edge.link.attribute)
-            try row.bind(edge.link.fragment.map(SQLValue.text) ?? .null)
-            try row.bind(edge.link.line)
+            try row.bind(runID, page.id, edge.target, edge.link.element, edge.link.attribute, edge.link.fragment,
+                         edge.link.line)
         }
     }
 
@@ -242,49 +212,45 @@ struct PageDone: Record {
         while next < waiting.count {
             let (url, depth) = waiting[next]
             next += 1
-            try update.bind(url, at: 1)
-            try update.bind(depth, at: 2)
-            guard try update.step() else {
-                update.reset()
-                continue
-            }
-            let (ofSite, state) = (update.int64(0) == 1, update.text(1))
-            update.reset()
-            if ofSite, state == "done" {
-                try targets.bind(url, at: 1)
-                while try targets.step() { waiting.append((targets.int64(0), depth + 1)) }
-                targets.reset()
-            } else if !ofSite, let maxDepth, depth <= maxDepth, try wasTooDeep(url, maxDepth, on: database) {
+            guard let lowered = try update.bound(url, depth).first(LoweredURL.self) else { continue }
+            if lowered.ofSite, lowered.state == "done" {
+                waiting += try targets.bound(url).column(Int64.self).map { ($0, depth + 1) }
+            } else if !lowered.ofSite, let maxDepth, depth <= maxDepth, try wasTooDeep(url, maxDepth, on: database) {
                 if let limit = limitReached(depth: depth, pages: pages) {
                     try Outcome(outcome: .excluded, error: limit).write(urlID: url, runID: runID, to: database)
                     continue
                 }
                 let queue = try database.cached("UPDATE urls SET internal = 1, state = 'queued' WHERE id = ?")
-                try queue.bind(url, at: 1)
+                try queue.bind(url)
                 try queue.run()
                 let forget = try database.cached("DELETE FROM fetches WHERE url_id = ?")
-                try forget.bind(url, at: 1)
+                try forget.bind(url)
                 try forget.run()
                 pages += 1
             }
         }
     }
 
+    /// A URL whose depth `lower` lowered: of the site or not, and its state.
+    private struct LoweredURL: RowDecodable {
+        let ofSite: Bool
+        let state: String
+
+        init(row: Row) throws {
+            ofSite = try row["internal"]
+            state = try row["state"]
+        }
+    }
+
     /// Whether `url` was recorded as excluded by `--max-depth`.
     private func wasTooDeep(_ url: Int64, _ maxDepth: Int, on database: Connection) throws -> Bool {
         let excluded = try database.cached("SELECT 1 FROM fetches WHERE url_id = ? AND outcome = 'excluded' AND error = ?")
-        try excluded.bind(url, at: 1)
-        try excluded.bind(Self.tooDeep(maxDepth), at: 2)
-        defer { excluded.reset() }
-        return try excluded.step()
+        return try excluded.bound(url, Self.tooDeep(maxDepth)).scalar(Int.self) != nil
     }
 
     /// The pages of the site recorded so far, counted once per record.
     private func pageCount(on database: Connection) throws -> Int {
         let count = try database.cached("SELECT count(*) FROM urls WHERE run_id = ? AND internal = 1")
-        try count.bind(runID, at: 1)
-        _ = try count.step()
-        defer { count.reset() }
-        return Int(count.int64(0))
+        return try count.bound(runID).scalar(Int.self) ?? 0
     }
 }

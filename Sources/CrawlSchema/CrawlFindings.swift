@@ -45,11 +45,6 @@ public struct CrawlFindings {
         self.database = database
     }
 
-    /// The findings of `summary`'s run.
-    public init(of summary: CrawlSummary, database: Connection) {
-        self.init(runID: summary.runID, checkFragments: summary.checkFragments, database: database)
-    }
-
     /// Calls `body` with each finding of `kinds`, in the order above, all
     /// read by one statement (one snapshot of the file). SQLite sorts them,
     /// spilling to temporary files beyond its cache, so memory stays flat.
@@ -66,13 +61,19 @@ public struct CrawlFindings {
             FROM broken_fragments WHERE run_id = ?1 AND ?3
             ORDER BY found_on, kind, line, url
             """)
-        try rows.bind(runID, kinds.contains(.deadLink),
-                      checkFragments && kinds.contains(.brokenFragment))
-        while try rows.step() {
-            try body(CrawlFinding(kind: rows.int64(1) == 0 ? .deadLink : .brokenFragment, url: rows.text(3) ?? "",
-                                  status: rows.optionalInt64(4).map(Int.init), error: rows.text(5),
-                                  foundOn: rows.text(0), line: rows.optionalInt64(2).map(Int.init)))
-        }
+        try rows.bind(runID, kinds.contains(.deadLink), checkFragments && kinds.contains(.brokenFragment))
+        while let finding = try rows.next(CrawlFinding.self) { try body(finding) }
+    }
+}
+
+extension CrawlFinding: RowDecodable {
+    public init(row: Row) throws {
+        kind = try row["kind"] as Int == 0 ? .deadLink : .brokenFragment
+        url = try row["url"]
+        status = try row["status"]
+        error = try row["error"]
+        foundOn = try row["found_on"]
+        line = try row["line"]
     }
 }
 

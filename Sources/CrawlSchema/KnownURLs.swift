@@ -1,3 +1,5 @@
+import LogbookStore
+
 /// The writer's memory of URLs a crawl has recorded, by URL: their row id
 /// and depth, so that a link to a known URL costs a dictionary lookup
 /// instead of two searches of the `urls` key (INSERT OR IGNORE, then SELECT).
@@ -14,9 +16,19 @@
 /// that turns out not to be needed. Kept on the writer's connection
 /// (`Connection.memo`), which drops it on rollback.
 final class KnownURLs {
-    struct Entry {
+    struct Entry: RowDecodable {
         let id: Int64
         var depth: Int
+
+        init(id: Int64, depth: Int) {
+            self.id = id
+            self.depth = depth
+        }
+
+        init(row: Row) throws {
+            id = try row["id"]
+            depth = try row["depth"]
+        }
     }
 
     /// URLs a generation holds: with two, at most about 5 MB.

@@ -1,9 +1,7 @@
-import Foundation
-@testable import LogbookCrawl
+@testable import CrawlSchema
 import LogbookStore
 import LogbookTestSupport
 import Testing
-import CrawlSchema
 
 @Suite struct PageDoneTests {
     /// Two processes (or a resume after a lost claim) may both fetch a page:

@@ -1,0 +1,83 @@
+import Foundation
+public import LogbookStore
+
+/// The outcome of one URL, as `fetches` holds it.
+public struct Outcome: Sendable {
+    public enum Class: String, Sendable, CaseIterable, Encodable, SQLBindable, SQLColumnValue {
+        case ok, redirect, dead, error, skipped, excluded, robots
+
+        /// A URL is dead when its fetch found it missing or failed: the one
+        /// rule `crawl`, `diff`, `report` and `plot` count by (the views
+        /// `dead_links` and `crawl_summary` state it in their migration).
+        public var isDead: Bool { self == .dead || self == .error }
+
+        /// `isDead` in SQL, over the outcome column `column`: "f.outcome IN ('dead', 'error')".
+        static func isDeadSQL(_ column: String) -> String {
+            "\(column) IN (" + allCases.filter(\.isDead).map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+        }
+    }
+
+    public var outcome: Class
+    public var status: Int?
+    public var error: String?
+    public var contentType: String?
+    public var bytes: Int?
+    public var elapsedMilliseconds: Double?
+    public var finalURL: String?
+    public var redirects: [String]
+
+    public init(outcome: Class, status: Int? = nil, error: String? = nil, contentType: String? = nil, bytes: Int? = nil,
+                elapsedMilliseconds: Double? = nil, finalURL: String? = nil, redirects: [String] = []) {
+        self.outcome = outcome
+        self.status = status
+        self.error = error
+        self.contentType = contentType
+        self.bytes = bytes
+        self.elapsedMilliseconds = elapsedMilliseconds
+        self.finalURL = finalURL
+        self.redirects = redirects
+    }
+
+    /// The redirect chain as a JSON array.
+    private static func json(_ chain: [String]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return String(decoding: try encoder.encode(chain), as: UTF8.self)
+    }
+
+    func write(urlID: Int64, runID: Int64, to database: Connection) throws {
+        let insert = try database.cached("""
+            INSERT OR REPLACE INTO fetches
+                (url_id, run_id, status, outcome, error, content_type, bytes, elapsed_ms, final_url, redirects)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try insert.bind(urlID, runID, status, outcome, error, contentType, bytes, elapsedMilliseconds, finalURL,
+                        redirects.isEmpty ? nil : try Self.json(redirects))
+        try insert.run()
+    }
+}
+
+/// A URL's outcome as read back: what `diff` compares and prints.
+public struct RecordedOutcome: Hashable, Sendable, Encodable {
+    public let outcome: Outcome.Class
+    public let status: Int?
+    public let error: String?
+
+    public init(outcome: Outcome.Class, status: Int?, error: String?) {
+        self.outcome = outcome
+        self.status = status
+        self.error = error
+    }
+
+    public var isDead: Bool { outcome.isDead }
+}
+
+extension RecordedOutcome: CustomStringConvertible {
+    /// "dead 404", "error (Could not resolve host)", "ok 200".
+    public var description: String {
+        var text = outcome.rawValue
+        if let status { text += " \(status)" }
+        if let error, outcome != .ok, error != "HTTP \(status ?? 0)" { text += " (\(error))" }
+        return text
+    }
+}

@@ -137,6 +137,6 @@ extension RunReader {
     /// Whether the run recorded page ids (`--check-fragments`); false for
     /// settings that are not a crawl's.
     var checksFragments: Bool {
-        (try? run.settings(as: CrawlConfig.self))?.checkFragments == true
+        (try? run.crawlConfig())?.checkFragments == true
     }
 }

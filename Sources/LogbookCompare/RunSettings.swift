@@ -32,7 +32,7 @@ extension RunInfo {
         let settings = Dictionary(flatSettings, uniquingKeysWith: { first, _ in first })
         switch kind {
         case .crawl:
-            return (try? self.settings(as: CrawlConfig.self))?.start
+            return (try? crawlConfig())?.start
         case .simulation:
             let source = settings.filter { $0.key.hasPrefix("source.") }.sorted { $0.key < $1.key }
             return source.isEmpty ? nil : source.map { "\($0.key)=\($0.value)" }.joined(separator: " ")

@@ -126,7 +126,7 @@ public enum Crawl: Sendable {
     public static func resume(_ runID: Int64, credentials: Credentials? = nil, recorder: Recorder,
                               hooks: CrawlHooks = CrawlHooks()) throws -> CrawlSummary {
         let saved = try recorder.claim(runID, kind: .crawl)
-        let config = try saved.settings(as: CrawlConfig.self)
+        let config = try saved.crawlConfig()
         if config.usesCredentials == true, credentials == nil {
             try recorder.send(UpdateRun(id: runID, status: .interrupted))
             throw CrawlError(.options, """

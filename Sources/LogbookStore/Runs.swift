@@ -212,6 +212,18 @@ extension RunInfo {
     public func settings<T: Decodable>(as type: T.Type) throws -> T {
         try JSONDecoder().decode(type, from: Data(config.utf8))
     }
+
+    /// The settings, with what the run did not record (a setting newer than
+    /// the logbook that made it) taken from `defaults`, key by key.
+    public func settings<T: Codable>(as type: T.Type, filling defaults: T) throws -> T {
+        func merged(_ stored: Any, over defaults: Any) -> Any {
+            guard let stored = stored as? [String: Any], let defaults = defaults as? [String: Any] else { return stored }
+            return defaults.merging(stored) { merged($1, over: $0) }
+        }
+        let stored = try JSONSerialization.jsonObject(with: Data(config.utf8))
+        let base = try JSONSerialization.jsonObject(with: JSONEncoder().encode(defaults))
+        return try JSONDecoder().decode(type, from: JSONSerialization.data(withJSONObject: merged(stored, over: base)))
+    }
 }
 
 /// True when process `pid` exists, ours to signal or not.

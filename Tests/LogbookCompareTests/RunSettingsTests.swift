@@ -63,6 +63,8 @@ import SimulationSchema
 
     @Test func theSubjectIsACrawlsStartOrASimulationsSource() {
         #expect(run(crawlConfig(start: "http://h/"), kind: .crawl).subject == "http://h/")
+        // A run recorded before later settings existed has its start all the same.
+        #expect(run(#"{"start": "http://old/", "workers": 8}"#, kind: .crawl).subject == "http://old/")
         #expect(run(#"{"source": {"plummer": {"seed": 4, "count": 300}}, "steps": 9}"#).subject
             == "source.plummer.count=300 source.plummer.seed=4")
         #expect(run(#"{"steps": 9}"#).subject == nil)

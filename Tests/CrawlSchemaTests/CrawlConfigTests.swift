@@ -1,0 +1,31 @@
+import CrawlSchema
+@testable import LogbookStore
+import Testing
+
+/// A crawl's settings read back from a run, including one an older logbook
+/// recorded before some settings existed.
+@Suite struct CrawlConfigTests {
+    func run(_ config: String) -> RunInfo {
+        RunInfo(id: 1, kind: .crawl, status: .interrupted, config: config, startedAt: "", finishedAt: nil,
+                logbookVersion: "test", summary: nil, pid: nil, host: nil)
+    }
+
+    @Test func aStoredConfigReadsBackAsItWas() throws {
+        var config = CrawlConfig(start: "http://h/")
+        config.checkFragments = true
+        config.limits.maxBytes = 7
+        config.exclude = ["x"]
+        let stored = try StartRun(kind: .crawl, settings: config).config
+        #expect(try run(stored).crawlConfig() == config)
+    }
+
+    /// Settings missing from the stored JSON, at any depth, take their defaults.
+    @Test func settingsTheRunDidNotRecordAreTheirDefaults() throws {
+        let config = try run(#"{"start": "http://old/", "workers": 3, "limits": {"maxBytes": 5}}"#).crawlConfig()
+        var expected = CrawlConfig(start: "http://old/")
+        expected.workers = 3
+        expected.limits.maxBytes = 5
+        #expect(config == expected)
+        #expect(throws: (any Error).self) { try run(#"{"workers": 3}"#).crawlConfig() }
+    }
+}

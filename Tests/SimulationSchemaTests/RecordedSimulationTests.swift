@@ -73,4 +73,13 @@ import Testing
         let partial = try #require(try simulation.checkpoint())
         #expect(partial.particles == nil && partial.states.count == 2 && partial.mass.count == 3)
     }
+
+    /// A run that stopped at its first step (its start failed one step in,
+    /// or Ctrl-C came at once) resumes from its one frame.
+    @Test func aCheckpointOfOneFrameIsBothItsOriginAndItsLast() throws {
+        try record(step: 0)
+        let checkpoint = try #require(try simulation.checkpoint())
+        #expect(checkpoint.origin == checkpoint.last && checkpoint.last.kinetic == 18)
+        #expect(checkpoint.particles == Self.particles)
+    }
 }

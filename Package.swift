@@ -134,6 +134,10 @@ let package = Package(
             dependencies: ["LogbookSim", "SimulationSchema", "LogbookStore", "LogbookTestSupport", "logbook"]
         ),
         .testTarget(
+            name: "SimulationSchemaTests",
+            dependencies: ["SimulationSchema", "LogbookStore", "LogbookTestSupport"]
+        ),
+        .testTarget(
             name: "LogbookCompareTests",
             dependencies: ["LogbookCompare", "CrawlSchema", "SimulationSchema", "LogbookStore", "LogbookTestSupport", "logbook"]
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import LogbookSim
+import SimulationSchema
 
 /// Any file gives finite particles with positive masses, or an input error
 /// that names the file.

@@ -1,4 +1,5 @@
 import LogbookStore
+import SimulationSchema
 
 extension RunReader {
     /// Energies over time; one recorded as NULL (not finite) is a NaN
@@ -15,13 +16,12 @@ extension RunReader {
     /// well the integrator conserves. Without a finite, nonzero E₀ (or a
     /// finite P₀) the drift is undefined and its chart has no data.
     func driftCharts(_ frames: [FrameTotals]) -> [Chart] {
-        let energy = frames.first?.total.flatMap { $0 == 0 ? nil : $0 }, momentum = frames.first?.momentum
-        let energyDrift = energy.map { energy in
-            frames.map { SIMD2($0.time, $0.total.map { abs($0 - energy) / abs(energy) } ?? .nan) }
-        } ?? []
-        let momentumDrift = momentum.map { momentum in
-            frames.map { SIMD2($0.time, $0.momentum.map { (($0 - momentum) * ($0 - momentum)).sum().squareRoot() } ?? .nan) }
-        } ?? []
+        // NaN at a frame without a drift; no data when the first frame has none from itself.
+        func drift(_ value: (_ frame: FrameTotals, _ first: FrameTotals) -> Double?) -> [SIMD2<Double>] {
+            guard let first = frames.first, value(first, first) != nil else { return [] }
+            return frames.map { SIMD2($0.time, value($0, first) ?? .nan) }
+        }
+        let energyDrift = drift { $0.energyDrift(since: $1) }, momentumDrift = drift { $0.momentumDrift(since: $1) }
         return [
             Chart(title: "Energy drift, run \(run.id)", xLabel: "time", yLabel: "|E − E₀| / |E₀|",
                   series: [Chart.Series(name: "energy drift", points: energyDrift)]),
@@ -33,24 +33,14 @@ extension RunReader {
     /// The recorded positions of `chosen` particles (default: up to 10
     /// spread over the indices), each named by index and label.
     func trajectories(of chosen: [Int64]?) throws -> [(name: String, positions: [SIMD3<Double>])] {
-        let labels = try particleLabels()
+        let labels = try simulation.particleLabels()
         let count = Int64(labels.count)
         if let bad = chosen?.first(where: { !(0..<count).contains($0) }) {
             throw CompareError(.options, "--particles \(bad): run \(run.id) has \(count) particle\(count == 1 ? "" : "s") (0–\(max(count - 1, 0)))")
         }
         let picked = chosen ?? (count <= 10 ? Array(0..<count) : (0..<10).map { $0 * (count - 1) / 9 })
-        let select = try connection.prepare("""
-            SELECT s.x, s.y, s.z FROM frames AS f
-            CROSS JOIN states AS s ON s.run_id = f.run_id AND s.step = f.step AND s.particle = ?2
-            WHERE f.run_id = ?1 ORDER BY f.step
-            """)
         return try picked.map { particle in
-            select.reset()
-            try select.bind(run.id, at: 1)
-            try select.bind(particle, at: 2)
-            var positions: [SIMD3<Double>] = []
-            while try select.step() { positions.append(SIMD3(select.double(0), select.double(1), select.double(2))) }
-            return (labels[Int(particle)].map { "\(particle) \($0)" } ?? "particle \(particle)", positions)
+            (labels[Int(particle)].map { "\(particle) \($0)" } ?? "particle \(particle)", try simulation.trajectory(of: particle))
         }
     }
 
@@ -59,13 +49,5 @@ extension RunReader {
         return Chart(title: "Trajectories (\(plane.rawValue)), run \(run.id)", xLabel: axes[0], yLabel: axes[1],
                      series: trajectories.map { Chart.Series(name: $0.name, points: $0.positions.map(plane.project), marksStart: true) },
                      equalScale: true)
-    }
-
-    func particleLabels() throws -> [String?] {
-        let select = try connection.prepare("SELECT label FROM particles WHERE run_id = ? ORDER BY particle")
-        try select.bind(run.id, at: 1)
-        var labels: [String?] = []
-        while try select.step() { labels.append(select.text(0)) }
-        return labels
     }
 }

@@ -23,7 +23,7 @@ public enum Plot: Sendable {
         try reader.snapshot {
             switch reader.run.kind {
             case .simulation:
-                Chart.document([reader.energyChart(try reader.frames()),
+                Chart.document([reader.energyChart(try reader.simulation.frames()),
                                 reader.trajectoryChart(try reader.trajectories(of: particles), plane: plane)])
             case .crawl:
                 Chart.document(try reader.crawlCharts())

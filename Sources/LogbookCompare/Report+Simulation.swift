@@ -1,16 +1,17 @@
 import LogbookStore
+import SimulationSchema
 
 extension RunReader {
     func simulationSections(on page: inout HTMLPage) throws {
-        let frames = try frames()
+        let frames = try simulation.frames()
         let drift = SimulationDiff.EnergyDrift(frames)
-        let momentum = frames.compactMap(\.momentum)
-        let momentumDrift = momentum.first.map { first in
-            momentum.map { (($0 - first) * ($0 - first)).sum().squareRoot() }.max() ?? 0
+        // From the first frame with a recorded (finite) momentum.
+        let momentumDrift = frames.first { $0.momentum != nil }.map { first in
+            frames.compactMap { $0.momentumDrift(since: first) }.max() ?? 0
         }
         page.heading("Summary")
         page.cards([
-            ("particles", "particles", String(try particleCount())), ("frames", "recorded frames", String(frames.count)),
+            ("particles", "particles", String(try simulation.particleCount)), ("frames", "recorded frames", String(frames.count)),
             ("last_step", "last recorded step", frames.last.map { String($0.step) } ?? "—"),
             ("energy_drift", "final energy drift", readable(drift.final)), ("max_energy_drift", "max energy drift", readable(drift.maximum)),
             ("momentum_drift", "max |P − P₀|", momentumDrift.map { readable($0) } ?? "—"),

@@ -34,8 +34,7 @@ extension RunInfo {
         case .crawl:
             return (try? crawlConfig())?.start
         case .simulation:
-            let source = settings.filter { $0.key.hasPrefix("source.") }.sorted { $0.key < $1.key }
-            return source.isEmpty ? nil : source.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            return (try? self.settings(as: SimulationConfig.self))?.source.subject
         default:
             return nil
         }
@@ -47,6 +46,17 @@ extension RunInfo {
         guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes])
         else { return "\(value)" }
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension SimulationConfig.Source {
+    /// The source as its flattened settings read (`source.plummer.particles=300
+    /// source.plummer.seed=4`): the key `runs` has always grouped simulations by.
+    var subject: String {
+        switch self {
+        case .plummer(let particles, let seed): "source.plummer.particles=\(particles) source.plummer.seed=\(seed)"
+        case .csv(let path): "source.csv.path=\(path)"
+        }
     }
 }
 

@@ -57,14 +57,15 @@ public struct SimulationDiff: Sendable, Encodable {
         /// max |E − E_first| / |E_first| over the recorded frames.
         public let maximum: Double?
 
+        /// Measured from the first frame with a recorded (finite) energy.
         init(_ frames: [FrameTotals]) {
-            let totals = frames.compactMap(\.total)
-            guard let first = totals.first, first != 0, let last = totals.last else {
+            let recorded = frames.filter { $0.total != nil }
+            guard let first = recorded.first, let last = recorded.last else {
                 (final, maximum) = (nil, nil)
                 return
             }
-            final = (last - first) / abs(first)
-            maximum = totals.map { abs($0 - first) / abs(first) }.max()
+            final = last.energyChange(since: first)
+            maximum = recorded.compactMap { $0.energyDrift(since: first) }.max()
         }
     }
 
@@ -91,7 +92,7 @@ public struct SimulationDiff: Sendable, Encodable {
         settings = settingChanges(a.run, b.run)
         (particles, energyDriftA, energyDriftB, steps, firstDivergence) = try a.snapshot {
             try b.snapshot {
-                let count = try a.particleCount(), countB = try b.particleCount()
+                let count = try a.simulation.particleCount, countB = try b.simulation.particleCount
                 guard count == countB else {
                     throw CompareError(.incomparable, """
                         \(a.name(besides: a.connection.path)) has \(count) particles and \
@@ -99,7 +100,7 @@ public struct SimulationDiff: Sendable, Encodable {
                         """)
                 }
                 let (steps, divergence) = try Self.compareStates(a, b, tolerance)
-                return (count, EnergyDrift(try a.frames()), EnergyDrift(try b.frames()), steps, divergence)
+                return (count, EnergyDrift(try a.simulation.frames()), EnergyDrift(try b.simulation.frames()), steps, divergence)
             }
         }
     }
@@ -108,7 +109,7 @@ public struct SimulationDiff: Sendable, Encodable {
     /// steps both recorded.
     private static func compareStates(_ a: RunReader, _ b: RunReader, _ tolerance: Tolerance) throws
         -> ([Step], Divergence?) {
-        var left = try a.states(), right = try b.states()
+        var left = try a.simulation.states(), right = try b.simulation.states()
         var steps: [Step] = [], divergence: Divergence?
         var l = try left.next(), r = try right.next()
         while let x = l, let y = r {
@@ -148,61 +149,7 @@ public struct SimulationDiff: Sendable, Encodable {
 
 private func length(_ p: SIMD3<Double>) -> Double { (p * p).sum().squareRoot() }
 
-/// One particle at one recorded step.
-struct ParticleState {
-    let step: Int64
-    let particle: Int64
-    let position: SIMD3<Double>
-    let velocity: SIMD3<Double>
-}
-
-/// A run's states in (step, particle) order, read one at a time.
-struct StateStream {
-    let select: Statement
-
-    mutating func next() throws -> ParticleState? {
-        guard try select.step() else { return nil }
-        return ParticleState(
-            step: select.int64(0), particle: select.int64(1),
-            position: SIMD3(select.double(2), select.double(3), select.double(4)),
-            velocity: SIMD3(select.double(5), select.double(6), select.double(7)))
-    }
-}
-
 extension RunReader {
-    func particleCount() throws -> Int { try count("SELECT count(*) FROM particles WHERE run_id = ?") }
-
-    func states() throws -> StateStream {
-        let select = try connection.prepare("""
-            SELECT step, particle, x, y, z, vx, vy, vz FROM states WHERE run_id = ? ORDER BY step, particle
-            """)
-        try select.bind(run.id, at: 1)
-        return StateStream(select: select)
-    }
-
-    /// The run's recorded frames in step order.
-    func frames() throws -> [FrameTotals] {
-        let select = try connection.prepare("""
-            SELECT step, time, kinetic, potential, total, px, py, pz FROM frames WHERE run_id = ? ORDER BY step
-            """)
-        try select.bind(run.id, at: 1)
-        var frames: [FrameTotals] = []
-        while try select.step() {
-            frames.append(FrameTotals(
-                step: select.int64(0), time: select.double(1), kinetic: select.optionalDouble(2),
-                potential: select.optionalDouble(3), total: select.optionalDouble(4),
-                momentum: select.optionalDouble(5).map { SIMD3($0, select.double(6), select.double(7)) }))
-        }
-        return frames
-    }
-}
-
-/// A recorded frame's totals (nil where the value was not finite).
-struct FrameTotals {
-    let step: Int64
-    let time: Double
-    let kinetic: Double?
-    let potential: Double?
-    let total: Double?
-    let momentum: SIMD3<Double>?
+    /// The run's simulation tables, read through this reader's connection.
+    var simulation: RecordedSimulation { RecordedSimulation(connection, run: run.id) }
 }

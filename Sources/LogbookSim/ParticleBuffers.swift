@@ -1,4 +1,5 @@
 internal import CVectorMath
+import SimulationSchema
 
 /// Structure-of-arrays storage for one simulation: masses, two copies of the
 /// state (positions and velocities, alternating by step parity so the last

@@ -1,4 +1,5 @@
 import Foundation
+public import SimulationSchema
 
 extension Particles {
     /// The columns an input CSV must have, in any order.

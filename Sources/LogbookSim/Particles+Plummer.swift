@@ -1,4 +1,5 @@
 import Foundation
+public import SimulationSchema
 
 extension Particles {
     /// A Plummer sphere (Aarseth, Hénon & Wielen 1974) of `count` equal

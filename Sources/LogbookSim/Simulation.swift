@@ -11,7 +11,7 @@ public struct SimulationSummary: Sendable {
     public let firstStep: Int, lastStep: Int
     public let seconds: Double
     /// |E − E₀| / |E₀| between the run's first frame and its last; nil
-    /// when it has no meaning (see `FrameTotals.energyDrift`).
+    /// when it has no meaning (see `FrameTotals.energyDrift(since:)`).
     public let energyDrift: Double?
     /// |P − P₀| between the run's first frame and its last; nil when not finite.
     public let momentumDrift: Double?
@@ -150,26 +150,6 @@ public enum Simulation: Sendable {
     }
 }
 
-/// Energy and momentum of a frame: what drift is measured against.
-struct FrameTotals {
-    let total: Double
-    let momentum: SIMD3<Double>
-
-    /// |E − E₀| / |E₀| from these totals to `now`; nil when E₀ is 0 (one
-    /// particle at rest has no energy to drift from) or a value is not finite.
-    func energyDrift(to now: FrameTotals) -> Double? {
-        let drift = abs(now.total - total) / abs(total)
-        return total != 0 && drift.isFinite ? drift : nil
-    }
-
-    /// |P − P₀| from these totals to `now`; nil when not finite.
-    func momentumDrift(to now: FrameTotals) -> Double? {
-        let d = now.momentum - momentum
-        let drift = (d * d).sum().squareRoot()
-        return drift.isFinite ? drift : nil
-    }
-}
-
 /// Sends frames to the Recorder and keeps the numbers the summary reports.
 private final class RunControl: SimulationControl {
     let runID: Int64
@@ -187,13 +167,16 @@ private final class RunControl: SimulationControl {
         self.hooks = hooks
     }
 
-    var energyDrift: Double? { last.flatMap { origin?.energyDrift(to: $0) } }
+    /// A drift that is not finite (energies that overflow) has no meaning to report.
+    var energyDrift: Double? { origin.flatMap { last?.energyDrift(since: $0) }.flatMap(finite) }
 
-    var momentumDrift: Double? { last.flatMap { origin?.momentumDrift(to: $0) } }
+    var momentumDrift: Double? { origin.flatMap { last?.momentumDrift(since: $0) }.flatMap(finite) }
+
+    private func finite(_ drift: Double) -> Double? { drift.isFinite ? drift : nil }
 
     func record(_ frame: Frame) throws {
         try recorder.send(RecordFrame(runID: runID, frame: frame))
-        last = FrameTotals(total: frame.total, momentum: frame.momentum)
+        last = FrameTotals(frame)
         if origin == nil { origin = last }
         lastStep = frame.step
     }
@@ -217,53 +200,25 @@ private struct SavedRun {
 
     init(_ run: RunInfo, path: String) throws {
         let runID = run.id
-        let database = try Connection(path: path, mode: .readOnly)
+        let recorded = RecordedSimulation(try Connection(path: path, mode: .readOnly), run: runID)
         config = try run.settings(as: SimulationConfig.self)
-
-        let masses = try database.prepare("SELECT mass, label FROM particles WHERE run_id = ? ORDER BY particle")
-        try masses.bind(runID)
-        var mass: [Double] = [], labels: [String?] = []
-        while try masses.step() {
-            mass.append(masses.double(0))
-            labels.append(masses.text(1))
-        }
-
-        let frames = try database.prepare("""
-            SELECT step, time, kinetic, potential, total, px, py, pz FROM frames WHERE run_id = ?1
-            AND step IN ((SELECT min(step) FROM frames WHERE run_id = ?1), (SELECT max(step) FROM frames WHERE run_id = ?1))
-            ORDER BY step
-            """)
-        try frames.bind(runID)
-        guard try frames.step() else {
+        guard let checkpoint = try recorded.checkpoint() else {
             throw SimulationError(.resume, "\(path): run \(runID) has no recorded frame to resume from; start it again")
         }
-        // A total that was not finite is recorded as NULL, read back as NaN.
-        func total(_ column: Int) -> Double { frames.optionalDouble(column) ?? .nan }
-        func momentum() -> SIMD3<Double> { SIMD3(total(5), total(6), total(7)) }
-        origin = FrameTotals(total: total(4), momentum: momentum())
-        var (step, time) = (Int(frames.int64(0)), frames.double(1))
-        if try frames.step() { (step, time) = (Int(frames.int64(0)), frames.double(1)) }
+        origin = checkpoint.origin
+        let step = Int(checkpoint.last.step)
         // The run stopped there, failed: going on would record a completed
         // run whose energies mean nothing.
-        let nonFinite = Frame.nonFinite(kinetic: total(2), potential: total(3), total: total(4), momentum: momentum())
+        let nonFinite = checkpoint.last.nonFinite
         guard nonFinite.isEmpty else {
             let why = SimulationError.nonFiniteTotals(step: step, nonFinite)
             throw SimulationError(.nonFinite, "\(path): run \(runID) cannot be resumed from its last frame: \(why)", step: step)
         }
-
-        let states = try database.prepare("""
-            SELECT x, y, z, vx, vy, vz FROM states WHERE run_id = ? AND step = ? ORDER BY particle
-            """)
-        try states.bind(runID, step)
-        var columns: [[Double]] = Array(repeating: [], count: 6)
-        while try states.step() {
-            for c in 0..<6 { columns[c].append(states.double(c)) }
+        guard let particles = checkpoint.particles else {
+            throw SimulationError(.resume, """
+                \(path): run \(runID), step \(step) holds \(checkpoint.states.count) states for \(checkpoint.mass.count) particles
+                """)
         }
-        guard columns[0].count == mass.count else {
-            throw SimulationError(.resume, "\(path): run \(runID), step \(step) holds \(columns[0].count) states for \(mass.count) particles")
-        }
-        let particles = Particles(mass: mass, x: columns[0], y: columns[1], z: columns[2],
-                                  vx: columns[3], vy: columns[4], vz: columns[5], labels: labels)
-        last = Frame(step: step, time: time, particles: particles, potential: 0)
+        last = Frame(step: step, time: checkpoint.last.time, particles: particles, potential: 0)
     }
 }

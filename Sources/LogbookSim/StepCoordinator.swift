@@ -1,4 +1,4 @@
-import SimulationSchema
+public import SimulationSchema
 
 /// Which steps are recorded: every `every`-th, and always the first and last.
 public struct RecordingPlan: Hashable, Sendable {
@@ -117,7 +117,7 @@ final class StepCoordinator {
             self.error = error
             return false
         }
-        let nonFinite = frame.nonFiniteTotals
+        let nonFinite = FrameTotals(frame).nonFinite
         guard nonFinite.isEmpty else {
             if case .failed = outcome {} else { outcome = .failed(.nonFiniteTotals(step: frame.step, nonFinite)) }
             return false

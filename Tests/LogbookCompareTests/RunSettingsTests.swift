@@ -61,12 +61,29 @@ import SimulationSchema
         #expect(settingChanges(a, a).isEmpty && settingLines([]).isEmpty)
     }
 
-    @Test func theSubjectIsACrawlsStartOrASimulationsSource() {
+    @Test func theSubjectIsACrawlsStartOrASimulationsSource() throws {
         #expect(run(crawlConfig(start: "http://h/"), kind: .crawl).subject == "http://h/")
         // A run recorded before later settings existed has its start all the same.
         #expect(run(#"{"start": "http://old/", "workers": 8}"#, kind: .crawl).subject == "http://old/")
-        #expect(run(#"{"source": {"plummer": {"seed": 4, "count": 300}}, "steps": 9}"#).subject
-            == "source.plummer.count=300 source.plummer.seed=4")
+        #expect(try run(simulation(.plummer(particles: 300, seed: 4))).subject
+            == "source.plummer.particles=300 source.plummer.seed=4")
         #expect(run(#"{"steps": 9}"#).subject == nil)
+    }
+
+    /// A simulation's subject, read from its typed config, is the key its
+    /// flattened `source.` settings made, so `runs` groups runs as before.
+    @Test(arguments: [SimulationConfig.Source.plummer(particles: 300, seed: 4), .plummer(particles: 1, seed: .max),
+                      .csv(path: "/data/a b=c.csv")])
+    func aSimulationsSubjectIsItsFlattenedSource(source: SimulationConfig.Source) throws {
+        let stored = run(try simulation(source))
+        let flattened = stored.flatSettings.filter { $0.path.hasPrefix("source.") }.map { "\($0.path)=\($0.value)" }
+        #expect(stored.subject == flattened.joined(separator: " "))
+    }
+
+    /// `source` as a simulation run stores it, with the rest of a config.
+    func simulation(_ source: SimulationConfig.Source) throws -> String {
+        try StartRun(kind: .simulation, settings: SimulationConfig(
+            source: source, steps: 9, physics: Physics(softening: 0, dt: 0.01, integrator: .leapfrog), mode: .serial,
+            workers: 1, recordEvery: 1)).config
     }
 }

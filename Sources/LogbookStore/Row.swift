@@ -23,8 +23,10 @@ public struct Row {
 
     init(_ statement: Statement) { self.statement = statement }
 
-    /// The column named `name` (as the SELECT names it, `AS` included).
-    public subscript<T: SQLColumnValue>(_ name: String) -> T {
+    /// The column named `name` (as the SELECT names it, `AS` included). A
+    /// literal: the statement finds its column once and then knows it by the
+    /// literal's address, so reading by name costs what reading by position does.
+    public subscript<T: SQLColumnValue>(_ name: StaticString) -> T {
         get throws { try T.read(self, at: statement.columnIndex(name)) }
     }
 
@@ -106,14 +108,17 @@ extension Statement {
         return try next { try $0[0] as T }
     }
 
-    /// The index of the column named `name`, found by a lookup built once per statement.
-    func columnIndex(_ name: String) throws -> Int {
-        if columnIndexes.isEmpty {
-            for index in 0..<columnCount { columnIndexes[columnName(index)] = columnIndexes[columnName(index)] ?? index }
+    /// The index of the column named `name`: by the literal's address after
+    /// the first time (a one-character literal is kept as its scalar, whose
+    /// value is no address), by its text the first time.
+    func columnIndex(_ name: StaticString) throws -> Int {
+        let key = name.hasPointerRepresentation ? UInt(bitPattern: name.utf8Start) : UInt(name.unicodeScalar.value)
+        for column in columnsByName where column.key == key { return column.index }
+        let text = name.description
+        guard let index = (0..<columnCount).first(where: { columnName($0) == text }) else {
+            throw readError("no column named \(text) (the columns are \((0..<columnCount).map(columnName)))")
         }
-        guard let index = columnIndexes[name] else {
-            throw readError("no column named \(name) (the columns are \((0..<columnCount).map(columnName)))")
-        }
+        columnsByName.append((key, index))
         return index
     }
 }

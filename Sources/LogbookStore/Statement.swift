@@ -12,8 +12,8 @@ public final class Statement {
     /// connection tidies its folder when it closes, which it can only do
     /// once no statement of it is left. Nil for the connection's own cache.
     private let owner: Connection?
-    /// Filled on the first read of a column by name.
-    var columnIndexes: [String: Int] = [:]
+    /// The columns read by name so far, by their name literal (see `columnIndex`).
+    var columnsByName: [(key: UInt, index: Int)] = []
 
     convenience init(connection: Connection, sql: String, persistent: Bool) throws {
         var statement: OpaquePointer?

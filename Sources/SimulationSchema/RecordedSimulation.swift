@@ -108,53 +108,27 @@ private struct ParticleRow: RowDecodable {
 }
 
 /// One particle at one recorded step.
-public struct ParticleState: Hashable, Sendable {
+public struct ParticleState: Hashable, Sendable, RowDecodable {
     public let step: Int64
     public let particle: Int64
     public let position: SIMD3<Double>
     public let velocity: SIMD3<Double>
 
-    /// Where a statement has the columns a state is read from, found by name.
-    struct Columns {
-        let step, particle, x, y, z, vx, vy, vz: Int
-
-        /// `statement` is the schema's own, so a column it lacks is a bug here.
-        init(_ statement: Statement) {
-            let names = (0..<statement.columnCount).map(statement.columnName)
-            func index(_ name: String) -> Int {
-                guard let index = names.firstIndex(of: name) else { preconditionFailure("no column \(name) in \(statement.sql)") }
-                return index
-            }
-            (step, particle) = (index("step"), index("particle"))
-            (x, y, z, vx, vy, vz) = (index("x"), index("y"), index("z"), index("vx"), index("vy"), index("vz"))
-        }
-    }
-
-    init(row: Row, columns c: Columns) throws {
-        step = try row[c.step]
-        particle = try row[c.particle]
-        position = SIMD3(try row[c.x], try row[c.y], try row[c.z])
-        velocity = SIMD3(try row[c.vx], try row[c.vy], try row[c.vz])
+    public init(row: Row) throws {
+        step = try row["step"]
+        particle = try row["particle"]
+        position = SIMD3(try row["x"], try row["y"], try row["z"])
+        velocity = SIMD3(try row["vx"], try row["vy"], try row["vz"])
     }
 }
 
 /// States in (step, particle) order, one row at a time: `diff` walks two
 /// runs' side by side without holding either in memory.
-///
-/// Its columns are found by name once per statement, not through
-/// `Row[name]` per row: `diff` reads millions of rows, and a lookup per row
-/// and column tripled its time.
 public struct StateStream {
     let select: Statement
-    let columns: ParticleState.Columns
-
-    init(select: Statement) {
-        self.select = select
-        columns = ParticleState.Columns(select)
-    }
 
     public mutating func next() throws -> ParticleState? {
-        try select.next { [columns] in try ParticleState(row: $0, columns: columns) }
+        try select.next(ParticleState.self)
     }
 }
 

@@ -29,12 +29,11 @@ extension RunInfo {
     /// What a later run must share with this one to be "the same again":
     /// the start URL of a crawl, the particle source of a simulation.
     public var subject: String? {
-        let settings = Dictionary(flatSettings, uniquingKeysWith: { first, _ in first })
         switch kind {
         case .crawl:
             return (try? crawlConfig())?.start
         case .simulation:
-            return (try? self.settings(as: SimulationConfig.self))?.source.subject
+            return (try? settings(as: SimulationConfig.self))?.source.subject
         default:
             return nil
         }

@@ -19,30 +19,35 @@ public protocol RowDecodable {
 
 /// The current row of a statement. Valid until the statement steps again.
 public struct Row {
-    let statement: Statement
+    @usableFromInline let statement: Statement
 
-    init(_ statement: Statement) { self.statement = statement }
+    @usableFromInline init(_ statement: Statement) { self.statement = statement }
 
     /// The column named `name` (as the SELECT names it, `AS` included). A
     /// literal: the statement finds its column once and then knows it by the
     /// literal's address, so reading by name costs what reading by position does.
+    @inlinable
     public subscript<T: SQLColumnValue>(_ name: StaticString) -> T {
         get throws { try T.read(self, at: statement.columnIndex(name)) }
     }
 
     /// The column at `index`, counting from 0: for rows whose columns have no name worth giving.
+    @inlinable
     public subscript<T: SQLColumnValue>(_ index: Int) -> T {
         get throws { try T.read(self, at: index) }
     }
 
-    fileprivate func isNull(_ index: Int) -> Bool { statement.isNull(index) }
+    @inlinable func isNull(_ index: Int) -> Bool { statement.isNull(index) }
 
-    /// The column's value, refusing NULL for a type that cannot hold it.
-    fileprivate func nonNull<T>(_ index: Int, _ read: (Statement, Int) -> T) throws -> T {
-        guard !isNull(index) else {
-            throw statement.readError("column \(statement.columnName(index)) is NULL, not \(T.self)")
-        }
-        return read(statement, index)
+    /// `value`, read from column `index`, unless the column is NULL, which
+    /// SQLite reads as 0: only a 0 needs a look at the column's type.
+    @inlinable func nonNull<T: Numeric>(_ value: T, _ index: Int) throws -> T {
+        guard value != 0 || !isNull(index) else { throw nullError(index, T.self) }
+        return value
+    }
+
+    @usableFromInline func nullError(_ index: Int, _ type: Any.Type) -> StoreError {
+        statement.readError("column \(statement.columnName(index)) is NULL, not \(type)")
     }
 }
 
@@ -111,14 +116,25 @@ extension Statement {
     /// The index of the column named `name`: by the literal's address after
     /// the first time (a one-character literal is kept as its scalar, whose
     /// value is no address), by its text the first time.
-    func columnIndex(_ name: StaticString) throws -> Int {
+    @usableFromInline func columnIndex(_ name: StaticString) throws -> Int {
         let key = name.hasPointerRepresentation ? UInt(bitPattern: name.utf8Start) : UInt(name.unicodeScalar.value)
-        for column in columnsByName where column.key == key { return column.index }
+        // A row type reads its columns in the same order every row: the
+        // one after the last found is the likeliest.
+        var slot = nextLookup
+        for _ in columnsByName.indices {
+            if slot == columnsByName.count { slot = 0 }
+            if columnsByName[slot].key == key {
+                nextLookup = slot + 1
+                return columnsByName[slot].index
+            }
+            slot += 1
+        }
         let text = name.description
         guard let index = (0..<columnCount).first(where: { columnName($0) == text }) else {
             throw readError("no column named \(text) (the columns are \((0..<columnCount).map(columnName)))")
         }
         columnsByName.append((key, index))
+        nextLookup = columnsByName.count
         return index
     }
 }
@@ -131,33 +147,40 @@ extension Row: Sendable {}
 
 extension Int64: SQLBindable, SQLColumnValue {
     @inlinable public func bind(to statement: Statement, at index: Int) throws { try statement.bind(self, at: index) }
-    public static func read(_ row: Row, at index: Int) throws -> Int64 { try row.nonNull(index) { $0.int64($1) } }
+    @inlinable public static func read(_ row: Row, at index: Int) throws -> Int64 {
+        try row.nonNull(row.statement.int64(index), index)
+    }
 }
 
 extension Int: SQLBindable, SQLColumnValue {
     @inlinable public func bind(to statement: Statement, at index: Int) throws { try statement.bind(Int64(self), at: index) }
-    public static func read(_ row: Row, at index: Int) throws -> Int { Int(try Int64.read(row, at: index)) }
+    @inlinable public static func read(_ row: Row, at index: Int) throws -> Int { Int(try Int64.read(row, at: index)) }
 }
 
 /// Stored as 0 or 1; any nonzero integer reads as true.
 extension Bool: SQLBindable, SQLColumnValue {
     @inlinable public func bind(to statement: Statement, at index: Int) throws { try statement.bind(Int64(self ? 1 : 0), at: index) }
-    public static func read(_ row: Row, at index: Int) throws -> Bool { try Int64.read(row, at: index) != 0 }
+    @inlinable public static func read(_ row: Row, at index: Int) throws -> Bool { try Int64.read(row, at: index) != 0 }
 }
 
 extension Double: SQLBindable, SQLColumnValue {
     @inlinable public func bind(to statement: Statement, at index: Int) throws { try statement.bind(self, at: index) }
-    public static func read(_ row: Row, at index: Int) throws -> Double { try row.nonNull(index) { $0.double($1) } }
+    @inlinable public static func read(_ row: Row, at index: Int) throws -> Double {
+        try row.nonNull(row.statement.double(index), index)
+    }
 }
 
 extension String: SQLBindable, SQLColumnValue {
     @inlinable public func bind(to statement: Statement, at index: Int) throws { try statement.bind(self, at: index) }
-    public static func read(_ row: Row, at index: Int) throws -> String { try row.nonNull(index) { $0.text($1) ?? "" } }
+    @inlinable public static func read(_ row: Row, at index: Int) throws -> String {
+        guard let text = row.statement.text(index) else { throw row.nullError(index, String.self) }
+        return text
+    }
 }
 
 extension SQLValue: SQLBindable, SQLColumnValue {
     @inlinable public func bind(to statement: Statement, at index: Int) throws { try statement.bind(self, at: index) }
-    public static func read(_ row: Row, at index: Int) throws -> SQLValue { row.statement.value(index) }
+    @inlinable public static func read(_ row: Row, at index: Int) throws -> SQLValue { row.statement.value(index) }
 }
 
 extension Optional: SQLBindable where Wrapped: SQLBindable {
@@ -168,14 +191,14 @@ extension Optional: SQLBindable where Wrapped: SQLBindable {
 }
 
 extension Optional: SQLColumnValue where Wrapped: SQLColumnValue {
-    public static func read(_ row: Row, at index: Int) throws -> Wrapped? {
+    @inlinable public static func read(_ row: Row, at index: Int) throws -> Wrapped? {
         row.isNull(index) ? nil : try Wrapped.read(row, at: index)
     }
 }
 
 /// A text column read as an enum by its raw value; an unknown value is an error naming it.
 extension SQLColumnValue where Self: RawRepresentable, RawValue == String {
-    public static func read(_ row: Row, at index: Int) throws -> Self {
+    @inlinable public static func read(_ row: Row, at index: Int) throws -> Self {
         let text = try String.read(row, at: index)
         guard let value = Self(rawValue: text) else {
             throw row.statement.readError("column \(row.statement.columnName(index)) holds \"\(text)\", not a \(Self.self)")

@@ -13,7 +13,10 @@ public final class Statement {
     /// once no statement of it is left. Nil for the connection's own cache.
     private let owner: Connection?
     /// The columns read by name so far, by their name literal (see `columnIndex`).
-    var columnsByName: [(key: UInt, index: Int)] = []
+    /// Unchecked: a statement is used by one thread, and the check cost a
+    /// tenth of a million-row read.
+    @exclusivity(unchecked) var columnsByName: [(key: UInt, index: Int)] = []
+    @exclusivity(unchecked) var nextLookup = 0
 
     convenience init(connection: Connection, sql: String, persistent: Bool) throws {
         var statement: OpaquePointer?
@@ -121,7 +124,7 @@ public final class Statement {
     /// The column as a real, or nil when it is NULL.
     public func optionalDouble(_ index: Int) -> Double? { isNull(index) ? nil : double(index) }
 
-    func isNull(_ index: Int) -> Bool { sqlite3_column_type(handle, Int32(index)) == SQLITE_NULL }
+    @usableFromInline func isNull(_ index: Int) -> Bool { sqlite3_column_type(handle, Int32(index)) == SQLITE_NULL }
 
     /// The column as text, or nil when it is NULL. Read by its length, so a
     /// NUL byte inside the text does not end it.
@@ -156,7 +159,7 @@ public final class Statement {
     }
 
     /// A row that cannot be read as asked: a programming error, reported with the SQL.
-    func readError(_ message: String) -> StoreError {
+    @usableFromInline func readError(_ message: String) -> StoreError {
         StoreError(.unreadableRow, path: path, message: "\(message), in: \(sql)", sql: sql)
     }
 }

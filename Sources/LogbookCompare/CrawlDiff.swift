@@ -132,11 +132,3 @@ private struct URLMerge {
         }
     }
 }
-
-extension RunReader {
-    /// Whether the run recorded page ids (`--check-fragments`); false for
-    /// settings that are not a crawl's.
-    var checksFragments: Bool {
-        (try? run.crawlConfig())?.checkFragments == true
-    }
-}

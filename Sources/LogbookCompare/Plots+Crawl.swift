@@ -1,11 +1,10 @@
 import LogbookStore
 import CrawlSchema
 
-extension RunReader {
+extension Chart {
     /// Pages fetched per second, and dead links found so far, against seconds
     /// since the first fetch (a resumed crawl shows its pause as a gap).
-    func crawlCharts() throws -> [Chart] {
-        let fetches = try RecordedCrawl(connection, run: run.id).fetchTimeline()
+    static func crawlActivity(_ fetches: [TimelineFetch], run: Int64) -> [Chart] {
         let start = fetches.first?.seconds ?? 0
         let span = (fetches.last?.seconds ?? 0) - start
         // Up to 60 intervals, of five pages each on average at least.
@@ -27,10 +26,10 @@ extension RunReader {
             [SIMD2(Double(interval) * width, Double(pages) / width), SIMD2(Double(interval + 1) * width, Double(pages) / width)]
         }
         return [
-            Chart(title: "Pages fetched, run \(run.id)", xLabel: "seconds since the first fetch",
+            Chart(title: "Pages fetched, run \(run)", xLabel: "seconds since the first fetch",
                   yLabel: "pages per second", series: [Chart.Series(name: "pages/s", points: fetches.isEmpty ? [] : rate)],
                   yFromZero: true),
-            Chart(title: "Dead links found, run \(run.id)", xLabel: "seconds since the first fetch",
+            Chart(title: "Dead links found, run \(run)", xLabel: "seconds since the first fetch",
                   yLabel: "dead links", series: [Chart.Series(name: "dead links", points: fetches.isEmpty ? [] : dead)],
                   yFromZero: true, countsOnY: true),
         ]

@@ -23,10 +23,11 @@ public enum Plot: Sendable {
         try reader.snapshot {
             switch reader.run.kind {
             case .simulation:
-                Chart.document([reader.energyChart(try reader.simulation.frames()),
-                                reader.trajectoryChart(try reader.trajectories(of: particles), plane: plane)])
+                Chart.document([Chart.energy(try reader.simulation.frames(), run: reader.run.id),
+                                Chart.trajectories(try reader.simulation.trajectories(of: particles), plane: plane,
+                                                   run: reader.run.id)])
             case .crawl:
-                Chart.document(try reader.crawlCharts())
+                Chart.document(Chart.crawlActivity(try reader.crawl.fetchTimeline(), run: reader.run.id))
             default:
                 throw reader.unknownKind
             }

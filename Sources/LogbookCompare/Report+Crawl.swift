@@ -1,9 +1,9 @@
 import LogbookStore
 import CrawlSchema
 
-extension RunReader {
-    func crawlSections(on page: inout HTMLPage) throws {
-        let crawl = RecordedCrawl(connection, run: run.id)
+extension Report {
+    /// Counts, dead links by page, outcomes, fetch times, activity over time and every URL.
+    static func crawlSections(_ crawl: RecordedCrawl, on page: inout HTMLPage) throws {
         let counts = try crawl.counts()
         let milliseconds = { (value: Double?) in value.map { readable($0) } ?? "—" }
         page.heading("Summary")
@@ -15,12 +15,14 @@ extension RunReader {
             ("mean_ms", "mean ms", milliseconds(counts.meanMilliseconds)),
             ("max_ms", "max ms", milliseconds(counts.maxMilliseconds)),
         ])
-        try Self.deadLinkSection(crawl.deadLinksByPage(limit: Report.rowLimit), query: crawl.deadLinksQuery, on: &page)
-        Self.statusSection(try crawl.outcomeCounts(), on: &page)
-        Self.timingSection(try crawl.fetchTimes(), on: &page)
+        try deadLinkSection(crawl.deadLinksByPage(limit: Report.rowLimit), query: crawl.deadLinksQuery, on: &page)
+        statusSection(try crawl.outcomeCounts(), on: &page)
+        timingSection(try crawl.fetchTimes(), on: &page)
         page.heading("Over time")
-        for chart in try crawlCharts() { page.raw(Chart.document([chart], width: 600, height: 360)) }
-        Self.urlTableSection(try crawl.urlRows(limit: Report.rowLimit), total: counts.urls, query: crawl.urlsQuery,
+        for chart in Chart.crawlActivity(try crawl.fetchTimeline(), run: crawl.runID) {
+            page.raw(Chart.document([chart], width: 600, height: 360))
+        }
+        urlTableSection(try crawl.urlRows(limit: Report.rowLimit), total: counts.urls, query: crawl.urlsQuery,
                              on: &page)
     }
 

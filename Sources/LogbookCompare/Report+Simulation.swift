@@ -1,8 +1,10 @@
 import LogbookStore
 import SimulationSchema
 
-extension RunReader {
-    func simulationSections(on page: inout HTMLPage) throws {
+extension Report {
+    /// Counts and drifts, energy and drift charts, trajectories and the frames.
+    static func simulationSections(_ simulation: RecordedSimulation, on page: inout HTMLPage) throws {
+        let run = simulation.runID
         let frames = try simulation.frames()
         let drift = SimulationDiff.EnergyDrift(frames)
         // From the first frame with a recorded (finite) momentum.
@@ -17,14 +19,15 @@ extension RunReader {
             ("momentum_drift", "max |P − P₀|", momentumDrift.map { readable($0) } ?? "—"),
         ])
         page.heading("Energy and conservation")
-        for chart in [energyChart(frames)] + driftCharts(frames) { page.raw(Chart.document([chart], width: 600, height: 400)) }
-        page.heading("Trajectories")
-        let trajectories = try trajectories(of: nil)
-        for plane in [Plane.xy, .xz] {
-            page.raw(Chart.document([trajectoryChart(trajectories, plane: plane)], width: 600, height: 520))
+        for chart in [Chart.energy(frames, run: run)] + Chart.drift(frames, run: run) {
+            page.raw(Chart.document([chart], width: 600, height: 400))
         }
-        let shown = frames.count > Report.rowLimit
-            ? (0..<Report.rowLimit).map { frames[$0 * (frames.count - 1) / (Report.rowLimit - 1)] } : frames
+        page.heading("Trajectories")
+        let trajectories = try simulation.trajectories(of: nil)
+        for plane in [Plane.xy, .xz] {
+            page.raw(Chart.document([Chart.trajectories(trajectories, plane: plane, run: run)], width: 600, height: 520))
+        }
+        let shown = evenlySpaced(frames.count, limit: Report.rowLimit).map { frames[$0] }
         page.heading("Frames (\(frames.count))")
         page.table(id: "frames", headers: ["step", "time", "kinetic", "potential", "total", "px", "py", "pz"], rows: shown.map { frame in
             [.integer(frame.step), .real(frame.time), .real(frame.kinetic), .real(frame.potential), .real(frame.total),

@@ -21,10 +21,10 @@ public enum Report: Sendable {
             reader.run.kind == .simulation ? try SimulationDiff($0, reader, tolerance: tolerance) : nil
         }
         try reader.snapshot {
-            try reader.describeRun(on: &page)
+            describe(reader.run, on: &page)
             switch reader.run.kind {
-            case .crawl: try reader.crawlSections(on: &page)
-            case .simulation: try reader.simulationSections(on: &page)
+            case .crawl: try crawlSections(reader.crawl, on: &page)
+            case .simulation: try simulationSections(reader.simulation, on: &page)
             default: throw reader.unknownKind
             }
         }
@@ -32,10 +32,9 @@ public enum Report: Sendable {
         if let simulationDiff { SimulationDiff.section(simulationDiff, on: &page) }
         return page.html
     }
-}
 
-extension RunReader {
-    func describeRun(on page: inout HTMLPage) throws {
+    /// The run's status, times, version, summary and settings.
+    private static func describe(_ run: RunInfo, on page: inout HTMLPage) {
         page.cards([
             ("status", "status", run.status.rawValue), ("started", "started", run.startedAt),
             ("finished", "finished", run.finishedAt ?? "—"), ("version", "logbook", run.logbookVersion),

@@ -1,4 +1,6 @@
 public import LogbookStore
+import CrawlSchema
+import SimulationSchema
 
 /// A run as `diff`, `report` and `plot` see it: one read-only connection to
 /// its file and its `runs` row, nothing of the engines that wrote it.
@@ -44,11 +46,16 @@ public final class RunReader {
         CompareError(.kindMismatch, "run \(run.id) is a \(run.kind), which this logbook does not read")
     }
 
-    /// `sql` with the run id bound to its one parameter; its first column as a count.
-    func count(_ sql: String) throws -> Int {
-        let select = try connection.prepare(sql)
-        try select.bind(run.id, at: 1)
-        return try select.step() ? Int(select.int64(0)) : 0
+    /// The run's crawl tables, read through this reader's connection.
+    var crawl: RecordedCrawl { RecordedCrawl(connection, run: run.id) }
+
+    /// The run's simulation tables, read through this reader's connection.
+    var simulation: RecordedSimulation { RecordedSimulation(connection, run: run.id) }
+
+    /// Whether the run recorded page ids (`--check-fragments`); false for
+    /// settings that are not a crawl's.
+    var checksFragments: Bool {
+        (try? run.crawlConfig())?.checkFragments == true
     }
 
     /// "run 3" or "other.sqlite run 3" when the file is not the main one.

@@ -27,14 +27,21 @@ extension SimulationDiff {
     }
 }
 
-/// At most `limit` items spread evenly, always with the first, the last and
-/// the one at `step`.
+/// At most `limit` steps spread evenly, always with the first, the last and
+/// the one at `step` and the one before it.
 func sample(_ steps: [SimulationDiff.Step], around step: Int64?, limit: Int) -> [SimulationDiff.Step] {
     guard steps.count > limit else { return steps }
-    guard limit > 1 else { return Array(steps.suffix(limit)) }
-    var indices = Set((0..<limit).map { $0 * (steps.count - 1) / (limit - 1) })
+    var indices = Set(evenlySpaced(steps.count, limit: limit))
     if let step, let index = steps.firstIndex(where: { $0.step == step }) {
         indices.formUnion([index - 1, index].filter { $0 >= 0 })
     }
     return indices.sorted().map { steps[$0] }
+}
+
+/// `limit` indices of `count` items, spread evenly from the first to the
+/// last (the last alone for a limit of 1); all of them when they fit.
+func evenlySpaced(_ count: Int, limit: Int) -> [Int] {
+    guard count > limit else { return Array(0..<count) }
+    guard limit > 1 else { return Array(count - limit..<count) }
+    return (0..<limit).map { $0 * (count - 1) / (limit - 1) }
 }

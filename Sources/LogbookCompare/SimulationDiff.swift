@@ -148,8 +148,3 @@ public struct SimulationDiff: Sendable, Encodable {
 }
 
 private func length(_ p: SIMD3<Double>) -> Double { (p * p).sum().squareRoot() }
-
-extension RunReader {
-    /// The run's simulation tables, read through this reader's connection.
-    var simulation: RecordedSimulation { RecordedSimulation(connection, run: run.id) }
-}

@@ -1,7 +1,7 @@
 # The two set-up commands on a fresh machine: `make demo` and `make test`.
 SWIFT := scripts/swift
 
-.PHONY: build test demo bench bench-sim bench-crawl bench-compare fuzz
+.PHONY: build lint format test demo bench bench-sim bench-crawl bench-compare fuzz
 build:
 	scripts/bootstrap
 
@@ -20,8 +20,16 @@ TSAN_SUITES := \
 	LogbookCLITests.SimulateCommandTests \
 	LogbookCompareTests.SimulationDiffTests
 
-# Everything, then the suites that run threads again under ThreadSanitizer.
-test:
+# The formatter's check (.swift-format); `make format` applies it.
+FORMATTED := Sources Tests Benchmarks Fuzz Package.swift
+lint:
+	$(SWIFT) format lint --strict --parallel --recursive $(FORMATTED)
+
+format:
+	$(SWIFT) format format --in-place --parallel --recursive $(FORMATTED)
+
+# The format check, everything, then the suites that run threads again under ThreadSanitizer.
+test: lint
 	scripts/bootstrap --no-build
 	$(SWIFT) test
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan $(foreach suite,$(TSAN_SUITES),--filter '^$(suite)/')

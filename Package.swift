@@ -8,7 +8,7 @@ let package = Package(
         .library(name: "LogbookStore", targets: ["LogbookStore"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         // C libraries, each behind a module that only Swift files facing C import.
@@ -139,7 +139,9 @@ let package = Package(
         ),
         .testTarget(
             name: "LogbookCompareTests",
-            dependencies: ["LogbookCompare", "CrawlSchema", "SimulationSchema", "LogbookStore", "LogbookTestSupport", "logbook"]
+            dependencies: [
+                "LogbookCompare", "CrawlSchema", "SimulationSchema", "LogbookStore", "LogbookTestSupport", "logbook",
+            ]
         ),
         .testTarget(
             name: "LogbookCLITests",
@@ -149,7 +151,10 @@ let package = Package(
         // The properties the fuzzer checks, shared with the tests that replay its finds.
         .target(
             name: "FuzzChecks",
-            dependencies: ["LogbookHTML", "LogbookCrawl", "CrawlSchema", "LogbookSim", "SimulationSchema", "LogbookStore", "CSQLite"],
+            dependencies: [
+                "LogbookHTML", "LogbookCrawl", "CrawlSchema", "LogbookSim", "SimulationSchema", "LogbookStore",
+                "CSQLite",
+            ],
             path: "Fuzz/FuzzChecks"
         ),
         .testTarget(
@@ -165,14 +170,17 @@ let package = Package(
 // target: SwiftPM's --sanitize=fuzzer would also instrument the
 // MigrationEmbedder tool and link libFuzzer's main into it beside its own.
 if Context.environment["LOGBOOK_FUZZ"] == "1" {
-    package.targets.append(.executableTarget(
-        name: "LogbookFuzzer",
-        dependencies: ["FuzzChecks"],
-        path: "Fuzz/LogbookFuzzer",
-        linkerSettings: [.linkedLibrary("stdc++")]
-    ))
-    let instrumented = ["LogbookStore", "LogbookHTML", "CrawlSchema", "LogbookCrawl", "SimulationSchema", "LogbookSim",
-                        "FuzzChecks", "LogbookFuzzer"]
+    package.targets.append(
+        .executableTarget(
+            name: "LogbookFuzzer",
+            dependencies: ["FuzzChecks"],
+            path: "Fuzz/LogbookFuzzer",
+            linkerSettings: [.linkedLibrary("stdc++")]
+        ))
+    let instrumented = [
+        "LogbookStore", "LogbookHTML", "CrawlSchema", "LogbookCrawl", "SimulationSchema", "LogbookSim",
+        "FuzzChecks", "LogbookFuzzer",
+    ]
     for target in package.targets where instrumented.contains(target.name) {
         target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-sanitize=fuzzer"])]
     }

@@ -145,10 +145,12 @@ for round in 1...rounds {
     plain.append(try plainLoop())
     perRow.append(try recorder(rowsPerMessage: 1))
     batched.append(try recorder(rowsPerMessage: 100))
-    print("round \(round): plain \(Int(plain.last!)), per row \(Int(perRow.last!)), batches \(Int(batched.last!)) rows/s")
+    print(
+        "round \(round): plain \(Int(plain.last!)), per row \(Int(perRow.last!)), batches \(Int(batched.last!)) rows/s")
 }
 let perRowRatio = median(perRow) / median(plain), batchedRatio = median(batched) / median(plain)
-print("""
+print(
+    """
 
     rows per round:                        \(rows)
     plain loop (median):                   \(Int(median(plain))) rows/s

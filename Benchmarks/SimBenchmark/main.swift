@@ -22,22 +22,26 @@ defer { try? FileManager.default.removeItem(atPath: folder) }
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
 /// Runs logbook's simulation in-process; returns interactions/s and the run's final state.
-func logbook(particles count: Int, steps: Int, mode: SimulationConfig.Mode, workers: Int,
-             recordEvery: Int) throws -> (rate: Double, final: Particles) {
+func logbook(
+    particles count: Int, steps: Int, mode: SimulationConfig.Mode, workers: Int,
+    recordEvery: Int
+) throws -> (rate: Double, final: Particles) {
     let path = "\(folder)/\(UUID().uuidString).sqlite"
     let recorder = try Recorder(path: path, options: Simulation.recorderOptions)
     let particles = Particles.plummer(count: count, seed: 1)
-    let config = SimulationConfig(source: .plummer(particles: count, seed: 1), steps: steps,
-                                  physics: Physics(softening: 0.01, dt: 1e-3, integrator: .leapfrog),
-                                  mode: mode, workers: workers, recordEvery: recordEvery)
+    let config = SimulationConfig(
+        source: .plummer(particles: count, seed: 1), steps: steps,
+        physics: Physics(softening: 0.01, dt: 1e-3, integrator: .leapfrog),
+        mode: mode, workers: workers, recordEvery: recordEvery)
     let summary = try Simulation.start(config, particles: particles, recorder: recorder)
     try recorder.close()
     let states = try Connection(path: path, mode: .readOnly).prepare(
         "SELECT x, y, z, vx, vy, vz FROM states WHERE step = \(steps) ORDER BY particle")
     var columns: [[Double]] = Array(repeating: [], count: 6)
     while try states.step() { for c in 0..<6 { columns[c].append(states.double(c)) } }
-    let final = Particles(mass: particles.mass, x: columns[0], y: columns[1], z: columns[2],
-                          vx: columns[3], vy: columns[4], vz: columns[5])
+    let final = Particles(
+        mass: particles.mass, x: columns[0], y: columns[1], z: columns[2],
+        vx: columns[3], vy: columns[4], vz: columns[5])
     return (summary.interactionsPerSecond, final)
 }
 
@@ -51,7 +55,10 @@ func c(particles: Int, steps: Int, threads: Int) throws -> Double {
     try process.run()
     let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
-    guard let rate = text.split(separator: " ").last.flatMap({ Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+    guard
+        let rate = text.split(separator: " ").last.flatMap({
+            Double($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        })
     else { throw CocoaError(.fileReadCorruptFile) }
     return rate
 }
@@ -73,14 +80,16 @@ for round in 1...3 {
 let small = 1000, smallSteps = 1000
 var recorded: [Double] = [], unrecorded: [Double] = []
 for _ in 1...3 {
-    unrecorded.append(try logbook(particles: small, steps: smallSteps, mode: .threads, workers: 2, recordEvery: smallSteps).rate)
+    unrecorded.append(
+        try logbook(particles: small, steps: smallSteps, mode: .threads, workers: 2, recordEvery: smallSteps).rate)
     recorded.append(try logbook(particles: small, steps: smallSteps, mode: .threads, workers: 2, recordEvery: 10).rate)
 }
 
 let ratio = median(threads) / median(c2)
 let cost = 1 - median(recorded) / median(unrecorded)
 func e(_ value: Double) -> String { String(format: "%.2e", value) }
-print("""
+print(
+    """
 
     N = \(n), \(steps) steps, pair interactions per second (median of 3):
       logbook serial        \(e(median(serial)))

@@ -19,9 +19,12 @@ enum ParticlesCSVCheck {
             return
         }
         guard particles.count > 0 else { throw fail("no particles and no error") }
-        for values in [particles.x, particles.y, particles.z, particles.vx, particles.vy, particles.vz, particles.mass] {
+        for values in [particles.x, particles.y, particles.z, particles.vx, particles.vy, particles.vz, particles.mass]
+        {
             guard values.allSatisfy(\.isFinite) else { throw fail("non-finite values: \(particles)") }
         }
-        guard particles.mass.allSatisfy({ $0 > 0 }) else { throw fail("a mass that is not positive: \(particles.mass)") }
+        guard particles.mass.allSatisfy({ $0 > 0 }) else {
+            throw fail("a mass that is not positive: \(particles.mass)")
+        }
     }
 }

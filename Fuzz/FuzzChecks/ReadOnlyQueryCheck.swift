@@ -19,10 +19,12 @@ enum ReadOnlyQueryCheck {
         try run(String(decoding: input, as: UTF8.self), on: fixture.database)
         let after = try Fixture.snapshot(of: fixture.folder)
         guard after == fixture.baseline else {
-            throw PropertyViolation(target: .readOnlyQuery, message: """
-                the folder changed: \(fixture.baseline.keys.sorted()) became \(after.keys.sorted())\
-                \(fixture.baseline.filter { after[$0.key] != nil && after[$0.key] != $0.value }.keys.sorted().map { ", \($0) changed" }.joined())
-                """)
+            throw PropertyViolation(
+                target: .readOnlyQuery,
+                message: """
+                    the folder changed: \(fixture.baseline.keys.sorted()) became \(after.keys.sorted())\
+                    \(fixture.baseline.filter { after[$0.key] != nil && after[$0.key] != $0.value }.keys.sorted().map { ", \($0) changed" }.joined())
+                    """)
         }
     }
 
@@ -34,11 +36,13 @@ enum ReadOnlyQueryCheck {
         let budget = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
         budget.initialize(to: instructionBudget)
         defer { budget.deallocate() }
-        sqlite3_progress_handler(connection.handle, 1000, { budget in
-            let remaining = budget!.assumingMemoryBound(to: Int32.self)
-            remaining.pointee -= 1
-            return remaining.pointee < 0 ? 1 : 0
-        }, budget)
+        sqlite3_progress_handler(
+            connection.handle, 1000,
+            { budget in
+                let remaining = budget!.assumingMemoryBound(to: Int32.self)
+                remaining.pointee -= 1
+                return remaining.pointee < 0 ? 1 : 0
+            }, budget)
         defer { sqlite3_progress_handler(connection.handle, 0, nil, nil) }
         guard let statement = try? connection.prepareQuery(sql) else { return }
         while (try? statement.step()) == true {}
@@ -58,7 +62,8 @@ enum ReadOnlyQueryCheck {
             do {
                 let writer = try Connection(path: database, mode: .readWrite)
                 try writer.migrate()
-                try writer.execute("""
+                try writer.execute(
+                    """
                     INSERT INTO runs (kind, status, config, logbook_version, summary)
                     VALUES ('crawl', 'completed', '{"start":"http://127.0.0.1/"}', 'fuzz', '3 pages'),
                            ('simulation', 'failed', '{"steps":10}', 'fuzz', NULL)

@@ -7,10 +7,13 @@ import LogbookCrawl
 enum URLResolverCheck {
     static func check(_ input: [UInt8]) throws {
         let text = String(decoding: input, as: UTF8.self)
-        let (base, reference) = text.firstIndex(of: "\n").map { (String(text[..<$0]), String(text[text.index(after: $0)...])) }
+        let (base, reference) =
+            text.firstIndex(of: "\n").map { (String(text[..<$0]), String(text[text.index(after: $0)...])) }
             ?? (text, "")
         func fail(_ message: String) -> PropertyViolation {
-            PropertyViolation(target: .urlResolver, message: "\(message) (base \(base.debugDescription), reference \(reference.debugDescription))")
+            PropertyViolation(
+                target: .urlResolver,
+                message: "\(message) (base \(base.debugDescription), reference \(reference.debugDescription))")
         }
         let resolved = URLResolver.resolve(reference, against: base)
         var page = BaseURL(base)
@@ -19,8 +22,12 @@ enum URLResolverCheck {
         switch resolved {
         case .web(let url, let host, _):
             // Compared as bytes: "/" and a combining mark after it are one Character.
-            guard url.utf8.starts(with: "http://".utf8) || url.utf8.starts(with: "https://".utf8) else { throw fail("fetchable but not http(s): \(url)") }
-            guard !host.isEmpty, host == host.lowercased() else { throw fail("host \(host.debugDescription) of \(url)") }
+            guard url.utf8.starts(with: "http://".utf8) || url.utf8.starts(with: "https://".utf8) else {
+                throw fail("fetchable but not http(s): \(url)")
+            }
+            guard !host.isEmpty, host == host.lowercased() else {
+                throw fail("host \(host.debugDescription) of \(url)")
+            }
             guard !url.utf8.contains(UInt8(ascii: "#")) else { throw fail("fragment left in \(url)") }
             guard URLResolver.origin(of: url) != nil else { throw fail("no origin for \(url)") }
             let again = URLResolver.resolve(url, against: url)

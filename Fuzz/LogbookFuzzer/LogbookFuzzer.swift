@@ -1,5 +1,5 @@
-import FuzzChecks
 import Foundation
+import FuzzChecks
 
 /// `LogbookFuzzer TARGET [libFuzzer options] [corpus folders]`: runs libFuzzer
 /// on one `FuzzTarget` (see README, "Fuzzing"). Any property violation or
@@ -13,29 +13,32 @@ import Foundation
         var arguments = CommandLine.arguments
         guard arguments.count > 1, let target = FuzzTarget(rawValue: arguments.remove(at: 1)) else {
             let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
-            FileHandle.standardError.write(Data("usage: LogbookFuzzer TARGET [libFuzzer options] [corpus…]; TARGET: \(names)\n".utf8))
+            FileHandle.standardError.write(
+                Data("usage: LogbookFuzzer TARGET [libFuzzer options] [corpus…]; TARGET: \(names)\n".utf8))
             exit(2)
         }
         Self.target = target
         var argc = Int32(arguments.count)
-        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = UnsafeMutablePointer.allocate(capacity: arguments.count + 1)
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = UnsafeMutablePointer.allocate(
+            capacity: arguments.count + 1)
         for (index, argument) in arguments.enumerated() { argv![index] = strdup(argument) }
         argv![arguments.count] = nil
-        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-            let input = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
-            do {
-                try LogbookFuzzer.target.check(input)
-            } catch {
-                fatalError("\(error)")
-            }
-            return 0
-        })
+        exit(
+            runFuzzerDriver(&argc, &argv) { data, size in
+                let input = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+                do {
+                    try LogbookFuzzer.target.check(input)
+                } catch {
+                    fatalError("\(error)")
+                }
+                return 0
+            })
     }
 }
 
 /// libFuzzer's entry point for a program with its own main.
 @_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
+func runFuzzerDriver(
     _ argc: UnsafeMutablePointer<Int32>,
     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
     _ testOneInput: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32

@@ -49,12 +49,15 @@ public struct CrawlFindings {
     /// read by one statement (one snapshot of the file). SQLite sorts them,
     /// spilling to temporary files beyond its cache, so memory stays flat.
     /// An error `body` throws stops the reading and is rethrown.
-    public func forEach(_ kinds: Set<CrawlFinding.Kind> = Set(CrawlFinding.Kind.allCases),
-                        _ body: (CrawlFinding) throws -> Void) throws {
+    public func forEach(
+        _ kinds: Set<CrawlFinding.Kind> = Set(CrawlFinding.Kind.allCases),
+        _ body: (CrawlFinding) throws -> Void
+    ) throws {
         // One statement for both kinds, so the two are ordered together; a
         // kind left out costs nothing, its constant WHERE is false before any
         // row is read.
-        let rows = try database.prepare("""
+        let rows = try database.prepare(
+            """
             SELECT found_on, 0 AS kind, line, url, status, error FROM dead_links WHERE run_id = ?1 AND ?2
             UNION ALL
             SELECT found_on, 1, line, url || '#' || fragment, NULL, 'no such id or a[name]'

@@ -54,7 +54,8 @@ public struct SeedCrawl: Record {
     }
 
     public func write(to database: Connection) throws {
-        let insert = try database.cached("""
+        let insert = try database.cached(
+            """
             INSERT OR IGNORE INTO urls (run_id, url, host, depth, internal) VALUES (?, ?, ?, 0, 1)
             """)
         try insert.bind(runID, url, host)
@@ -88,7 +89,8 @@ public struct ClaimURLs: Request {
     }
 
     public func answer(from database: Connection) throws -> [ClaimedURL] {
-        let claim = try database.cached("""
+        let claim = try database.cached(
+            """
             UPDATE urls SET state = 'fetching'
             WHERE id IN (SELECT id FROM urls WHERE run_id = ?1 AND state = 'queued' ORDER BY id LIMIT ?2)
             RETURNING id, url, depth, internal
@@ -116,8 +118,10 @@ public struct PageDone: Record {
     public let maxDepth: Int?
     public let maxPages: Int?
 
-    public init(runID: Int64, page: ClaimedURL, outcome: Outcome, links: [FoundLink], anchors: Set<String>,
-                maxDepth: Int?, maxPages: Int?) {
+    public init(
+        runID: Int64, page: ClaimedURL, outcome: Outcome, links: [FoundLink], anchors: Set<String>,
+        maxDepth: Int?, maxPages: Int?
+    ) {
         self.runID = runID
         self.page = page
         self.outcome = outcome
@@ -138,7 +142,8 @@ public struct PageDone: Record {
             try anchor.run()
         }
 
-        let discover = try database.cached("""
+        let discover = try database.cached(
+            """
             INSERT OR IGNORE INTO urls (run_id, url, host, depth, internal, state, first_referrer)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
@@ -183,10 +188,16 @@ public struct PageDone: Record {
             known[url] = entry
             edges.append((entry.id, found))
         }
-        try database.insert(into: "links", columns: ["run_id", "from_url_id", "to_url_id", "element", "attribute",
-                                                     "fragment", "line"], rows: edges) { edge, row in
-            try row.bind(runID, page.id, edge.target, edge.link.element, edge.link.attribute, edge.link.fragment,
-                         edge.link.line)
+        try database.insert(
+            into: "links",
+            columns: [
+                "run_id", "from_url_id", "to_url_id", "element", "attribute",
+                "fragment", "line",
+            ], rows: edges
+        ) { edge, row in
+            try row.bind(
+                runID, page.id, edge.target, edge.link.element, edge.link.attribute, edge.link.fragment,
+                edge.link.line)
         }
     }
 
@@ -205,7 +216,8 @@ public struct PageDone: Record {
     /// queued (when `--max-pages` allows). Rare: workers take URLs in the
     /// order found, so most pages are first found by a shortest path.
     private func lower(_ url: Int64, to depth: Int, pages: inout Int, on database: Connection) throws {
-        let update = try database.cached("UPDATE urls SET depth = ?2 WHERE id = ?1 AND depth > ?2 RETURNING internal, state")
+        let update = try database.cached(
+            "UPDATE urls SET depth = ?2 WHERE id = ?1 AND depth > ?2 RETURNING internal, state")
         let targets = try database.cached("SELECT DISTINCT to_url_id FROM links WHERE from_url_id = ?")
         var waiting = [(url, depth)]
         var next = 0
@@ -244,7 +256,8 @@ public struct PageDone: Record {
 
     /// Whether `url` was recorded as excluded by `--max-depth`.
     private func wasTooDeep(_ url: Int64, _ maxDepth: Int, on database: Connection) throws -> Bool {
-        let excluded = try database.cached("SELECT 1 FROM fetches WHERE url_id = ? AND outcome = 'excluded' AND error = ?")
+        let excluded = try database.cached(
+            "SELECT 1 FROM fetches WHERE url_id = ? AND outcome = 'excluded' AND error = ?")
         return try excluded.bound(url, Self.tooDeep(maxDepth)).scalar(Int.self) != nil
     }
 

@@ -26,8 +26,10 @@ public struct Outcome: Sendable {
     public var finalURL: String?
     public var redirects: [String]
 
-    public init(outcome: Class, status: Int? = nil, error: String? = nil, contentType: String? = nil, bytes: Int? = nil,
-                elapsedMilliseconds: Double? = nil, finalURL: String? = nil, redirects: [String] = []) {
+    public init(
+        outcome: Class, status: Int? = nil, error: String? = nil, contentType: String? = nil, bytes: Int? = nil,
+        elapsedMilliseconds: Double? = nil, finalURL: String? = nil, redirects: [String] = []
+    ) {
         self.outcome = outcome
         self.status = status
         self.error = error
@@ -46,13 +48,15 @@ public struct Outcome: Sendable {
     }
 
     func write(urlID: Int64, runID: Int64, to database: Connection) throws {
-        let insert = try database.cached("""
+        let insert = try database.cached(
+            """
             INSERT OR REPLACE INTO fetches
                 (url_id, run_id, status, outcome, error, content_type, bytes, elapsed_ms, final_url, redirects)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        try insert.bind(urlID, runID, status, outcome, error, contentType, bytes, elapsedMilliseconds, finalURL,
-                        redirects.isEmpty ? nil : try Self.json(redirects))
+        try insert.bind(
+            urlID, runID, status, outcome, error, contentType, bytes, elapsedMilliseconds, finalURL,
+            redirects.isEmpty ? nil : try Self.json(redirects))
         try insert.run()
     }
 }

@@ -31,24 +31,30 @@ public struct RecordedCrawl {
 
     /// How many `brokenFragments()` there are, counted by SQLite in flat memory.
     public func brokenFragmentCount() throws -> Int {
-        try database.prepare("SELECT count(*) FROM broken_fragments WHERE run_id = ?").bound(runID).scalar(Int.self) ?? 0
+        try database.prepare("SELECT count(*) FROM broken_fragments WHERE run_id = ?").bound(runID).scalar(Int.self)
+            ?? 0
     }
 
     /// The run's URLs in byte order (SQLite's BINARY collation, which the
     /// UNIQUE (run_id, url) index keeps), read one at a time.
     public func urls() throws -> URLStream {
-        URLStream(select: try database.prepare("""
-            SELECT u.url, u.internal, f.outcome, f.status, f.error
-            FROM urls AS u LEFT JOIN fetches AS f ON f.url_id = u.id WHERE u.run_id = ? ORDER BY u.url
-            """).bound(runID))
+        URLStream(
+            select: try database.prepare(
+                """
+                SELECT u.url, u.internal, f.outcome, f.status, f.error
+                FROM urls AS u LEFT JOIN fetches AS f ON f.url_id = u.id WHERE u.run_id = ? ORDER BY u.url
+                """
+            ).bound(runID))
     }
 
     /// The pages linking to `url`, in byte order.
     public func referrers(of url: String) throws -> [String] {
-        try database.cached("""
+        try database.cached(
+            """
             SELECT DISTINCT p.url FROM urls AS t JOIN links AS l ON l.to_url_id = t.id JOIN urls AS p ON p.id = l.from_url_id
             WHERE t.run_id = ? AND t.url = ? ORDER BY p.url
-            """).bound(runID, url).column(String.self)
+            """
+        ).bound(runID, url).column(String.self)
     }
 
     /// The first `limit` dead links (rows of the `dead_links` view: a dead
@@ -57,49 +63,60 @@ public struct RecordedCrawl {
     /// `total` counts them all.
     public func deadLinksByPage(limit: Int) throws -> (pages: [DeadLinkPage], total: Int) {
         var pages: [DeadLinkPage] = []
-        try database.prepare("""
+        try database.prepare(
+            """
             SELECT found_on, url, status, error, line, element FROM dead_links WHERE run_id = ?
             ORDER BY found_on, line, url LIMIT ?
-            """).bound(runID, limit).forEachRow { row in
+            """
+        ).bound(runID, limit).forEachRow { row in
             let page: String? = try row["found_on"]
             if pages.last.map({ $0.page != page }) ?? true { pages.append(DeadLinkPage(page: page, links: [])) }
             pages[pages.count - 1].links.append(try DeadLink(row: row))
         }
-        let total = try database.prepare("SELECT count(*) FROM dead_links WHERE run_id = ?").bound(runID).scalar(Int.self)
+        let total = try database.prepare("SELECT count(*) FROM dead_links WHERE run_id = ?").bound(runID).scalar(
+            Int.self)
         return (pages, total ?? 0)
     }
 
     /// URLs by HTTP status and outcome, the most common first.
     public func outcomeCounts() throws -> [OutcomeCount] {
-        try database.prepare("""
+        try database.prepare(
+            """
             SELECT status, outcome, count(*) AS urls FROM fetches WHERE run_id = ?
             GROUP BY status, outcome ORDER BY count(*) DESC
-            """).bound(runID).all(OutcomeCount.self)
+            """
+        ).bound(runID).all(OutcomeCount.self)
     }
 
     /// Every fetch's time in milliseconds, shortest first.
     public func fetchTimes() throws -> [Double] {
-        try database.prepare("""
+        try database.prepare(
+            """
             SELECT elapsed_ms FROM fetches WHERE run_id = ? AND elapsed_ms IS NOT NULL ORDER BY elapsed_ms
-            """).bound(runID).column(Double.self)
+            """
+        ).bound(runID).column(Double.self)
     }
 
     /// The first `limit` URLs, dead ones first, then by URL in byte order.
     public func urlRows(limit: Int) throws -> [URLRow] {
-        try database.prepare("""
+        try database.prepare(
+            """
             SELECT u.url, coalesce(f.outcome, u.state) AS progress, f.status, f.elapsed_ms, f.bytes, f.content_type,
                    u.depth, u.first_referrer
             FROM urls AS u LEFT JOIN fetches AS f ON f.url_id = u.id WHERE u.run_id = ?
             ORDER BY \(Outcome.Class.isDeadSQL("f.outcome")) DESC, u.url LIMIT ?
-            """).bound(runID, limit).all(URLRow.self)
+            """
+        ).bound(runID, limit).all(URLRow.self)
     }
 
     /// Every fetch in the order made: what the crawl's charts draw.
     public func fetchTimeline() throws -> [TimelineFetch] {
-        try database.prepare("""
+        try database.prepare(
+            """
             SELECT julianday(f.fetched_at) * 86400.0 AS seconds, u.internal, f.outcome
             FROM fetches AS f JOIN urls AS u ON u.id = f.url_id WHERE f.run_id = ? ORDER BY f.fetched_at
-            """).bound(runID).all(TimelineFetch.self)
+            """
+        ).bound(runID).all(TimelineFetch.self)
     }
 
     /// The query that lists every row `deadLinksByPage` left out, for a person to run (`logbook query`).

@@ -22,8 +22,10 @@ struct Chart {
     /// The y values are counts: ticks fall on whole numbers.
     var countsOnY = false
 
-    static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-                          "#7f7f7f", "#bcbd22"]
+    static let palette = [
+        "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+        "#7f7f7f", "#bcbd22",
+    ]
     /// Points kept per series; longer series are thinned evenly (the last point always kept).
     static let maximumPoints = 1500
 
@@ -41,28 +43,38 @@ struct Chart {
         let px = { (v: Double) in plot.left + (v - xAxis.low) / (xAxis.high - xAxis.low) * (plot.right - plot.left) }
         let py = { (v: Double) in plot.bottom - (v - yAxis.low) / (yAxis.high - yAxis.low) * (plot.bottom - plot.top) }
 
-        var svg = ##"<g class="chart" role="img" transform="translate(\##(f(x)),\##(f(y)))"><title>\##(escape(title))</title>"##
+        var svg =
+            ##"<g class="chart" role="img" transform="translate(\##(f(x)),\##(f(y)))"><title>\##(escape(title))</title>"##
         svg += ##"<rect width="\##(f(width))" height="\##(f(height))" fill="#ffffff"/>"##
-        svg += ##"<text x="\##(f(width / 2))" y="22" text-anchor="middle" font-size="15" font-weight="bold">\##(escape(title))</text>"##
-        svg += ##"<rect x="\##(f(plot.left))" y="\##(f(plot.top))" width="\##(f(plot.right - plot.left))" height="\##(f(plot.bottom - plot.top))" fill="#fbfbfb" stroke="#888888"/>"##
+        svg +=
+            ##"<text x="\##(f(width / 2))" y="22" text-anchor="middle" font-size="15" font-weight="bold">\##(escape(title))</text>"##
+        svg +=
+            ##"<rect x="\##(f(plot.left))" y="\##(f(plot.top))" width="\##(f(plot.right - plot.left))" height="\##(f(plot.bottom - plot.top))" fill="#fbfbfb" stroke="#888888"/>"##
         for tick in xAxis.ticks {
             let at = f(px(tick))
-            svg += ##"<line x1="\##(at)" y1="\##(f(plot.top))" x2="\##(at)" y2="\##(f(plot.bottom))" stroke="#e2e2e2"/>"##
-            svg += ##"<text x="\##(at)" y="\##(f(plot.bottom + 16))" text-anchor="middle" font-size="11">\##(xAxis.label(tick))</text>"##
+            svg +=
+                ##"<line x1="\##(at)" y1="\##(f(plot.top))" x2="\##(at)" y2="\##(f(plot.bottom))" stroke="#e2e2e2"/>"##
+            svg +=
+                ##"<text x="\##(at)" y="\##(f(plot.bottom + 16))" text-anchor="middle" font-size="11">\##(xAxis.label(tick))</text>"##
         }
         for tick in yAxis.ticks {
             let at = f(py(tick))
-            svg += ##"<line x1="\##(f(plot.left))" y1="\##(at)" x2="\##(f(plot.right))" y2="\##(at)" stroke="#e2e2e2"/>"##
-            svg += ##"<text x="\##(f(plot.left - 6))" y="\##(at)" dy="4" text-anchor="end" font-size="11">\##(yAxis.label(tick))</text>"##
+            svg +=
+                ##"<line x1="\##(f(plot.left))" y1="\##(at)" x2="\##(f(plot.right))" y2="\##(at)" stroke="#e2e2e2"/>"##
+            svg +=
+                ##"<text x="\##(f(plot.left - 6))" y="\##(at)" dy="4" text-anchor="end" font-size="11">\##(yAxis.label(tick))</text>"##
         }
-        svg += ##"<text x="\##(f((plot.left + plot.right) / 2))" y="\##(f(height - 12))" text-anchor="middle" font-size="12">\##(escape(xLabel))</text>"##
-        svg += ##"<text transform="translate(16,\##(f((plot.top + plot.bottom) / 2))) rotate(-90)" text-anchor="middle" font-size="12">\##(escape(yLabel))</text>"##
+        svg +=
+            ##"<text x="\##(f((plot.left + plot.right) / 2))" y="\##(f(height - 12))" text-anchor="middle" font-size="12">\##(escape(xLabel))</text>"##
+        svg +=
+            ##"<text transform="translate(16,\##(f((plot.top + plot.bottom) / 2))) rotate(-90)" text-anchor="middle" font-size="12">\##(escape(yLabel))</text>"##
 
         for (index, line) in series.enumerated() {
             let color = Self.palette[index % Self.palette.count]
             let points = thinned(drawn[index])
             let ys = points.map(\.y)
-            svg += ##"<polyline data-series="\##(escape(line.name))" data-points="\##(points.count)" data-min="\##(ys.min().map(exact) ?? "")" data-max="\##(ys.max().map(exact) ?? "")" fill="none" stroke="\##(color)" stroke-width="1.5" points=""##
+            svg +=
+                ##"<polyline data-series="\##(escape(line.name))" data-points="\##(points.count)" data-min="\##(ys.min().map(exact) ?? "")" data-max="\##(ys.max().map(exact) ?? "")" fill="none" stroke="\##(color)" stroke-width="1.5" points=""##
             svg += points.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
             svg += #""/>"#
             if line.marksStart, let first = points.first {
@@ -72,21 +84,26 @@ struct Chart {
         let shown = series.prefix(12)
         let legendHeight = Double(shown.count + (series.count > shown.count ? 1 : 0)) * 16 + 6
         if !shown.isEmpty {
-            svg += ##"<rect x="\##(f(plot.right - 156))" y="\##(f(plot.top + 2))" width="150" height="\##(f(legendHeight))" fill="#ffffff" fill-opacity="0.85" stroke="#dddddd"/>"##
+            svg +=
+                ##"<rect x="\##(f(plot.right - 156))" y="\##(f(plot.top + 2))" width="150" height="\##(f(legendHeight))" fill="#ffffff" fill-opacity="0.85" stroke="#dddddd"/>"##
         }
         for (index, line) in shown.enumerated() {
             let top = plot.top + 8 + Double(index) * 16
-            svg += ##"<rect x="\##(f(plot.right - 150))" y="\##(f(top))" width="12" height="3" fill="\##(Self.palette[index % Self.palette.count])"/>"##
+            svg +=
+                ##"<rect x="\##(f(plot.right - 150))" y="\##(f(top))" width="12" height="3" fill="\##(Self.palette[index % Self.palette.count])"/>"##
             let name = line.name.count > 22 ? line.name.prefix(21) + "…" : line.name
             svg += ##"<text x="\##(f(plot.right - 134))" y="\##(f(top + 5))" font-size="11">\##(escape(name))</text>"##
         }
         if series.count > shown.count {
-            svg += ##"<text x="\##(f(plot.right - 150))" y="\##(f(plot.top + 13 + Double(shown.count) * 16))" font-size="11">… \##(series.count - shown.count) more</text>"##
+            svg +=
+                ##"<text x="\##(f(plot.right - 150))" y="\##(f(plot.top + 13 + Double(shown.count) * 16))" font-size="11">… \##(series.count - shown.count) more</text>"##
         }
         if hidden > 0 {
-            svg += ##"<text class="not-drawn" x="\##(f(plot.left + 6))" y="\##(f(plot.bottom - 8))" font-size="11" fill="#b00000">\##(hidden) point\##(hidden == 1 ? "" : "s") not drawn: not finite or beyond ±\##(String(format: "%g", Axis.limit))</text>"##
+            svg +=
+                ##"<text class="not-drawn" x="\##(f(plot.left + 6))" y="\##(f(plot.bottom - 8))" font-size="11" fill="#b00000">\##(hidden) point\##(hidden == 1 ? "" : "s") not drawn: not finite or beyond ±\##(String(format: "%g", Axis.limit))</text>"##
         } else if all.isEmpty {
-            svg += ##"<text x="\##(f((plot.left + plot.right) / 2))" y="\##(f((plot.top + plot.bottom) / 2))" text-anchor="middle" font-size="13" fill="#888888">no data recorded</text>"##
+            svg +=
+                ##"<text x="\##(f((plot.left + plot.right) / 2))" y="\##(f((plot.top + plot.bottom) / 2))" text-anchor="middle" font-size="13" fill="#888888">no data recorded</text>"##
         }
         return svg + "</g>"
     }
@@ -94,7 +111,8 @@ struct Chart {
     /// Charts side by side in one standalone SVG document.
     static func document(_ charts: [Chart], width: Double = 640, height: Double = 440) -> String {
         let total = width * Double(charts.count)
-        var svg = ##"<svg xmlns="http://www.w3.org/2000/svg" width="\##(f(total))" height="\##(f(height))" viewBox="0 0 \##(f(total)) \##(f(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">"##
+        var svg =
+            ##"<svg xmlns="http://www.w3.org/2000/svg" width="\##(f(total))" height="\##(f(height))" viewBox="0 0 \##(f(total)) \##(f(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">"##
         for (index, chart) in charts.enumerated() {
             svg += chart.svg(x: Double(index) * width, y: 0, width: width, height: height)
         }

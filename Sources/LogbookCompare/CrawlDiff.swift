@@ -1,5 +1,5 @@
-import LogbookStore
 public import CrawlSchema
+import LogbookStore
 
 /// What changed between two crawls, URL by URL (URLs are stored normalised,
 /// so the same link reads the same in both).
@@ -75,7 +75,9 @@ public struct CrawlDiff: Sendable, Encodable {
             try b.snapshot {
                 try merged.merge(crawlA.urls(), crawlB.urls())
                 merged.newlyDead = try merged.newlyDead.map { link in
-                    NewlyDead(url: link.url, before: link.before, after: link.after, foundOn: try crawlB.referrers(of: link.url))
+                    NewlyDead(
+                        url: link.url, before: link.before, after: link.after,
+                        foundOn: try crawlB.referrers(of: link.url))
                 }
                 if fragments {
                     (fragmentsA, fragmentsB) = (Set(try crawlA.brokenFragments()), Set(try crawlB.brokenFragments()))
@@ -88,9 +90,11 @@ public struct CrawlDiff: Sendable, Encodable {
         changed = merged.changed
         pagesAdded = merged.pagesAdded
         pagesRemoved = merged.pagesRemoved
-        newlyBrokenFragments = fragments ? fragmentsB.subtracting(fragmentsA).sorted {
-            ($0.url, $0.fragment, $0.foundOn) < ($1.url, $1.fragment, $1.foundOn)
-        } : nil
+        newlyBrokenFragments =
+            fragments
+            ? fragmentsB.subtracting(fragmentsA).sorted {
+                ($0.url, $0.fragment, $0.foundOn) < ($1.url, $1.fragment, $1.foundOn)
+            } : nil
     }
 }
 
@@ -111,7 +115,9 @@ private struct URLMerge {
                 l = try left.next()
             } else if let y = r, l.map({ y.url.utf8.lexicographicallyPrecedes($0.url.utf8) }) ?? true {
                 if y.isPage { pagesAdded.append(y.url) }
-                if let now = y.outcome, now.isDead { newlyDead.append(.init(url: y.url, before: nil, after: now, foundOn: [])) }
+                if let now = y.outcome, now.isDead {
+                    newlyDead.append(.init(url: y.url, before: nil, after: now, foundOn: []))
+                }
                 r = try right.next()
             } else if let x = l, let y = r {
                 compare(x.url, x.outcome, y.outcome)

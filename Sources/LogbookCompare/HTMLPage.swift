@@ -27,7 +27,8 @@ struct HTMLPage {
     mutating func cards(_ items: [(key: String, label: String, value: String)]) {
         body += "<div class=\"cards\">"
         for item in items {
-            body += "<div class=\"card\"><div class=\"value\" data-key=\"\(escape(item.key))\">\(escape(item.value))</div>"
+            body +=
+                "<div class=\"card\"><div class=\"value\" data-key=\"\(escape(item.key))\">\(escape(item.value))</div>"
             body += "<div class=\"label\">\(escape(item.label))</div></div>"
         }
         body += "</div>\n"
@@ -36,7 +37,8 @@ struct HTMLPage {
     /// A table; `sortable` ones sort on a header click and show 50 rows a
     /// page. Cells are text; a number cell sorts as a number.
     mutating func table(id: String, headers: [String], rows: [[Cell]], sortable: Bool = false) {
-        body += "<table id=\"\(escape(id))\"\(sortable ? " class=\"sortable\"" : "") data-rows=\"\(rows.count)\"><thead><tr>"
+        body +=
+            "<table id=\"\(escape(id))\"\(sortable ? " class=\"sortable\"" : "") data-rows=\"\(rows.count)\"><thead><tr>"
         body += headers.map { "<th>\(escape($0))</th>" }.joined()
         body += "</tr></thead><tbody>\n"
         for row in rows {

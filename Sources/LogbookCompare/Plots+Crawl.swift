@@ -1,5 +1,5 @@
-import LogbookStore
 import CrawlSchema
+import LogbookStore
 
 extension Chart {
     /// Pages fetched per second, and dead links found so far, against seconds
@@ -23,15 +23,21 @@ extension Chart {
         }
         dead.append(SIMD2(span, found))
         let rate = buckets.enumerated().flatMap { interval, pages in
-            [SIMD2(Double(interval) * width, Double(pages) / width), SIMD2(Double(interval + 1) * width, Double(pages) / width)]
+            [
+                SIMD2(Double(interval) * width, Double(pages) / width),
+                SIMD2(Double(interval + 1) * width, Double(pages) / width),
+            ]
         }
         return [
-            Chart(title: "Pages fetched, run \(run)", xLabel: "seconds since the first fetch",
-                  yLabel: "pages per second", series: [Chart.Series(name: "pages/s", points: fetches.isEmpty ? [] : rate)],
-                  yFromZero: true),
-            Chart(title: "Dead links found, run \(run)", xLabel: "seconds since the first fetch",
-                  yLabel: "dead links", series: [Chart.Series(name: "dead links", points: fetches.isEmpty ? [] : dead)],
-                  yFromZero: true, countsOnY: true),
+            Chart(
+                title: "Pages fetched, run \(run)", xLabel: "seconds since the first fetch",
+                yLabel: "pages per second",
+                series: [Chart.Series(name: "pages/s", points: fetches.isEmpty ? [] : rate)],
+                yFromZero: true),
+            Chart(
+                title: "Dead links found, run \(run)", xLabel: "seconds since the first fetch",
+                yLabel: "dead links", series: [Chart.Series(name: "dead links", points: fetches.isEmpty ? [] : dead)],
+                yFromZero: true, countsOnY: true),
         ]
     }
 }

@@ -14,8 +14,9 @@ extension Chart {
         func series(_ name: String, _ value: (FrameTotals) -> Double?) -> Chart.Series {
             Chart.Series(name: name, points: frames.map { SIMD2($0.time, value($0) ?? .nan) })
         }
-        return Chart(title: "Energy, run \(run)", xLabel: "time", yLabel: "energy",
-                     series: [series("kinetic", \.kinetic), series("potential", \.potential), series("total", \.total)])
+        return Chart(
+            title: "Energy, run \(run)", xLabel: "time", yLabel: "energy",
+            series: [series("kinetic", \.kinetic), series("potential", \.potential), series("total", \.total)])
     }
 
     /// |E − E₀| / |E₀| and |P − P₀| over time, each on its own scale: how
@@ -29,18 +30,23 @@ extension Chart {
         }
         let energyDrift = drift { $0.energyDrift(since: $1) }, momentumDrift = drift { $0.momentumDrift(since: $1) }
         return [
-            Chart(title: "Energy drift, run \(run)", xLabel: "time", yLabel: "|E − E₀| / |E₀|",
-                  series: [Chart.Series(name: "energy drift", points: energyDrift)]),
-            Chart(title: "Momentum drift, run \(run)", xLabel: "time", yLabel: "|P − P₀|",
-                  series: [Chart.Series(name: "momentum drift", points: momentumDrift)]),
+            Chart(
+                title: "Energy drift, run \(run)", xLabel: "time", yLabel: "|E − E₀| / |E₀|",
+                series: [Chart.Series(name: "energy drift", points: energyDrift)]),
+            Chart(
+                title: "Momentum drift, run \(run)", xLabel: "time", yLabel: "|P − P₀|",
+                series: [Chart.Series(name: "momentum drift", points: momentumDrift)]),
         ]
     }
 
     static func trajectories(_ trajectories: [Trajectory], plane: Plane, run: Int64) -> Chart {
         let axes = Array(plane.rawValue).map(String.init)
-        return Chart(title: "Trajectories (\(plane.rawValue)), run \(run)", xLabel: axes[0], yLabel: axes[1],
-                     series: trajectories.map { Chart.Series(name: $0.name, points: $0.positions.map(plane.project), marksStart: true) },
-                     equalScale: true)
+        return Chart(
+            title: "Trajectories (\(plane.rawValue)), run \(run)", xLabel: axes[0], yLabel: axes[1],
+            series: trajectories.map {
+                Chart.Series(name: $0.name, points: $0.positions.map(plane.project), marksStart: true)
+            },
+            equalScale: true)
     }
 }
 
@@ -51,12 +57,16 @@ extension RecordedSimulation {
         let labels = try particleLabels()
         let count = Int64(labels.count)
         if let bad = chosen?.first(where: { !(0..<count).contains($0) }) {
-            throw CompareError(.options, "--particles \(bad): run \(runID) has \(count) particle\(count == 1 ? "" : "s") (0–\(max(count - 1, 0)))")
+            throw CompareError(
+                .options,
+                "--particles \(bad): run \(runID) has \(count) particle\(count == 1 ? "" : "s") (0–\(max(count - 1, 0)))"
+            )
         }
         let picked = chosen ?? (count <= 10 ? Array(0..<count) : (0..<10).map { $0 * (count - 1) / 9 })
         return try picked.map { particle in
-            Trajectory(name: labels[Int(particle)].map { "\(particle) \($0)" } ?? "particle \(particle)",
-                       positions: try trajectory(of: particle))
+            Trajectory(
+                name: labels[Int(particle)].map { "\(particle) \($0)" } ?? "particle \(particle)",
+                positions: try trajectory(of: particle))
         }
     }
 }

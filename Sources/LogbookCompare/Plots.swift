@@ -1,5 +1,5 @@
-import LogbookStore
 import CrawlSchema
+import LogbookStore
 import SimulationSchema
 
 /// The 2-D projection a trajectory plot draws.
@@ -23,9 +23,12 @@ public enum Plot: Sendable {
         try reader.snapshot {
             switch reader.run.kind {
             case .simulation:
-                Chart.document([Chart.energy(try reader.simulation.frames(), run: reader.run.id),
-                                Chart.trajectories(try reader.simulation.trajectories(of: particles), plane: plane,
-                                                   run: reader.run.id)])
+                Chart.document([
+                    Chart.energy(try reader.simulation.frames(), run: reader.run.id),
+                    Chart.trajectories(
+                        try reader.simulation.trajectories(of: particles), plane: plane,
+                        run: reader.run.id),
+                ])
             case .crawl:
                 Chart.document(Chart.crawlActivity(try reader.crawl.fetchTimeline(), run: reader.run.id))
             default:

@@ -1,5 +1,5 @@
-import LogbookStore
 import CrawlSchema
+import LogbookStore
 import SimulationSchema
 
 /// `logbook report`: one self-contained HTML file about a run, optionally
@@ -11,8 +11,10 @@ public enum Report: Sendable {
 
     /// The report on `reader`'s run; with `baseline`, a comparison of the
     /// baseline (A) with this run (B) too.
-    public static func html(_ reader: RunReader, baseline: RunReader? = nil,
-                            tolerance: SimulationDiff.Tolerance = .exact) throws -> String {
+    public static func html(
+        _ reader: RunReader, baseline: RunReader? = nil,
+        tolerance: SimulationDiff.Tolerance = .exact
+    ) throws -> String {
         let subject = reader.run.kind == .crawl ? reader.run.subject.map { " of \($0)" } ?? "" : ""
         var page = HTMLPage(title: "logbook \(reader.run.kind.rawValue) report: run \(reader.run.id)\(subject)")
         // The comparison reads in snapshots of its own, so it comes first.
@@ -41,7 +43,9 @@ public enum Report: Sendable {
         ])
         if let summary = run.summary { page.paragraph(summary) }
         page.details("settings") { page in
-            page.table(id: "settings", headers: ["setting", "value"], rows: run.flatSettings.map { [.text($0.path), .text($0.value)] })
+            page.table(
+                id: "settings", headers: ["setting", "value"],
+                rows: run.flatSettings.map { [.text($0.path), .text($0.value)] })
         }
     }
 }

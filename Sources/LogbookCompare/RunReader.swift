@@ -1,5 +1,5 @@
-public import LogbookStore
 import CrawlSchema
+public import LogbookStore
 import SimulationSchema
 
 /// A run as `diff`, `report` and `plot` see it: one read-only connection to
@@ -31,7 +31,9 @@ public final class RunReader {
     /// Refuses two runs unless both are of `kind`, naming them.
     static func require(_ kind: RunKind, _ a: RunReader, _ b: RunReader) throws {
         guard a.run.kind == b.run.kind else {
-            throw CompareError(.kindMismatch, """
+            throw CompareError(
+                .kindMismatch,
+                """
                 \(a.name(besides: a.connection.path)) is a \(a.run.kind.rawValue) and \(b.name(besides: a.connection.path)) \
                 is a \(b.run.kind.rawValue): only two crawls or two simulations compare
                 """)
@@ -81,13 +83,15 @@ public struct RunReference: Hashable, Sendable {
             return
         }
         guard let colon = text.lastIndex(of: ":"), let id = Self.id(text[text.index(after: colon)...]),
-              colon != text.startIndex else { return nil }
+            colon != text.startIndex
+        else { return nil }
         self.init(path: String(text[..<colon]), id: id)
     }
 
     /// Digits alone (`Int64` would also take "+3"), above zero.
     private static func id(_ text: Substring) -> Int64? {
-        guard text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }), let id = Int64(text), id > 0
+        guard text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }), let id = Int64(text),
+            id > 0
         else { return nil }
         return id
     }

@@ -1,6 +1,6 @@
+import CrawlSchema
 import Foundation
 public import LogbookStore
-import CrawlSchema
 import SimulationSchema
 
 extension RunInfo {
@@ -8,7 +8,8 @@ extension RunInfo {
     /// from the stored JSON alone: keys sorted at each level, array elements
     /// in order (`x[2]` before `x[10]`).
     public var flatSettings: [(path: String, value: String)] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(config.utf8), options: [.fragmentsAllowed]) else {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(config.utf8), options: [.fragmentsAllowed])
+        else {
             return [("config", config)]
         }
         var pairs: [(String, String)] = []
@@ -42,7 +43,9 @@ extension RunInfo {
     private static func jsonText(_ value: Any) -> String {
         if let string = value as? String { return string }
         if value is NSNull { return "null" }
-        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes])
+        guard
+            let data = try? JSONSerialization.data(
+                withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes])
         else { return "\(value)" }
         return String(decoding: data, as: UTF8.self)
     }

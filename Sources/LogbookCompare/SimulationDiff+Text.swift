@@ -2,24 +2,32 @@ extension SimulationDiff {
     /// The comparison for a person: settings first, then divergence and a
     /// sample of the per-step differences (`--format json` has every step).
     public var text: String {
-        var lines = ["simulation diff: run \(a) → run \(b), \(particles) particle\(particles == 1 ? "" : "s"), \(steps.count) recorded step\(steps.count == 1 ? "" : "s") in common"]
+        var lines = [
+            "simulation diff: run \(a) → run \(b), \(particles) particle\(particles == 1 ? "" : "s"), \(steps.count) recorded step\(steps.count == 1 ? "" : "s") in common"
+        ]
         lines += settingLines(settings)
         lines.append("tolerance: |Δ| ≤ \(readable(tolerance.absolute)) + \(readable(tolerance.relative)) × |A|")
-        lines.append("energy drift: A final \(readable(energyDriftA.final)), max \(readable(energyDriftA.maximum)); "
-            + "B final \(readable(energyDriftB.final)), max \(readable(energyDriftB.maximum))")
+        lines.append(
+            "energy drift: A final \(readable(energyDriftA.final)), max \(readable(energyDriftA.maximum)); "
+                + "B final \(readable(energyDriftB.final)), max \(readable(energyDriftB.maximum))")
         let shown = sample(steps, around: firstDivergence?.step, limit: 20)
         if !shown.isEmpty {
             lines.append("step      max |Δx|      rms |Δx|      max |Δv|      rms |Δv|")
             for step in shown {
-                let values = [step.maxPosition, step.rmsPosition, step.maxVelocity, step.rmsVelocity].map { readable($0) }
+                let values = [step.maxPosition, step.rmsPosition, step.maxVelocity, step.rmsVelocity].map {
+                    readable($0)
+                }
                 let columns = values.dropLast().map { $0.padding(13) + " " }.joined() + values[values.count - 1]
                 lines.append("\(String(step.step).padding(8))  \(columns)")
             }
-            if shown.count < steps.count { lines.append("(\(shown.count) of \(steps.count) steps shown; --format json lists all)") }
+            if shown.count < steps.count {
+                lines.append("(\(shown.count) of \(steps.count) steps shown; --format json lists all)")
+            }
         }
         if let divergence = firstDivergence {
-            lines.append("DIVERGED at step \(divergence.step): particle \(divergence.particle)'s \(divergence.quantity) differs by "
-                + "\(readable(divergence.difference)) (allowed \(readable(divergence.allowed)))")
+            lines.append(
+                "DIVERGED at step \(divergence.step): particle \(divergence.particle)'s \(divergence.quantity) differs by "
+                    + "\(readable(divergence.difference)) (allowed \(readable(divergence.allowed)))")
         } else {
             lines.append("no divergence beyond the tolerance")
         }

@@ -15,7 +15,9 @@ public struct SimulationDiff: Sendable, Encodable {
         /// Refuses negative or non-finite tolerances, naming the options that set them.
         public init(absolute: Double, relative: Double) throws {
             guard absolute >= 0, relative >= 0, absolute.isFinite, relative.isFinite else {
-                throw CompareError(.options, """
+                throw CompareError(
+                    .options,
+                    """
                     --tolerance and --relative-tolerance must be finite and 0 or more, not \(absolute) and \(relative)
                     """)
             }
@@ -94,21 +96,29 @@ public struct SimulationDiff: Sendable, Encodable {
             try b.snapshot {
                 let count = try a.simulation.particleCount, countB = try b.simulation.particleCount
                 guard count == countB else {
-                    throw CompareError(.incomparable, """
+                    throw CompareError(
+                        .incomparable,
+                        """
                         \(a.name(besides: a.connection.path)) has \(count) particles and \
                         \(b.name(besides: a.connection.path)) has \(countB): trajectories compare only between the same particles
                         """)
                 }
                 let (steps, divergence) = try Self.compareStates(a, b, tolerance)
-                return (count, EnergyDrift(try a.simulation.frames()), EnergyDrift(try b.simulation.frames()), steps, divergence)
+                return (
+                    count, EnergyDrift(try a.simulation.frames()), EnergyDrift(try b.simulation.frames()), steps,
+                    divergence
+                )
             }
         }
     }
 
     /// Walks both runs' states in (step, particle) order, comparing the
     /// steps both recorded.
-    private static func compareStates(_ a: RunReader, _ b: RunReader, _ tolerance: Tolerance) throws
-        -> ([Step], Divergence?) {
+    private static func compareStates(
+        _ a: RunReader, _ b: RunReader, _ tolerance: Tolerance
+    ) throws
+        -> ([Step], Divergence?)
+    {
         var left = try a.simulation.states(), right = try b.simulation.states()
         var steps: [Step] = [], divergence: Divergence?
         var l = try left.next(), r = try right.next()
@@ -119,26 +129,32 @@ public struct SimulationDiff: Sendable, Encodable {
             var maxP = 0.0, sumP = 0.0, maxV = 0.0, sumV = 0.0, n = 0.0
             while let x = l, let y = r, x.step == step, y.step == step {
                 guard x.particle == y.particle else {
-                    throw CompareError(.incomparable, "step \(step): particle \(x.particle) in A meets particle \(y.particle) in B")
+                    throw CompareError(
+                        .incomparable, "step \(step): particle \(x.particle) in A meets particle \(y.particle) in B")
                 }
                 let dp = length(x.position - y.position), dv = length(x.velocity - y.velocity)
                 maxP = max(maxP, dp); sumP += dp * dp
                 maxV = max(maxV, dv); sumV += dv * dv
                 n += 1
                 if divergence == nil {
-                    let allowedP = tolerance.limit(from: length(x.position)), allowedV = tolerance.limit(from: length(x.velocity))
+                    let allowedP = tolerance.limit(from: length(x.position)),
+                        allowedV = tolerance.limit(from: length(x.velocity))
                     if dp > allowedP {
-                        divergence = Divergence(step: step, particle: x.particle, quantity: "position", difference: dp,
-                                                allowed: allowedP)
+                        divergence = Divergence(
+                            step: step, particle: x.particle, quantity: "position", difference: dp,
+                            allowed: allowedP)
                     } else if dv > allowedV {
-                        divergence = Divergence(step: step, particle: x.particle, quantity: "velocity", difference: dv,
-                                                allowed: allowedV)
+                        divergence = Divergence(
+                            step: step, particle: x.particle, quantity: "velocity", difference: dv,
+                            allowed: allowedV)
                     }
                 }
                 l = try left.next(); r = try right.next()
             }
-            steps.append(Step(step: step, maxPosition: maxP, rmsPosition: (sumP / max(n, 1)).squareRoot(),
-                              maxVelocity: maxV, rmsVelocity: (sumV / max(n, 1)).squareRoot()))
+            steps.append(
+                Step(
+                    step: step, maxPosition: maxP, rmsPosition: (sumP / max(n, 1)).squareRoot(),
+                    maxVelocity: maxV, rmsVelocity: (sumV / max(n, 1)).squareRoot()))
             // A step one run recorded only partly (a run still being written) ends here.
             while let x = l, x.step == step { l = try left.next() }
             while let y = r, y.step == step { r = try right.next() }

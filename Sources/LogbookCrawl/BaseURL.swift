@@ -65,15 +65,18 @@ public struct BaseURL: Sendable {
     /// holds "//" (libcurl joins "b" to "http://h//" as "http://h/b"), nor
     /// when a "%" ends either part (".../a%/"): `upperCasingPercentEscapes`
     /// would read the joined path's first letters as its hex digits.
-    private static func joinPoints(of url: String, document: ResolvedURL)
-        -> (host: String, path: String.Index, lastSegment: String.Index)? {
+    private static func joinPoints(
+        of url: String, document: ResolvedURL
+    )
+        -> (host: String, path: String.Index, lastSegment: String.Index)?
+    {
         guard case .web(let normal, let host, nil) = document, normal.utf8.elementsEqual(url.utf8) else { return nil }
         // Plain loops: the generic firstRange(of:) cost more than the rest of the page's joins.
         let bytes = url.utf8
         func isSlash(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "/") }
         guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), bytes[colon...].starts(with: "://".utf8),
-              let path = bytes[colon...].dropFirst(3).firstIndex(where: { isSlash($0) || $0 == UInt8(ascii: "?") }),
-              isSlash(bytes[path])
+            let path = bytes[colon...].dropFirst(3).firstIndex(where: { isSlash($0) || $0 == UInt8(ascii: "?") }),
+            isSlash(bytes[path])
         else { return nil }
         let end = bytes[path...].firstIndex(of: UInt8(ascii: "?")) ?? bytes.endIndex
         guard !zip(bytes[path..<end], bytes[path..<end].dropFirst()).contains(where: { isSlash($0) && isSlash($1) })
@@ -99,7 +102,7 @@ public struct BaseURL: Sendable {
                 length = 0
                 dots = 0
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 length += 1
             case UInt8(ascii: "."):
                 length += 1

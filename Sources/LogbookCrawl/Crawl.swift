@@ -1,8 +1,8 @@
+public import CrawlSchema
 import Foundation
 import LogbookHTML
 public import LogbookStore
 import Synchronization
-public import CrawlSchema
 
 /// Why a crawl could not start or go on.
 public struct CrawlError: LogbookError, Sendable {
@@ -56,14 +56,17 @@ public enum Crawl: Sendable {
     /// A 16 MB page cache keeps the pages those inserts touch in memory
     /// (the writer used a third more CPU with SQLite's 2 MB on a crawl of a
     /// million links, and no less with 32 MB).
-    public static let recorderOptions = Recorder.Options(batchInterval: .seconds(1), capacity: 256,
-                                                         pageCacheBytes: 16 << 20)
+    public static let recorderOptions = Recorder.Options(
+        batchInterval: .seconds(1), capacity: 256,
+        pageCacheBytes: 16 << 20)
 
     /// Checks `config` and normalises its start URL. A `user:password@` in
     /// it is taken out and returned as the credentials (instead of
     /// `credentials`), so it is never recorded.
-    public static func prepare(_ config: CrawlConfig,
-                               credentials: Credentials? = nil) throws -> (config: CrawlConfig, credentials: Credentials?) {
+    public static func prepare(
+        _ config: CrawlConfig,
+        credentials: Credentials? = nil
+    ) throws -> (config: CrawlConfig, credentials: Credentials?) {
         var config = config
         let (start, inURL) = URLResolver.removingCredentials(from: config.start)
         let url: String
@@ -73,12 +76,16 @@ public enum Crawl: Sendable {
         case .otherScheme:
             throw CrawlError(.options, "\(Credentials.redacting(config.start)) is not an http or https URL")
         case .invalid:
-            throw CrawlError(.options, """
+            throw CrawlError(
+                .options,
+                """
                 \(Credentials.redacting(config.start)) is not a valid URL: \(URLResolver.problem(with: start))
                 """)
         }
         if url.utf8.count > config.maxURLLength {
-            throw CrawlError(.options, """
+            throw CrawlError(
+                .options,
+                """
                 the start URL is \(url.utf8.count) bytes long, longer than --max-url-length \(config.maxURLLength)
                 """)
         }
@@ -98,8 +105,10 @@ public enum Crawl: Sendable {
 
     /// Records a new crawl of `config.start` through `recorder`, sending
     /// `credentials` (or those in the start URL) to the start URL's origin.
-    public static func start(_ config: CrawlConfig, credentials: Credentials? = nil, recorder: Recorder,
-                             hooks: CrawlHooks = CrawlHooks()) throws -> CrawlSummary {
+    public static func start(
+        _ config: CrawlConfig, credentials: Credentials? = nil, recorder: Recorder,
+        hooks: CrawlHooks = CrawlHooks()
+    ) throws -> CrawlSummary {
         let (config, credentials) = try prepare(config, credentials: credentials)
         let runID = try recorder.start(try StartRun(kind: .crawl, settings: config))
         return try run(runID, first: [try seed(runID, config)], config, credentials, recorder, hooks)
@@ -123,34 +132,43 @@ public enum Crawl: Sendable {
     /// is claimed first (`Recorder.claim`): a run another live process is
     /// writing is refused. A crawl made with credentials needs them again
     /// (they were never recorded).
-    public static func resume(_ runID: Int64, credentials: Credentials? = nil, recorder: Recorder,
-                              hooks: CrawlHooks = CrawlHooks()) throws -> CrawlSummary {
+    public static func resume(
+        _ runID: Int64, credentials: Credentials? = nil, recorder: Recorder,
+        hooks: CrawlHooks = CrawlHooks()
+    ) throws -> CrawlSummary {
         let saved = try recorder.claim(runID, kind: .crawl)
         let config = try saved.crawlConfig()
         if config.usesCredentials == true, credentials == nil {
             try recorder.send(UpdateRun(id: runID, status: .interrupted))
-            throw CrawlError(.options, """
+            throw CrawlError(
+                .options,
+                """
                 crawl \(runID) of \(recorder.path) was made with credentials, which are never recorded: give them \
                 again as LOGBOOK_CREDENTIALS=user:password
                 """)
         }
-        return try run(runID, first: [try seed(runID, config), RequeueFetching(runID: runID)], config,
-                       config.usesCredentials == true ? credentials : nil, recorder, hooks)
+        return try run(
+            runID, first: [try seed(runID, config), RequeueFetching(runID: runID)], config,
+            config.usesCredentials == true ? credentials : nil, recorder, hooks)
     }
 
     /// Records `first` (what sets up the frontier), then crawls until the
     /// frontier is empty or a stop is asked; a run that fails is marked
     /// failed, even when what failed is the database, `first`'s batch too.
-    private static func run(_ runID: Int64, first: [any Record], _ config: CrawlConfig, _ credentials: Credentials?,
-                            _ recorder: Recorder, _ hooks: CrawlHooks) throws -> CrawlSummary {
+    private static func run(
+        _ runID: Int64, first: [any Record], _ config: CrawlConfig, _ credentials: Credentials?,
+        _ recorder: Recorder, _ hooks: CrawlHooks
+    ) throws -> CrawlSummary {
         try recorder.markingFailure(of: runID) {
             for record in first { try recorder.send(record) }
             return try crawl(runID, config, credentials, recorder, hooks)
         }
     }
 
-    private static func crawl(_ runID: Int64, _ config: CrawlConfig, _ credentials: Credentials?, _ recorder: Recorder,
-                              _ hooks: CrawlHooks) throws -> CrawlSummary {
+    private static func crawl(
+        _ runID: Int64, _ config: CrawlConfig, _ credentials: Credentials?, _ recorder: Recorder,
+        _ hooks: CrawlHooks
+    ) throws -> CrawlSummary {
         let started = ContinuousClock.now
         let frontier = Frontier(recorder: recorder, runID: runID, batch: max(16, config.workers * 4))
         let site = Site(config: config, credentials: credentials, share: FetchShare())
@@ -161,7 +179,8 @@ public enum Crawl: Sendable {
             finished.enter()
             Thread {
                 do {
-                    try CrawlWorker(site: site, runID: runID).work(frontier: frontier, recorder: recorder, counters: counters)
+                    try CrawlWorker(site: site, runID: runID).work(
+                        frontier: frontier, recorder: recorder, counters: counters)
                 } catch {
                     failure.withLock { $0 = $0 ?? error }
                     frontier.stop()
@@ -176,10 +195,12 @@ public enum Crawl: Sendable {
         if let error = failure.withLock({ $0 }) { throw error }
         try recorder.flush()
         let elapsed = ContinuousClock.now - started
-        let summary = try CrawlSummary(runID: runID, completed: frontier.isComplete, path: recorder.path,
-                                       checkFragments: config.checkFragments,
-                                       seconds: elapsed.inSeconds)
-        try recorder.send(UpdateRun(id: runID, status: summary.completed ? .completed : .interrupted, summary: summary.line))
+        let summary = try CrawlSummary(
+            runID: runID, completed: frontier.isComplete, path: recorder.path,
+            checkFragments: config.checkFragments,
+            seconds: elapsed.inSeconds)
+        try recorder.send(
+            UpdateRun(id: runID, status: summary.completed ? .completed : .interrupted, summary: summary.line))
         try recorder.flush()
         return summary
     }
@@ -199,7 +220,8 @@ final class CrawlCounters: Sendable {
         let elapsed = ContinuousClock.now - start
         let seconds = max(elapsed.inSeconds, 1e-9)
         let done = done.load(ordering: .relaxed)
-        return CrawlProgress(done: done, dead: dead.load(ordering: .relaxed), pagesPerSecond: Double(done) / seconds,
-                             seconds: seconds)
+        return CrawlProgress(
+            done: done, dead: dead.load(ordering: .relaxed), pagesPerSecond: Double(done) / seconds,
+            seconds: seconds)
     }
 }

@@ -1,5 +1,5 @@
-public import LogbookStore
 public import CrawlSchema
+public import LogbookStore
 
 /// What a crawl did, counted from the database. It holds counts only, so it
 /// is as small for a million dead links as for one; the links themselves
@@ -38,10 +38,11 @@ extension CrawlSummary {
         let (counts, brokenFragments) = try database.snapshot {
             (try crawl.counts(), checkFragments ? try crawl.brokenFragmentCount() : 0)
         }
-        self.init(runID: runID, completed: completed, checkFragments: checkFragments, urls: counts.urls,
-                  pages: counts.pages, ok: counts.ok, notChecked: counts.notChecked,
-                  redirectsNotFollowed: counts.redirectsNotFollowed, deadURLs: counts.dead,
-                  brokenFragments: brokenFragments, seconds: seconds)
+        self.init(
+            runID: runID, completed: completed, checkFragments: checkFragments, urls: counts.urls,
+            pages: counts.pages, ok: counts.ok, notChecked: counts.notChecked,
+            redirectsNotFollowed: counts.redirectsNotFollowed, deadURLs: counts.dead,
+            brokenFragments: brokenFragments, seconds: seconds)
     }
 }
 

@@ -1,7 +1,7 @@
+import CrawlSchema
 import Foundation
 import LogbookHTML
 import LogbookStore
-import CrawlSchema
 
 /// What every worker of one crawl shares: the settings, the site's origin
 /// and credentials, libcurl's shared caches, per-host limits and robots.txt
@@ -42,7 +42,8 @@ final class Site: Sendable {
     private func path(of url: String) -> Substring? {
         guard url.utf8.starts(with: origin.utf8) else { return nil }
         let path = url.utf8.dropFirst(origin.utf8.count)
-        return path.isEmpty || path.first == UInt8(ascii: "/") || path.first == UInt8(ascii: "?") ? Substring(path) : nil
+        return path.isEmpty || path.first == UInt8(ascii: "/") || path.first == UInt8(ascii: "?")
+            ? Substring(path) : nil
     }
 
     /// The site's robots.txt rules, fetched once by whichever worker asks first.
@@ -51,7 +52,8 @@ final class Site: Sendable {
         robots.update { robots in
             if let robots { return robots }
             let response = fetcher.fetch(origin + "/robots.txt", method: .get, keepBody: true, credentials: credentials)
-            let rules = response.status == 200
+            let rules =
+                response.status == 200
                 ? RobotsRules(String(decoding: response.body, as: UTF8.self), agent: "logbook")
                 : .allowAll
             robots = rules
@@ -81,9 +83,11 @@ struct CrawlWorker {
     func work(frontier: Frontier, recorder: Recorder, counters: CrawlCounters) throws {
         while let page = try frontier.next() {
             let visited = visit(page)
-            try recorder.send(PageDone(runID: runID, page: page, outcome: visited.outcome, links: visited.links,
-                                       anchors: site.config.checkFragments ? visited.anchors : [],
-                                       maxDepth: site.config.maxDepth, maxPages: site.config.maxPages))
+            try recorder.send(
+                PageDone(
+                    runID: runID, page: page, outcome: visited.outcome, links: visited.links,
+                    anchors: site.config.checkFragments ? visited.anchors : [],
+                    maxDepth: site.config.maxDepth, maxPages: site.config.maxPages))
             frontier.done()
             counters.count(dead: visited.outcome.outcome.isDead)
         }
@@ -99,7 +103,9 @@ struct CrawlWorker {
             }
             return (classify(response), [], [])
         }
-        if site.config.obeyRobots, !site.robotsRules(using: fetcher).allows(String(page.url.dropFirst(site.origin.count))) {
+        if site.config.obeyRobots,
+            !site.robotsRules(using: fetcher).allows(String(page.url.dropFirst(site.origin.count)))
+        {
             return (Outcome(outcome: .robots, error: "disallowed by robots.txt"), [], [])
         }
         let response = fetch(page.url, method: .get, keepBody: true)
@@ -135,10 +141,11 @@ struct CrawlWorker {
     }
 
     private func classify(_ response: FetchResult) -> Outcome {
-        var outcome = Outcome(outcome: .ok, status: response.status, error: response.error,
-                              contentType: response.contentType, bytes: response.bytes,
-                              elapsedMilliseconds: response.elapsedMilliseconds, finalURL: response.finalURL,
-                              redirects: response.redirects)
+        var outcome = Outcome(
+            outcome: .ok, status: response.status, error: response.error,
+            contentType: response.contentType, bytes: response.bytes,
+            elapsedMilliseconds: response.elapsedMilliseconds, finalURL: response.finalURL,
+            redirects: response.redirects)
         switch (response.failure, response.status) {
         case (.forbiddenRedirect?, _):
             outcome.outcome = .redirect
@@ -181,8 +188,9 @@ struct CrawlWorker {
             } else if hash != nil {
                 resolved = base.resolve(link.value[...])  // not the web: keep it whole
             }
-            return FoundLink(target: target(of: link.value, resolved), element: link.element, attribute: link.attribute,
-                             fragment: fragment, line: link.line)
+            return FoundLink(
+                target: target(of: link.value, resolved), element: link.element, attribute: link.attribute,
+                fragment: fragment, line: link.line)
         }
         return (links, page.anchors)
     }
@@ -195,8 +203,9 @@ struct CrawlWorker {
             return .settled(url: url, host: "", Outcome(outcome: .skipped, error: "\(scheme): links are not checked"))
         case .web(let url, let host, _):
             if url.utf8.count > site.config.maxURLLength {
-                return .settled(url: url, host: host,
-                                Outcome(outcome: .excluded, error: "longer than --max-url-length \(site.config.maxURLLength)"))
+                return .settled(
+                    url: url, host: host,
+                    Outcome(outcome: .excluded, error: "longer than --max-url-length \(site.config.maxURLLength)"))
             }
             if !include.isEmpty, !include.contains(where: { url.contains($0) }) {
                 return .settled(url: url, host: host, Outcome(outcome: .excluded, error: "matches no --include"))

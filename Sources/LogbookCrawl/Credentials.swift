@@ -1,5 +1,5 @@
-import Foundation
 import CrawlSchema
+import Foundation
 
 /// A user name and password sent (HTTP Basic) with every request to the
 /// start URL's origin, and to no other.
@@ -21,8 +21,9 @@ public struct Credentials: Hashable, Sendable {
     public init?(_ text: String) {
         guard !text.isEmpty else { return nil }
         let colon = text.firstIndex(of: ":") ?? text.endIndex
-        self.init(user: String(text[..<colon]),
-                  password: colon == text.endIndex ? "" : String(text[text.index(after: colon)...]))
+        self.init(
+            user: String(text[..<colon]),
+            password: colon == text.endIndex ? "" : String(text[text.index(after: colon)...]))
     }
 }
 

@@ -1,6 +1,6 @@
 internal import CCurl
-import Glibc
 import CrawlSchema
+import Glibc
 
 /// Why a fetch got no usable response.
 public enum FetchFailure: String, Hashable, Sendable, Codable {
@@ -233,7 +233,9 @@ extension Substring {
     /// URLs. Works on UTF-8 bytes and copies nothing: it runs for every link
     /// of every page.
     func trimmingWhitespace() -> Substring {
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D }
+        func isSpace(_ byte: UInt8) -> Bool {
+            byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D
+        }
         guard let first = utf8.firstIndex(where: { !isSpace($0) }), let last = utf8.lastIndex(where: { !isSpace($0) })
         else { return "" }
         return self[first...last]

@@ -1,6 +1,6 @@
+import CrawlSchema
 import Foundation
 import LogbookStore
-import CrawlSchema
 
 /// The queue workers take URLs from: a small in-memory buffer refilled from
 /// the `urls` table through the Recorder, so memory stays flat however large

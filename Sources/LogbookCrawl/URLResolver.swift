@@ -46,9 +46,9 @@ public enum URLResolver: Sendable {
         // URL, so one decoded from escapes (http://%38/ gives http://8/) is
         // read once more (http://0.0.0.8/), as the next resolve would.
         guard let written = part(handle, CURLUPART_URL, flags: UInt32(CURLU_NO_DEFAULT_PORT)),
-              curl_url_set(handle, CURLUPART_URL, written, 0) == CURLUE_OK,
-              let url = part(handle, CURLUPART_URL, flags: UInt32(CURLU_NO_DEFAULT_PORT)),
-              let normalHost = part(handle, CURLUPART_HOST)
+            curl_url_set(handle, CURLUPART_URL, written, 0) == CURLUE_OK,
+            let url = part(handle, CURLUPART_URL, flags: UInt32(CURLU_NO_DEFAULT_PORT)),
+            let normalHost = part(handle, CURLUPART_HOST)
         else {
             return .invalid(reason: "cannot be written back")
         }
@@ -74,7 +74,8 @@ public enum URLResolver: Sendable {
     /// and a combining mark after it are one Character, not a colon).
     static func scheme(of reference: String) -> String? {
         func isLetter(_ byte: UInt8) -> Bool {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
         }
         func isSchemeByte(_ byte: UInt8) -> Bool {
             isLetter(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
@@ -82,7 +83,7 @@ public enum URLResolver: Sendable {
         }
         let bytes = reference.utf8
         guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), let first = bytes.first, isLetter(first),
-              bytes[..<colon].allSatisfy(isSchemeByte), reference[colon] == ":"
+            bytes[..<colon].allSatisfy(isSchemeByte), reference[colon] == ":"
         else { return nil }
         return reference[..<colon].lowercased()
     }
@@ -93,7 +94,7 @@ public enum URLResolver: Sendable {
         guard let handle = curl_url() else { return (url, nil) }
         defer { curl_url_cleanup(handle) }
         guard curl_url_set(handle, CURLUPART_URL, url, UInt32(CURLU_NON_SUPPORT_SCHEME)) == CURLUE_OK,
-              let user = part(handle, CURLUPART_USER, flags: UInt32(CURLU_URLDECODE))
+            let user = part(handle, CURLUPART_USER, flags: UInt32(CURLU_URLDECODE))
         else { return (url, nil) }
         let password = part(handle, CURLUPART_PASSWORD, flags: UInt32(CURLU_URLDECODE)) ?? ""
         curl_url_set(handle, CURLUPART_USER, nil, 0)
@@ -107,8 +108,9 @@ public enum URLResolver: Sendable {
     static func problem(with url: String) -> String {
         guard let handle = curl_url() else { return "out of memory" }
         defer { curl_url_cleanup(handle) }
-        let code = curl_url_set(handle, CURLUPART_URL, url.trimmingWhitespace(),
-                                UInt32(CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE))
+        let code = curl_url_set(
+            handle, CURLUPART_URL, url.trimmingWhitespace(),
+            UInt32(CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE))
         return code == CURLUE_OK ? "it has no host libcurl can write back" : message(code)
     }
 
@@ -117,7 +119,7 @@ public enum URLResolver: Sendable {
         guard let handle = curl_url() else { return nil }
         defer { curl_url_cleanup(handle) }
         guard curl_url_set(handle, CURLUPART_URL, url, 0) == CURLUE_OK,
-              let scheme = part(handle, CURLUPART_SCHEME), let host = part(handle, CURLUPART_HOST)
+            let scheme = part(handle, CURLUPART_SCHEME), let host = part(handle, CURLUPART_HOST)
         else { return nil }
         let port = part(handle, CURLUPART_PORT, flags: UInt32(CURLU_NO_DEFAULT_PORT)).map { ":" + $0 } ?? ""
         return scheme.lowercased() + "://" + host.lowercased() + port

@@ -18,7 +18,8 @@ struct HTMLEncoding: Hashable {
         if let (name, length) = Self.byteOrderMark(bytes) {
             self.init(name: name, bomLength: length)
         } else if let label = contentType.flatMap({ Self.charset(inContent: ArraySlice($0.utf8)) }),
-                  let name = Self.encoding(label: label) {
+            let name = Self.encoding(label: label)
+        {
             self.init(name: name, bomLength: 0)
         } else if let name = Self.prescan(bytes.prefix(1024)) {
             self.init(name: name, bomLength: 0)
@@ -60,8 +61,8 @@ struct HTMLEncoding: Hashable {
         case "utf-8", "utf8", "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "x-unicode20utf8":
             return "UTF-8"
         case "ansi_x3.4-1968", "ascii", "cp1252", "cp819", "csisolatin1", "ibm819", "iso-8859-1", "iso-ir-100",
-             "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987", "l1", "latin1", "us-ascii", "windows-1252",
-             "x-cp1252":
+            "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987", "l1", "latin1", "us-ascii", "windows-1252",
+            "x-cp1252":
             return "windows-1252"
         case "utf-16", "utf-16le", "csunicode", "iso-10646-ucs-2", "ucs-2", "unicode", "unicodefeff":
             return "UTF-16LE"
@@ -86,12 +87,14 @@ struct HTMLEncoding: Hashable {
             if scanner.starts(with: "<!--") {
                 guard scanner.skip(past: "-->", from: scanner.position + 2) else { return nil }
             } else if scanner.starts(with: "<meta", caseInsensitive: true),
-                      let after = scanner.byte(at: scanner.position + 5), isSpace(after) || after == UInt8(ascii: "/") {
+                let after = scanner.byte(at: scanner.position + 5), isSpace(after) || after == UInt8(ascii: "/")
+            {
                 scanner.position += 5
                 if let name = scanner.metaEncoding() { return name }
             } else if scanner.starts(with: "<"), let next = scanner.byte(at: scanner.position + 1),
-                      isLetter(next)
-                        || (next == UInt8(ascii: "/") && scanner.byte(at: scanner.position + 2).map(isLetter) == true) {
+                isLetter(next)
+                    || (next == UInt8(ascii: "/") && scanner.byte(at: scanner.position + 2).map(isLetter) == true)
+            {
                 scanner.position += 1
                 while let byte = scanner.byte(at: scanner.position), !isSpace(byte), byte != UInt8(ascii: ">") {
                     scanner.position += 1
@@ -110,9 +113,11 @@ struct HTMLEncoding: Hashable {
     static func charset(inContent content: ArraySlice<UInt8>) -> String? {
         var position = content.startIndex
         while true {
-            guard let found = content[position...].indices.first(where: {
-                matches("charset", in: content, at: $0, caseInsensitive: true)
-            }) else { return nil }
+            guard
+                let found = content[position...].indices.first(where: {
+                    matches("charset", in: content, at: $0, caseInsensitive: true)
+                })
+            else { return nil }
             position = found + 7
             while position < content.endIndex, isSpace(content[position]) { position += 1 }
             guard position < content.endIndex, content[position] == UInt8(ascii: "=") else { continue }
@@ -130,15 +135,19 @@ struct HTMLEncoding: Hashable {
     }
 }
 
-private func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D }
+private func isSpace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D
+}
 private func isUpper(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) }
 private func isLetter(_ byte: UInt8) -> Bool { isUpper(byte) || (0x61...0x7A).contains(byte) }
 private func lower(_ byte: UInt8) -> UInt8 { isUpper(byte) ? byte + 32 : byte }
 
 /// Whether `bytes` hold `pattern` at `index`; with `caseInsensitive`, an
 /// upper-case ASCII letter matches its lower-case one in `pattern`.
-private func matches(_ pattern: StaticString, in bytes: ArraySlice<UInt8>, at index: Int,
-                     caseInsensitive: Bool = false) -> Bool {
+private func matches(
+    _ pattern: StaticString, in bytes: ArraySlice<UInt8>, at index: Int,
+    caseInsensitive: Bool = false
+) -> Bool {
     pattern.withUTF8Buffer { pattern in
         guard index >= bytes.startIndex, bytes.endIndex - index >= pattern.count else { return false }
         return pattern.indices.allSatisfy { offset in
@@ -167,7 +176,7 @@ private struct Scanner {
     /// Moves to the last byte of the first `pattern` found at or after `start`.
     mutating func skip(past pattern: StaticString, from start: Int) -> Bool {
         guard start <= bytes.endIndex,
-              let found = bytes[start...].indices.first(where: { matches(pattern, in: bytes, at: $0) })
+            let found = bytes[start...].indices.first(where: { matches(pattern, in: bytes, at: $0) })
         else { return false }
         position = found + pattern.utf8CodeUnitCount - 1
         return true
@@ -199,7 +208,8 @@ private struct Scanner {
     }
 
     private func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ pattern: StaticString) -> Bool {
-        bytes.count == pattern.utf8CodeUnitCount && matches(pattern, in: bytes, at: bytes.startIndex, caseInsensitive: true)
+        bytes.count == pattern.utf8CodeUnitCount
+            && matches(pattern, in: bytes, at: bytes.startIndex, caseInsensitive: true)
     }
 
     /// "Get an attribute": the next name and value, as they lie in the bytes

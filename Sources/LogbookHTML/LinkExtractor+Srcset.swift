@@ -9,7 +9,9 @@ extension LinkExtractor {
     /// not parse and a browser would drop it: the author linked it, so it is
     /// checked.
     static func candidates(inSrcset value: String) -> [String] {
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D }
+        func isSpace(_ byte: UInt8) -> Bool {
+            byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D
+        }
         let comma = UInt8(ascii: ","), open = UInt8(ascii: "("), close = UInt8(ascii: ")")
         let input = Array(value.utf8)
         var position = 0

@@ -45,7 +45,9 @@ public enum LinkExtractor: Sendable {
     ///   is used when the page has no byte order mark.
     public static func extract(_ html: [UInt8], contentType: String? = nil) -> ExtractedPage {
         _ = ready
-        guard !html.isEmpty, let context = htmlNewParserCtxt() else { return ExtractedPage(links: [], base: nil, anchors: []) }
+        guard !html.isEmpty, let context = htmlNewParserCtxt() else {
+            return ExtractedPage(links: [], base: nil, anchors: [])
+        }
         defer { htmlFreeParserCtxt(context) }
         // Only start tags matter: with every other callback removed the
         // parser builds no tree, so a page costs one pass and little memory.
@@ -56,16 +58,20 @@ public enum LinkExtractor: Sendable {
                 let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
                 let collector = Unmanaged<Collector>.fromOpaque(parser.pointee._private).takeUnretainedValue()
                 let input = parser.pointee.input?.pointee
-                collector.element(name, attributes, at: TagPosition(line: Int(input?.line ?? 0), start: input?.base,
-                                                                     end: input?.cur))
+                collector.element(
+                    name, attributes,
+                    at: TagPosition(
+                        line: Int(input?.line ?? 0), start: input?.base,
+                        end: input?.cur))
             }
         }
         let collector = Collector()
         context.pointee._private = Unmanaged.passUnretained(collector).toOpaque()
         // The encoding is decided here, so libxml2 must not switch on a <meta> of its own.
         let encoding = HTMLEncoding(sniffing: html, contentType: contentType)
-        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-            | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOIMPLIED.rawValue | HTML_PARSE_IGNORE_ENC.rawValue)
+        let options = Int32(
+            HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+                | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOIMPLIED.rawValue | HTML_PARSE_IGNORE_ENC.rawValue)
         let input = preprocessed(html[encoding.bomLength...], encoding: encoding) ?? html[encoding.bomLength...]
         let document = withExtendedLifetime(collector) {
             input.withUnsafeBufferPointer { bytes in
@@ -92,7 +98,8 @@ public enum LinkExtractor: Sendable {
         guard !encoding.name.hasPrefix("UTF-16") else { return nil }
         let utf8 = encoding.name == "UTF-8"
         let mayChange = bytes.withUnsafeBufferPointer { all in
-            all.baseAddress.map { memchr($0, 13, all.count) != nil || (utf8 && memchr($0, 0, all.count) != nil) } ?? false
+            all.baseAddress.map { memchr($0, 13, all.count) != nil || (utf8 && memchr($0, 0, all.count) != nil) }
+                ?? false
         }
         guard mayChange else { return nil }
         func changes(_ offset: Int) -> Bool {
@@ -160,7 +167,7 @@ private struct TagPosition {
         // Back at most 64 KiB: a longer tag (a data: URL) keeps the line of its `>`.
         let lowest = max(0, text.count - Self.longestTagSearched)
         guard let open = stride(from: text.count - 1, through: lowest, by: -1).first(where: opensTag),
-              let offset = Self.attribute(attribute, in: text[(open + 1 + nameLength)...])
+            let offset = Self.attribute(attribute, in: text[(open + 1 + nameLength)...])
         else { return line }
         return line - text[offset...].count(where: { $0 == UInt8(ascii: "\n") })
     }
@@ -172,20 +179,25 @@ private struct TagPosition {
     /// ` href=` is not taken for one).
     private static func attribute(_ attribute: StaticString, in tag: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
         let wanted = UnsafeBufferPointer(start: attribute.utf8Start, count: attribute.utf8CodeUnitCount)
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D }
+        func isSpace(_ byte: UInt8) -> Bool {
+            byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D
+        }
         var index = tag.startIndex
         while index < tag.endIndex {
             while index < tag.endIndex, isSpace(tag[index]) || tag[index] == UInt8(ascii: "/") { index += 1 }
             let nameStart = index
             while index < tag.endIndex, !isSpace(tag[index]), tag[index] != UInt8(ascii: "="),
-                  tag[index] != UInt8(ascii: "/") || index == nameStart { index += 1 }
+                tag[index] != UInt8(ascii: "/") || index == nameStart
+            { index += 1 }
             let name = tag[nameStart..<index]
             if name.count == wanted.count, zip(name, wanted).allSatisfy({ lowercase($0) == $1 }) { return nameStart }
             while index < tag.endIndex, isSpace(tag[index]) { index += 1 }
             guard index < tag.endIndex, tag[index] == UInt8(ascii: "=") else { continue }
             index += 1
             while index < tag.endIndex, isSpace(tag[index]) { index += 1 }
-            if index < tag.endIndex, let quote = Optional(tag[index]), quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
+            if index < tag.endIndex, let quote = Optional(tag[index]),
+                quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'")
+            {
                 index += 1
                 while index < tag.endIndex, tag[index] != quote { index += 1 }
                 index += 1
@@ -207,15 +219,19 @@ private final class Collector {
     var base: String?
     var anchors: Set<String> = []
 
-    func element(_ rawName: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
-                 at position: TagPosition) {
+    func element(
+        _ rawName: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
+        at position: TagPosition
+    ) {
         /// The value of the first attribute called `name`, or nil.
         func attribute(_ name: StaticString) -> String? {
             guard var pair = attributes else { return nil }
             while let key = pair.pointee {
                 let value = pair.successor().pointee
-                if strcmp(UnsafeRawPointer(key).assumingMemoryBound(to: CChar.self),
-                          UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)) == 0 {
+                if strcmp(
+                    UnsafeRawPointer(key).assumingMemoryBound(to: CChar.self),
+                    UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)) == 0
+                {
                     return value.map { String(cString: $0) } ?? ""
                 }
                 pair += 2
@@ -234,14 +250,19 @@ private final class Collector {
             guard let value = attribute(attributeName) else { continue }
             let attributeText = attributeName.description
             let line = position.line(of: attributeName, inTag: rawName)
-            func add(_ url: String) { links.append(ExtractedLink(element: name, attribute: attributeText, value: url, line: line)) }
+            func add(_ url: String) {
+                links.append(ExtractedLink(element: name, attribute: attributeText, value: url, line: line))
+            }
             // Most attributes hold one URL: no array for it.
             if attributeText == "srcset" { LinkExtractor.candidates(inSrcset: value).forEach(add) } else { add(value) }
         }
         if name == "meta", attribute("http-equiv")?.lowercased() == "refresh",
-           let content = attribute("content"), let url = LinkExtractor.refreshURL(content) {
-            links.append(ExtractedLink(element: "meta", attribute: "content", value: url,
-                                       line: position.line(of: "content", inTag: rawName)))
+            let content = attribute("content"), let url = LinkExtractor.refreshURL(content)
+        {
+            links.append(
+                ExtractedLink(
+                    element: "meta", attribute: "content", value: url,
+                    line: position.line(of: "content", inTag: rawName)))
         }
     }
 }

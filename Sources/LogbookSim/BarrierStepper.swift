@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import SimulationSchema
+import Synchronization
 
 /// `threads` and `serial` mode: W threads over shared arrays, each step split
 /// into phases by barriers. Worker w owns particles `ranges[w]`: in the write
@@ -56,7 +56,8 @@ struct BarrierStepper {
             case .stop:
                 return
             case .recordThenStop(let last):
-                buffers.accelerate(range, step: last, gravity: physics.gravity, softening: physics.softening, potential: true)
+                buffers.accelerate(
+                    range, step: last, gravity: physics.gravity, softening: physics.softening, potential: true)
                 shared.barrier.wait()
                 coordinator?.finish(with: snapshot(last))
                 return
@@ -71,8 +72,9 @@ struct BarrierStepper {
     }
 
     private func snapshot(_ step: Int) -> Frame {
-        Frame(step: step, time: Double(step) * physics.dt, particles: buffers.particles(at: step, template: template),
-              potential: buffers.potentialEnergy(gravity: physics.gravity))
+        Frame(
+            step: step, time: Double(step) * physics.dt, particles: buffers.particles(at: step, template: template),
+            potential: buffers.potentialEnergy(gravity: physics.gravity))
     }
 }
 

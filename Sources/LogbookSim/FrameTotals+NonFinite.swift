@@ -8,8 +8,10 @@ extension FrameTotals {
     var nonFinite: [String] {
         func finite(_ value: Double?) -> Bool { value?.isFinite ?? false }
         let finiteMomentum = momentum.map { finite($0.x) && finite($0.y) && finite($0.z) } ?? false
-        return [("kinetic energy", finite(kinetic)), ("potential energy", finite(potential)),
-                ("total energy", finite(total)), ("momentum", finiteMomentum)]
-            .filter { !$0.1 }.map(\.0)
+        return [
+            ("kinetic energy", finite(kinetic)), ("potential energy", finite(potential)),
+            ("total energy", finite(total)), ("momentum", finiteMomentum),
+        ]
+        .filter { !$0.1 }.map(\.0)
     }
 }

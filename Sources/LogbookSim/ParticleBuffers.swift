@@ -31,8 +31,10 @@ final class ParticleBuffers: @unchecked Sendable {
         let base = storage.baseAddress!
         func field(_ index: Int) -> UnsafeMutablePointer<Double> { base + index * stride }
         (mass, ax, ay, az, potential) = (field(0), field(1), field(2), field(3), field(4))
-        states = (State(x: field(5), y: field(6), z: field(7), vx: field(8), vy: field(9), vz: field(10)),
-                  State(x: field(11), y: field(12), z: field(13), vx: field(14), vy: field(15), vz: field(16)))
+        states = (
+            State(x: field(5), y: field(6), z: field(7), vx: field(8), vy: field(9), vz: field(10)),
+            State(x: field(11), y: field(12), z: field(13), vx: field(14), vy: field(15), vz: field(16))
+        )
         mass.update(from: particles.mass, count: count)
         load(particles, into: step)
     }
@@ -73,7 +75,9 @@ final class ParticleBuffers: @unchecked Sendable {
 
     /// `range` of the columns of `step`, one column after another.
     func export(_ range: Range<Int>, step: Int, withVelocities: Bool) -> [Double] {
-        columns(step, withVelocities: withVelocities).flatMap { Array(UnsafeBufferPointer(start: $0 + range.lowerBound, count: range.count)) }
+        columns(step, withVelocities: withVelocities).flatMap {
+            Array(UnsafeBufferPointer(start: $0 + range.lowerBound, count: range.count))
+        }
     }
 
     /// Sets `range` of the columns of `step` from what `export` gave.
@@ -103,7 +107,8 @@ final class ParticleBuffers: @unchecked Sendable {
     /// not depend on how targets are split among workers: every mode and
     /// worker count is bit-identical. No FMA and an exact square root keep
     /// it equal to a scalar loop.
-    func accelerate(_ targets: Range<Int>, step: Int, gravity: Double, softening: Double, potential withPotential: Bool) {
+    func accelerate(_ targets: Range<Int>, step: Int, gravity: Double, softening: Double, potential withPotential: Bool)
+    {
         let s = state(step)
         let eps2 = SIMD8<Double>(repeating: softening * softening)
         let lanes = SIMD8<Double>(0, 1, 2, 3, 4, 5, 6, 7)
@@ -140,7 +145,9 @@ final class ParticleBuffers: @unchecked Sendable {
                 for j in tileStart..<ownStart { add(j, masked: false) }
                 for j in ownStart..<ownEnd { add(j, masked: true) }
                 for j in ownEnd..<tileEnd { add(j, masked: false) }
-                (sums[4 * group], sums[4 * group + 1], sums[4 * group + 2], sums[4 * group + 3]) = (accX, accY, accZ, phi)
+                (sums[4 * group], sums[4 * group + 1], sums[4 * group + 2], sums[4 * group + 3]) = (
+                    accX, accY, accZ, phi
+                )
             }
             tileStart = tileEnd
         }

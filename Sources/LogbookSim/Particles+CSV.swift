@@ -23,14 +23,17 @@ extension Particles {
     static func csv(_ text: String, source: String) throws -> Particles {
         var rows = CSVRows(text)
         guard let (headerLine, header) = try rows.next(source: source) else {
-            throw SimulationError(.input, "\(source): empty file; expected a header \(csvColumns.joined(separator: ","))")
+            throw SimulationError(
+                .input, "\(source): empty file; expected a header \(csvColumns.joined(separator: ","))")
         }
         let names = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         var index: [String: Int] = [:]
         for (position, name) in names.enumerated() {
             // Which of two `x` columns is meant cannot be guessed.
             if let first = index[name] {
-                throw SimulationError(.input, """
+                throw SimulationError(
+                    .input,
+                    """
                     \(source) line \(headerLine): column \(name.isEmpty ? "with no name" : "\"\(header[position])\"") appears twice \
                     (columns \(first + 1) and \(position + 1)); name each column once
                     """)
@@ -39,7 +42,9 @@ extension Particles {
         }
         let missing = csvColumns.filter { index[$0] == nil }
         guard missing.isEmpty else {
-            throw SimulationError(.input, """
+            throw SimulationError(
+                .input,
+                """
                 \(source) line \(headerLine): missing column\(missing.count > 1 ? "s" : "") \
                 \(missing.joined(separator: ", ")); the header must name \(csvColumns.joined(separator: ","))
                 """)
@@ -50,12 +55,14 @@ extension Particles {
         while let (line, fields) = try rows.next(source: source) {
             if fields == [""] { continue }  // a blank line
             guard fields.count == header.count else {
-                throw SimulationError(.input, "\(source) line \(line): \(fields.count) fields, but the header has \(header.count)")
+                throw SimulationError(
+                    .input, "\(source) line \(line): \(fields.count) fields, but the header has \(header.count)")
             }
             for (column, name) in csvColumns.enumerated() {
                 let field = fields[index[name]!].trimmingCharacters(in: .whitespaces)
                 guard let value = Double(field) else {
-                    throw SimulationError(.input, "\(source) line \(line), column \(name): \"\(field)\" is not a number")
+                    throw SimulationError(
+                        .input, "\(source) line \(line), column \(name): \"\(field)\" is not a number")
                 }
                 guard value.isFinite else {
                     throw SimulationError(.input, "\(source) line \(line), column \(name): \(field) is not finite")
@@ -65,13 +72,17 @@ extension Particles {
                 }
                 columns[column].append(value)
             }
-            labels.append(extra.isEmpty ? nil
-                : extra.count == 1 ? fields[extra[0]]
-                : extra.map { "\(header[$0])=\(fields[$0])" }.joined(separator: "; "))
+            labels.append(
+                extra.isEmpty
+                    ? nil
+                    : extra.count == 1
+                        ? fields[extra[0]]
+                        : extra.map { "\(header[$0])=\(fields[$0])" }.joined(separator: "; "))
         }
         guard !labels.isEmpty else { throw SimulationError(.input, "\(source): a header but no particles") }
-        return Particles(mass: columns[0], x: columns[1], y: columns[2], z: columns[3],
-                         vx: columns[4], vy: columns[5], vz: columns[6], labels: labels)
+        return Particles(
+            mass: columns[0], x: columns[1], y: columns[2], z: columns[3],
+            vx: columns[4], vy: columns[5], vz: columns[6], labels: labels)
     }
 }
 

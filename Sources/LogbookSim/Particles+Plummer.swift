@@ -26,9 +26,10 @@ extension Particles {
             positions.append(position)
             velocities.append(velocity)
         }
-        var particles = Particles(mass: Array(repeating: 1 / Double(count), count: count),
-                                  x: positions.map(\.x), y: positions.map(\.y), z: positions.map(\.z),
-                                  vx: velocities.map(\.x), vy: velocities.map(\.y), vz: velocities.map(\.z))
+        var particles = Particles(
+            mass: Array(repeating: 1 / Double(count), count: count),
+            x: positions.map(\.x), y: positions.map(\.y), z: positions.map(\.z),
+            vx: velocities.map(\.x), vy: velocities.map(\.y), vz: velocities.map(\.z))
         particles.centre()
         return particles
     }

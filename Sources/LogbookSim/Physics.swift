@@ -33,7 +33,8 @@ struct PhaseCheck: Hashable, Sendable, Codable {
     static let clean = PhaseCheck(badState: nil, badAcceleration: nil)
 
     func merged(with other: PhaseCheck) -> PhaseCheck {
-        PhaseCheck(badState: [badState, other.badState].compactMap { $0 }.min(),
-                   badAcceleration: [badAcceleration, other.badAcceleration].compactMap { $0 }.min())
+        PhaseCheck(
+            badState: [badState, other.badState].compactMap { $0 }.min(),
+            badAcceleration: [badAcceleration, other.badAcceleration].compactMap { $0 }.min())
     }
 }

@@ -65,8 +65,10 @@ enum ProcessIO {
     /// Sends `outgoing` on `sendFD` while receiving `incomingCount` bytes on
     /// `receiveFD`, whichever is ready first, so that a ring of processes
     /// all sending at once never waits in a circle, whatever the sizes.
-    static func exchange(send outgoing: [UInt8], on sendFD: Int32,
-                         receive incomingCount: Int, on receiveFD: Int32) throws -> [UInt8] {
+    static func exchange(
+        send outgoing: [UInt8], on sendFD: Int32,
+        receive incomingCount: Int, on receiveFD: Int32
+    ) throws -> [UInt8] {
         var incoming = [UInt8](repeating: 0, count: incomingCount)
         var sent = 0, received = 0
         let flags = fcntl(sendFD, F_GETFL)
@@ -86,7 +88,9 @@ enum ProcessIO {
                     if n < 0, errno != EAGAIN, errno != EINTR { throw failure("write to the ring") }
                     sent += max(n, 0)
                 } else if entry.fd == receiveFD {
-                    let n = incoming[received...].withUnsafeMutableBytes { Glibc.read(receiveFD, $0.baseAddress, $0.count) }
+                    let n = incoming[received...].withUnsafeMutableBytes {
+                        Glibc.read(receiveFD, $0.baseAddress, $0.count)
+                    }
                     if n == 0 { throw SimulationError(.worker, "the previous worker in the ring closed its pipe") }
                     if n < 0, errno != EINTR { throw failure("read from the ring") }
                     received += max(n, 0)
@@ -153,6 +157,8 @@ struct WireReader {
 
     mutating func doubles(_ count: Int) -> [Double] {
         defer { offset += 8 * count }
-        return (0..<count).map { i in bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset + 8 * i, as: Double.self) } }
+        return (0..<count).map { i in
+            bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset + 8 * i, as: Double.self) }
+        }
     }
 }

@@ -70,7 +70,11 @@ private final class Ring {
         self.workers = workers
         // links[w] carries positions from worker w to worker w + 1.
         let links = try (0..<workers).map { _ in try ProcessIO.pipe() }
-        defer { links.forEach { ProcessIO.close($0.read); ProcessIO.close($0.write) } }
+        defer {
+            links.forEach {
+                ProcessIO.close($0.read); ProcessIO.close($0.write)
+            }
+        }
         do {
             for w in 0..<workers {
                 let commands = try ProcessIO.pipe(), replies = try ProcessIO.pipe()
@@ -78,8 +82,10 @@ private final class Ring {
                 control.append(commands.write)
                 results.append(replies.read)
                 let previous = links[(w + workers - 1) % workers]
-                pids.append(try ProcessIO.spawn([executable, "ring-worker"],
-                                                fds: [commands.read, replies.write, previous.read, links[w].write]))
+                pids.append(
+                    try ProcessIO.spawn(
+                        [executable, "ring-worker"],
+                        fds: [commands.read, replies.write, previous.read, links[w].write]))
             }
         } catch {
             shutDown()
@@ -112,8 +118,10 @@ private final class Ring {
         for w in 0..<workers {
             var reply = WireReader(try read(w, count: 16))
             let (state, acceleration) = (reply.int(), reply.int())
-            merged = merged.merged(with: PhaseCheck(badState: state < 0 ? nil : state,
-                                                    badAcceleration: acceleration < 0 ? nil : acceleration))
+            merged = merged.merged(
+                with: PhaseCheck(
+                    badState: state < 0 ? nil : state,
+                    badAcceleration: acceleration < 0 ? nil : acceleration))
         }
         return merged
     }
@@ -127,9 +135,10 @@ private final class Ring {
             var reader = values
             buffers.load(reader.doubles(7 * ranges[w].count), into: ranges[w], step: step, withVelocities: true)
         }
-        return Frame(step: step, time: Double(step) * physics.dt,
-                     particles: buffers.particles(at: step, template: template),
-                     potential: buffers.potentialEnergy(gravity: physics.gravity))
+        return Frame(
+            step: step, time: Double(step) * physics.dt,
+            particles: buffers.particles(at: step, template: template),
+            potential: buffers.potentialEnergy(gravity: physics.gravity))
     }
 
     /// Ends every worker: politely when they are all alive, by SIGKILL otherwise.

@@ -29,12 +29,14 @@ public enum RingWorker: Sendable {
         var header = WireReader(try ProcessIO.read(control, count: 8 * 8))
         let (workers, me, count, first) = (header.int(), header.int(), header.int(), header.int())
         let integrator: Integrator = header.int() == 0 ? .euler : .leapfrog
-        let physics = Physics(gravity: header.double(), softening: header.double(), dt: header.double(),
-                              integrator: integrator)
+        let physics = Physics(
+            gravity: header.double(), softening: header.double(), dt: header.double(),
+            integrator: integrator)
         var arrays = WireReader(try ProcessIO.read(control, count: 7 * 8 * count))
-        let particles = Particles(mass: arrays.doubles(count), x: arrays.doubles(count), y: arrays.doubles(count),
-                                  z: arrays.doubles(count), vx: arrays.doubles(count), vy: arrays.doubles(count),
-                                  vz: arrays.doubles(count))
+        let particles = Particles(
+            mass: arrays.doubles(count), x: arrays.doubles(count), y: arrays.doubles(count),
+            z: arrays.doubles(count), vx: arrays.doubles(count), vy: arrays.doubles(count),
+            vz: arrays.doubles(count))
         let buffers = ParticleBuffers(particles, step: first)
         let ranges = partition(count, into: workers)
         let range = ranges[me]
@@ -53,8 +55,10 @@ public enum RingWorker: Sendable {
                 let origin = (me - round - 1 + workers) % workers
                 var message = WireWriter()
                 message.append(outgoing)
-                var incoming = WireReader(try ProcessIO.exchange(send: message.bytes, on: ringOut,
-                                                                 receive: 3 * 8 * ranges[origin].count, on: ringIn))
+                var incoming = WireReader(
+                    try ProcessIO.exchange(
+                        send: message.bytes, on: ringOut,
+                        receive: 3 * 8 * ranges[origin].count, on: ringIn))
                 outgoing = incoming.doubles(3 * ranges[origin].count)
                 buffers.load(outgoing, into: ranges[origin], step: step, withVelocities: false)
             }
@@ -80,8 +84,9 @@ public enum RingWorker: Sendable {
                 message.append(buffers.export(range, step: argument, withVelocities: true))
                 try ProcessIO.write(results, message.bytes)
             case .potentials:
-                buffers.accelerate(range, step: argument, gravity: physics.gravity, softening: physics.softening,
-                                   potential: true)
+                buffers.accelerate(
+                    range, step: argument, gravity: physics.gravity, softening: physics.softening,
+                    potential: true)
                 try reply(.clean)
             case nil:
                 throw SimulationError(.worker, "unknown ring command \(code)")

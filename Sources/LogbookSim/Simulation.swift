@@ -23,12 +23,14 @@ public struct SimulationSummary: Sendable {
 
     /// The one line `logbook runs` shows.
     public var line: String {
-        let what = switch outcome {
-        case .completed: "\(lastStep) steps"
-        case .interrupted(let step): "interrupted at step \(step)"
-        case .failed(let error): "failed: \(error)"
-        }
-        return "\(particles) particle\(particles == 1 ? "" : "s"), \(what), energy drift \(describe(drift: energyDrift))"
+        let what =
+            switch outcome {
+            case .completed: "\(lastStep) steps"
+            case .interrupted(let step): "interrupted at step \(step)"
+            case .failed(let error): "failed: \(error)"
+            }
+        return
+            "\(particles) particle\(particles == 1 ? "" : "s"), \(what), energy drift \(describe(drift: energyDrift))"
     }
 }
 
@@ -57,8 +59,10 @@ public struct SimulationHooks {
     /// the caller is not logbook (a test runner) and names it.
     public var workerExecutable: String
 
-    public init(shouldStop: @escaping () -> Bool = { false }, progress: @escaping (SimulationProgress) -> Void = { _ in },
-                workerExecutable: String = "/proc/self/exe") {
+    public init(
+        shouldStop: @escaping () -> Bool = { false }, progress: @escaping (SimulationProgress) -> Void = { _ in },
+        workerExecutable: String = "/proc/self/exe"
+    ) {
         self.shouldStop = shouldStop
         self.progress = progress
         self.workerExecutable = workerExecutable
@@ -83,25 +87,31 @@ public enum Simulation: Sendable {
     public static let recorderOptions = Recorder.Options(batchBytes: 1 << 20, byteBudget: 64 << 20, writerNice: 19)
 
     /// Records a new run of `config` from `particles` through `recorder`.
-    public static func start(_ config: SimulationConfig, particles: Particles, recorder: Recorder,
-                             hooks: SimulationHooks = SimulationHooks()) throws -> SimulationSummary {
+    public static func start(
+        _ config: SimulationConfig, particles: Particles, recorder: Recorder,
+        hooks: SimulationHooks = SimulationHooks()
+    ) throws -> SimulationSummary {
         try config.validate(particleCount: particles.count)
         let runID = try recorder.start(try StartRun(kind: .simulation, settings: config))
         let plan = RecordingPlan(first: 0, last: config.steps, every: config.recordEvery, firstIsRecorded: false)
-        return try run(runID, config, particles, plan, origin: nil, recorder, hooks,
-                       first: RecordParticles(runID: runID, particles: particles))
+        return try run(
+            runID, config, particles, plan, origin: nil, recorder, hooks,
+            first: RecordParticles(runID: runID, particles: particles))
     }
 
     /// Continues run `runID` of the database at `recorder.path` from its last
     /// recorded frame, with the configuration it was started with. The run is
     /// claimed first (`Recorder.claim`): a run another live process is
     /// writing is refused.
-    public static func resume(_ runID: Int64, recorder: Recorder,
-                              hooks: SimulationHooks = SimulationHooks()) throws -> SimulationSummary {
+    public static func resume(
+        _ runID: Int64, recorder: Recorder,
+        hooks: SimulationHooks = SimulationHooks()
+    ) throws -> SimulationSummary {
         let claimed = try recorder.claim(runID, kind: .simulation)
         let saved = try recorder.markingFailure(of: runID) { try SavedRun(claimed, path: recorder.path) }
-        let plan = RecordingPlan(first: saved.last.step, last: saved.config.steps, every: saved.config.recordEvery,
-                                 firstIsRecorded: true)
+        let plan = RecordingPlan(
+            first: saved.last.step, last: saved.config.steps, every: saved.config.recordEvery,
+            firstIsRecorded: true)
         return try run(runID, saved.config, saved.last.particles, plan, origin: saved.origin, recorder, hooks)
     }
 
@@ -109,19 +119,24 @@ public enum Simulation: Sendable {
     /// ends, a stop is asked or a value goes non-finite; a run that fails
     /// otherwise (a dead worker, the database) is marked failed, even when
     /// what failed is the database, `first`'s batch too.
-    private static func run(_ runID: Int64, _ config: SimulationConfig, _ particles: Particles, _ plan: RecordingPlan,
-                            origin: FrameTotals?, _ recorder: Recorder, _ hooks: SimulationHooks,
-                            first: (any Record)? = nil) throws -> SimulationSummary {
+    private static func run(
+        _ runID: Int64, _ config: SimulationConfig, _ particles: Particles, _ plan: RecordingPlan,
+        origin: FrameTotals?, _ recorder: Recorder, _ hooks: SimulationHooks,
+        first: (any Record)? = nil
+    ) throws -> SimulationSummary {
         try recorder.markingFailure(of: runID) {
             if let first { try recorder.send(first) }
             return try simulate(runID, config, particles, plan, origin: origin, recorder, hooks)
         }
     }
 
-    private static func simulate(_ runID: Int64, _ config: SimulationConfig, _ particles: Particles, _ plan: RecordingPlan,
-                                 origin: FrameTotals?, _ recorder: Recorder, _ hooks: SimulationHooks) throws -> SimulationSummary {
-        let control = RunControl(runID: runID, recorder: recorder, plan: plan, particles: particles.count, origin: origin,
-                                 hooks: hooks)
+    private static func simulate(
+        _ runID: Int64, _ config: SimulationConfig, _ particles: Particles, _ plan: RecordingPlan,
+        origin: FrameTotals?, _ recorder: Recorder, _ hooks: SimulationHooks
+    ) throws -> SimulationSummary {
+        let control = RunControl(
+            runID: runID, recorder: recorder, plan: plan, particles: particles.count, origin: origin,
+            hooks: hooks)
         let coordinator = StepCoordinator(plan: plan, physics: config.physics, control: control)
         let started = ContinuousClock.now
         switch config.mode {
@@ -129,8 +144,10 @@ public enum Simulation: Sendable {
             BarrierStepper(particles: particles, step: plan.first, physics: config.physics, workers: config.workers)
                 .run(coordinator)
         case .processes:
-            try RingStepper(particles: particles, physics: config.physics, workers: config.workers,
-                            executable: hooks.workerExecutable).run(coordinator)
+            try RingStepper(
+                particles: particles, physics: config.physics, workers: config.workers,
+                executable: hooks.workerExecutable
+            ).run(coordinator)
         }
         let outcome = try coordinator.result()
         let elapsed = ContinuousClock.now - started
@@ -139,11 +156,12 @@ public enum Simulation: Sendable {
             lastStep: control.lastStep ?? plan.first,
             seconds: elapsed.inSeconds,
             energyDrift: control.energyDrift, momentumDrift: control.momentumDrift)
-        let status: RunStatus = switch outcome {
-        case .completed: .completed
-        case .interrupted: .interrupted
-        case .failed: .failed
-        }
+        let status: RunStatus =
+            switch outcome {
+            case .completed: .completed
+            case .interrupted: .interrupted
+            case .failed: .failed
+            }
         try recorder.send(UpdateRun(id: runID, status: status, summary: summary.line))
         try recorder.flush()
         return summary
@@ -162,7 +180,10 @@ private final class RunControl: SimulationControl {
     private var last: FrameTotals?
     private let started = ContinuousClock.now
 
-    init(runID: Int64, recorder: Recorder, plan: RecordingPlan, particles: Int, origin: FrameTotals?, hooks: SimulationHooks) {
+    init(
+        runID: Int64, recorder: Recorder, plan: RecordingPlan, particles: Int, origin: FrameTotals?,
+        hooks: SimulationHooks
+    ) {
         (self.runID, self.recorder, self.plan, self.particles, self.origin) = (runID, recorder, plan, particles, origin)
         self.hooks = hooks
     }
@@ -185,9 +206,11 @@ private final class RunControl: SimulationControl {
         let elapsed = ContinuousClock.now - started
         let seconds = max(elapsed.inSeconds, 1e-9)
         let steps = Double(step - plan.first)
-        hooks.progress(SimulationProgress(step: step, lastStep: plan.last, stepsPerSecond: steps / seconds,
-                                    interactionsPerSecond: steps * Double(particles * particles) / seconds,
-                                    energyDrift: energyDrift))
+        hooks.progress(
+            SimulationProgress(
+                step: step, lastStep: plan.last, stepsPerSecond: steps / seconds,
+                interactionsPerSecond: steps * Double(particles * particles) / seconds,
+                energyDrift: energyDrift))
         return !hooks.shouldStop()
     }
 }
@@ -212,10 +235,13 @@ private struct SavedRun {
         let nonFinite = checkpoint.last.nonFinite
         guard nonFinite.isEmpty else {
             let why = SimulationError.nonFiniteTotals(step: step, nonFinite)
-            throw SimulationError(.nonFinite, "\(path): run \(runID) cannot be resumed from its last frame: \(why)", step: step)
+            throw SimulationError(
+                .nonFinite, "\(path): run \(runID) cannot be resumed from its last frame: \(why)", step: step)
         }
         guard let particles = checkpoint.particles else {
-            throw SimulationError(.resume, """
+            throw SimulationError(
+                .resume,
+                """
                 \(path): run \(runID), step \(step) holds \(checkpoint.states.count) states for \(checkpoint.mass.count) particles
                 """)
         }

@@ -14,8 +14,11 @@ extension SimulationConfig {
         if workers < 1 { try refuse("--workers must be 1 or more, not \(workers)") }
         if particleCount < 1 { try refuse("a simulation needs at least one particle") }
         if workers > particleCount {
-            try refuse("--workers \(workers) is more than the \(particleCount) particles; each worker needs at least one")
+            try refuse(
+                "--workers \(workers) is more than the \(particleCount) particles; each worker needs at least one")
         }
-        if mode == .serial, workers != 1 { try refuse("--mode serial runs one worker; drop --workers or use --mode threads") }
+        if mode == .serial, workers != 1 {
+            try refuse("--mode serial runs one worker; drop --workers or use --mode threads")
+        }
     }
 }

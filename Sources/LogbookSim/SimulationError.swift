@@ -35,20 +35,27 @@ public struct SimulationError: LogbookError, Sendable {
     public var category: ErrorCategory { [.options, .input].contains(code) ? .usage : .failure }
 
     static func nonFinite(step: Int, particle: Int) -> SimulationError {
-        SimulationError(.nonFinite, "step \(step): particle \(particle) got a non-finite position, velocity or acceleration",
-                        step: step)
+        SimulationError(
+            .nonFinite, "step \(step): particle \(particle) got a non-finite position, velocity or acceleration",
+            step: step)
     }
 
     static func nonFiniteTotals(step: Int, _ quantities: [String]) -> SimulationError {
-        let named = quantities.dropLast().joined(separator: ", ") + (quantities.count > 1 ? " and " : "") + (quantities.last ?? "")
-        return SimulationError(.nonFinite, """
+        let named =
+            quantities.dropLast().joined(separator: ", ") + (quantities.count > 1 ? " and " : "")
+            + (quantities.last ?? "")
+        return SimulationError(
+            .nonFinite,
+            """
             step \(step): the \(named) \(quantities.count == 1 ? "is" : "are") not finite: masses, velocities, \
             distances or --G beyond what a Double holds
             """, step: step)
     }
 
     static func coincident(step: Int, particles: (Int, Int)) -> SimulationError {
-        SimulationError(.coincident, """
+        SimulationError(
+            .coincident,
+            """
             step \(step): particles \(particles.0) and \(particles.1) are at the same position and --softening is 0, \
             so the force between them is infinite; use a softening above 0
             """, step: step)

@@ -94,8 +94,9 @@ final class StepCoordinator {
     func finish(with frame: Frame, record recording: Bool = true) {
         if let bad = badAcceleration {
             let other = physics.softening == 0 ? frame.particles.coincident(with: bad.particle) : nil
-            outcome = .failed(other.map { .coincident(step: bad.step, particles: (min(bad.particle, $0), max(bad.particle, $0))) }
-                ?? .nonFinite(step: bad.step, particle: bad.particle))
+            outcome = .failed(
+                other.map { .coincident(step: bad.step, particles: (min(bad.particle, $0), max(bad.particle, $0))) }
+                    ?? .nonFinite(step: bad.step, particle: bad.particle))
         }
         if recording { _ = record(frame) }
     }

@@ -31,15 +31,18 @@ extension Connection {
     /// one row's values, one per column, in `columns`' order. Inlinable, so
     /// that the loop over a caller's rows is specialised for their type.
     @inlinable
-    public func insert<Rows: Collection>(into table: StaticString, columns: [StaticString], rows: Rows,
-                                         rowsPerStatement: Int = 64,
-                                         bind: (Rows.Element, inout RowBinder) throws -> Void) throws {
+    public func insert<Rows: Collection>(
+        into table: StaticString, columns: [StaticString], rows: Rows,
+        rowsPerStatement: Int = 64,
+        bind: (Rows.Element, inout RowBinder) throws -> Void
+    ) throws {
         var remaining = rows[...]
         while !remaining.isEmpty {
             let chunk = remaining.prefix(rowsPerStatement)
             remaining = remaining.dropFirst(chunk.count)
-            let key = CacheKey.rows(table: UInt(bitPattern: table.utf8Start),
-                                    columns: columns.map { UInt(bitPattern: $0.utf8Start) }, count: chunk.count)
+            let key = CacheKey.rows(
+                table: UInt(bitPattern: table.utf8Start),
+                columns: columns.map { UInt(bitPattern: $0.utf8Start) }, count: chunk.count)
             // Every parameter is bound again: no need to clear them first.
             let statement = try cached(key, Self.insertSQL(table, columns, rows: chunk.count), clearingBindings: false)
             var binder = RowBinder(statement, from: 1)

@@ -34,8 +34,9 @@ extension Connection {
             let tailCode = sqlite3_prepare_v2(handle, rest, -1, &second, nil)
             if let second {
                 sqlite3_finalize(second)
-                throw StoreError(.invalidQuery, path: path,
-                                 message: "one statement at a time; found another after the first: \(String(cString: rest!))")
+                throw StoreError(
+                    .invalidQuery, path: path,
+                    message: "one statement at a time; found another after the first: \(String(cString: rest!))")
             }
             guard tailCode == SQLITE_OK else { throw queryError(tailCode) }
             return statement
@@ -45,13 +46,16 @@ extension Connection {
         let readingPragma = actions.readingPragma && !actions.other
         // SQLite counts them as reading, but they would only print "(0 rows)".
         if actions.transactionControl {
-            throw StoreError(.queryRefused, path: path, message: """
-                a query is one statement that reads; BEGIN, COMMIT, ROLLBACK, END, SAVEPOINT and RELEASE are not queries: \(sql)
-                """)
+            throw StoreError(
+                .queryRefused, path: path,
+                message: """
+                    a query is one statement that reads; BEGIN, COMMIT, ROLLBACK, END, SAVEPOINT and RELEASE are not queries: \(sql)
+                    """)
         }
         guard statement.isReadOnly || readingPragma else {
-            throw StoreError(.queryRefused, path: path,
-                             message: "a query only reads; this statement would write to the database: \(sql)")
+            throw StoreError(
+                .queryRefused, path: path,
+                message: "a query only reads; this statement would write to the database: \(sql)")
         }
         return statement
     }
@@ -65,9 +69,11 @@ extension Connection {
         try withoutActuallyEscaping(shouldStop) { shouldStop in
             var check = shouldStop
             return try withUnsafeMutablePointer(to: &check) { check in
-                sqlite3_progress_handler(handle, 1000, { context in
-                    context!.assumingMemoryBound(to: (() -> Bool).self).pointee() ? 1 : 0
-                }, check)
+                sqlite3_progress_handler(
+                    handle, 1000,
+                    { context in
+                        context!.assumingMemoryBound(to: (() -> Bool).self).pointee() ? 1 : 0
+                    }, check)
                 defer { sqlite3_progress_handler(handle, 0, nil, nil) }
                 return try body()
             }
@@ -77,12 +83,16 @@ extension Connection {
     private func queryError(_ code: Int32) -> StoreError {
         let message = String(cString: sqlite3_errmsg(handle))
         if ResultCode.authorization ~= ResultCode(rawValue: code) {
-            return StoreError(.queryRefused, path: path, message: """
-                a query only reads; ATTACH, DETACH and PRAGMAs that set a value or write are refused (\(message))
-                """, resultCode: ResultCode(rawValue: code))
+            return StoreError(
+                .queryRefused, path: path,
+                message: """
+                    a query only reads; ATTACH, DETACH and PRAGMAs that set a value or write are refused (\(message))
+                    """, resultCode: ResultCode(rawValue: code))
         }
         let resultCode = ResultCode(rawValue: code)
-        guard resultCode.blamesTheQuery else { return StoreError(.sqlite, path: path, message: describe(code, on: handle), resultCode: resultCode) }
+        guard resultCode.blamesTheQuery else {
+            return StoreError(.sqlite, path: path, message: describe(code, on: handle), resultCode: resultCode)
+        }
         return StoreError(.invalidQuery, path: path, message: "bad SQL: \(message)", resultCode: resultCode)
     }
 }
@@ -96,8 +106,9 @@ extension Statement {
         do {
             return try step()
         } catch let error as StoreError where error.resultCode?.blamesTheQuery == true {
-            throw StoreError(.invalidQuery, path: error.path, message: "the query failed: \(error.message): \(sql)",
-                             resultCode: error.resultCode, sql: sql)
+            throw StoreError(
+                .invalidQuery, path: error.path, message: "the query failed: \(error.message): \(sql)",
+                resultCode: error.resultCode, sql: sql)
         }
     }
 }

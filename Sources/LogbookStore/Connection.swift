@@ -54,17 +54,20 @@ public final class Connection {
         guard code == SQLITE_OK, let db else {
             let message = db.map { describe(code, on: $0) } ?? "out of memory"
             sqlite3_close_v2(db)
-            throw StoreError(.sqlite, path: path, message: "cannot open: \(message)",
-                             resultCode: ResultCode(rawValue: code))
+            throw StoreError(
+                .sqlite, path: path, message: "cannot open: \(message)",
+                resultCode: ResultCode(rawValue: code))
         }
         handle = db
-        let milliseconds = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds =
+            busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
         sqlite3_busy_timeout(db, Int32(clamping: milliseconds))
         switch mode {
         case .readWrite:
             if sqlite3_db_readonly(db, "main") == 1 {
-                throw StoreError(.sqlite, path: path, message: "the file is read-only; logbook needs to write to it",
-                                 resultCode: .readOnly)
+                throw StoreError(
+                    .sqlite, path: path, message: "the file is read-only; logbook needs to write to it",
+                    resultCode: .readOnly)
             }
             // A statement that writes several rows inside a transaction keeps
             // a journal of the pages it changes, to undo itself alone: in a
@@ -217,8 +220,9 @@ public final class Connection {
         let cause = String(cString: strerror(number))
         let full = number == ENOSPC || number == EDQUOT
         let what = full ? "database or disk is full" : "disk I/O error"
-        throw StoreError(.sqlite, path: path, message: "\(what) (\(cause.prefix(1).lowercased() + cause.dropFirst()))",
-                         resultCode: full ? .full : ResultCode(rawValue: code))
+        throw StoreError(
+            .sqlite, path: path, message: "\(what) (\(cause.prefix(1).lowercased() + cause.dropFirst()))",
+            resultCode: full ? .full : ResultCode(rawValue: code))
     }
 
     /// Copies the log into the main file and waits (up to the busy timeout)
@@ -248,8 +252,9 @@ public final class Connection {
 
     func error(_ code: Int32, _ context: String? = nil) -> StoreError {
         let message = describe(code, on: handle)
-        return StoreError(.sqlite, path: path, message: context.map { "\($0): \(message)" } ?? message,
-                          resultCode: ResultCode(rawValue: code))
+        return StoreError(
+            .sqlite, path: path, message: context.map { "\($0): \(message)" } ?? message,
+            resultCode: ResultCode(rawValue: code))
     }
 }
 
@@ -285,7 +290,9 @@ private func osError(_ code: Int32, on db: OpaquePointer) -> String {
 private func removeSideFiles(of file: DatabaseFile) {
     var db: OpaquePointer?
     defer { sqlite3_close_v2(db) }
-    guard sqlite3_open_v2(file.uri(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK
+    guard
+        sqlite3_open_v2(file.uri(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nil)
+            == SQLITE_OK
     else { return }
     sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", nil, nil, nil)
 }
@@ -305,7 +312,8 @@ func readOnlyAuthorizer(
         verdict = SQLITE_DENY
     case SQLITE_PRAGMA:
         let name = first.map { String(cString: $0).lowercased() } ?? ""
-        let reads = second == nil ? !pragmasWritingWithoutAnArgument.contains(name) : pragmasReadingAnArgument.contains(name)
+        let reads =
+            second == nil ? !pragmasWritingWithoutAnArgument.contains(name) : pragmasReadingAnArgument.contains(name)
         verdict = reads ? SQLITE_OK : SQLITE_DENY
     default:
         verdict = SQLITE_OK

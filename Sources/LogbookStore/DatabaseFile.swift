@@ -16,7 +16,8 @@ struct DatabaseFile {
     init(_ path: String, mayBeAbsent: Bool) throws {
         self.path = path
         if path.isEmpty || path == ":memory:" {
-            throw StoreError(.invalidPath, path: path, message: "names no file, and logbook keeps its runs in a database file")
+            throw StoreError(
+                .invalidPath, path: path, message: "names no file, and logbook keeps its runs in a database file")
         }
         var info = stat()
         guard stat(path, &info) == 0 else {
@@ -29,13 +30,14 @@ struct DatabaseFile {
         }
         let kind = info.st_mode & S_IFMT
         guard kind == S_IFREG else {
-            let what = switch kind {
-            case S_IFDIR: "a folder"
-            case S_IFIFO: "a FIFO (named pipe)"
-            case S_IFCHR, S_IFBLK: "a device"
-            case S_IFSOCK: "a socket"
-            default: "not a regular file"
-            }
+            let what =
+                switch kind {
+                case S_IFDIR: "a folder"
+                case S_IFIFO: "a FIFO (named pipe)"
+                case S_IFCHR, S_IFBLK: "a device"
+                case S_IFSOCK: "a socket"
+                default: "not a regular file"
+                }
             throw StoreError(.notAFile, path: path, message: "is \(what), not a database file")
         }
     }

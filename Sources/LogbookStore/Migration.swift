@@ -42,7 +42,8 @@ extension Connection {
         if applied == nil {
             try transaction {
                 guard try checkedSchema(against: migrations) == nil else { return }
-                try execute("""
+                try execute(
+                    """
                     PRAGMA application_id = \(logbookApplicationID);
                     CREATE TABLE schema_migrations (
                         version    INTEGER PRIMARY KEY,
@@ -62,11 +63,13 @@ extension Connection {
                 do {
                     try execute(migration.sql)
                 } catch let error as StoreError {
-                    throw StoreError(error.code, path: path,
-                                     message: "migration \(migration.fileName) failed: \(error.message)",
-                                     resultCode: error.resultCode)
+                    throw StoreError(
+                        error.code, path: path,
+                        message: "migration \(migration.fileName) failed: \(error.message)",
+                        resultCode: error.resultCode)
                 }
-                let insert = try prepare("""
+                let insert = try prepare(
+                    """
                     INSERT INTO schema_migrations (version, name, checksum) VALUES (?, ?, ?)
                     """)
                 try insert.bind(migration.version, migration.name, migration.checksum)
@@ -85,9 +88,11 @@ extension Connection {
         let applied = try checkedSchema(against: migrations) ?? [:]
         let version = applied.keys.max() ?? 0
         if applied.count < migrations.count {
-            throw StoreError(.schemaTooOld, path: path, message: """
-                written by an older logbook (schema \(version) of \(current)), and readers do not migrate
-                """)
+            throw StoreError(
+                .schemaTooOld, path: path,
+                message: """
+                    written by an older logbook (schema \(version) of \(current)), and readers do not migrate
+                    """)
         }
     }
 
@@ -114,8 +119,11 @@ extension Connection {
                 return try validatedMigrations(against: migrations)
             }
             guard id == .integer(0), try scalar("SELECT count(*) FROM sqlite_schema") == .integer(0) else {
-                throw StoreError(.foreignDatabase, path: path,
-                                 message: "this SQLite file was not made by logbook; refusing to read it as a logbook or add tables to it")
+                throw StoreError(
+                    .foreignDatabase, path: path,
+                    message:
+                        "this SQLite file was not made by logbook; refusing to read it as a logbook or add tables to it"
+                )
             }
             return nil
         }
@@ -131,17 +139,21 @@ extension Connection {
             Migration(version: try row["version"], name: try row["name"], checksum: try row["checksum"], sql: "")
         }) {
             guard let shipped = known[recorded.version] else {
-                throw StoreError(.schemaTooNew, path: path, message: """
-                    migration \(recorded.fileName) (version \(recorded.version)) was applied by a newer logbook; \
-                    this one knows versions up to \(newest). Use a newer logbook to open this file
-                    """)
+                throw StoreError(
+                    .schemaTooNew, path: path,
+                    message: """
+                        migration \(recorded.fileName) (version \(recorded.version)) was applied by a newer logbook; \
+                        this one knows versions up to \(newest). Use a newer logbook to open this file
+                        """)
             }
             guard shipped.checksum == recorded.checksum, shipped.name == recorded.name else {
-                throw StoreError(.migrationChanged, path: path, message: """
-                    migration \(recorded.fileName) (version \(recorded.version)) was applied with checksum \
-                    \(recorded.checksum), but this logbook ships \(shipped.fileName) with checksum \
-                    \(shipped.checksum); the migration changed after it was applied, so the schema cannot be trusted
-                    """)
+                throw StoreError(
+                    .migrationChanged, path: path,
+                    message: """
+                        migration \(recorded.fileName) (version \(recorded.version)) was applied with checksum \
+                        \(recorded.checksum), but this logbook ships \(shipped.fileName) with checksum \
+                        \(shipped.checksum); the migration changed after it was applied, so the schema cannot be trusted
+                        """)
             }
             applied[recorded.version] = shipped
         }

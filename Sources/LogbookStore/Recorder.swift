@@ -41,8 +41,10 @@ public final class Recorder: Sendable {
         /// is lost whole, so smaller batches keep more of a run that fills it.
         public var batchBytes: Int?
 
-        public init(batchSize: Int = 4096, batchInterval: Duration = .milliseconds(100), batchBytes: Int? = nil,
-                    capacity: Int = 4096, byteBudget: Int? = nil, writerNice: Int32 = 0, pageCacheBytes: Int? = nil) {
+        public init(
+            batchSize: Int = 4096, batchInterval: Duration = .milliseconds(100), batchBytes: Int? = nil,
+            capacity: Int = 4096, byteBudget: Int? = nil, writerNice: Int32 = 0, pageCacheBytes: Int? = nil
+        ) {
             self.batchSize = batchSize
             self.batchInterval = batchInterval
             self.batchBytes = batchBytes
@@ -185,8 +187,10 @@ private struct Writer {
     /// transaction until the batch is full (in records or bytes), its time is
     /// up, or a flush asks for a commit; then commits and answers the flushes. `applied` collects
     /// what was applied, for `stop` to keep if a later write fails.
-    private mutating func commitBatch(from waiting: inout ArraySlice<Message>, applied: inout [ArraySlice<Message>],
-                                      on database: Connection) throws {
+    private mutating func commitBatch(
+        from waiting: inout ArraySlice<Message>, applied: inout [ArraySlice<Message>],
+        on database: Connection
+    ) throws {
         let deadline = MonotonicInstant.now.advanced(by: options.batchInterval)
         var flush: Reply<Void>?
         var count = 0, bytes = 0
@@ -240,8 +244,10 @@ private struct Writer {
     /// into space the main file already has, frees those extra pages, and
     /// the log starts over in the space it already takes. The records before
     /// the failing one are committed with it if they fit, else it goes alone.
-    private mutating func stop(after error: any Error, applied: some Collection<Message>, waiting: ArraySlice<Message>,
-                               on database: Connection) {
+    private mutating func stop(
+        after error: any Error, applied: some Collection<Message>, waiting: ArraySlice<Message>,
+        on database: Connection
+    ) {
         database.rollback()
         database.checkpoint()
         let failure = failureRecord?(error)

@@ -153,13 +153,17 @@ extension Int64: SQLBindable, SQLColumnValue {
 }
 
 extension Int: SQLBindable, SQLColumnValue {
-    @inlinable public func bind(to statement: Statement, at index: Int) throws { try statement.bind(Int64(self), at: index) }
+    @inlinable public func bind(to statement: Statement, at index: Int) throws {
+        try statement.bind(Int64(self), at: index)
+    }
     @inlinable public static func read(_ row: Row, at index: Int) throws -> Int { Int(try Int64.read(row, at: index)) }
 }
 
 /// Stored as 0 or 1; any nonzero integer reads as true.
 extension Bool: SQLBindable, SQLColumnValue {
-    @inlinable public func bind(to statement: Statement, at index: Int) throws { try statement.bind(Int64(self ? 1 : 0), at: index) }
+    @inlinable public func bind(to statement: Statement, at index: Int) throws {
+        try statement.bind(Int64(self ? 1 : 0), at: index)
+    }
     @inlinable public static func read(_ row: Row, at index: Int) throws -> Bool { try Int64.read(row, at: index) != 0 }
 }
 
@@ -201,7 +205,8 @@ extension SQLColumnValue where Self: RawRepresentable, RawValue == String {
     @inlinable public static func read(_ row: Row, at index: Int) throws -> Self {
         let text = try String.read(row, at: index)
         guard let value = Self(rawValue: text) else {
-            throw row.statement.readError("column \(row.statement.columnName(index)) holds \"\(text)\", not a \(Self.self)")
+            throw row.statement.readError(
+                "column \(row.statement.columnName(index)) holds \"\(text)\", not a \(Self.self)")
         }
         return value
     }

@@ -51,11 +51,13 @@ public struct StartRun: Request {
     }
 
     public func answer(from database: Connection) throws -> Int64 {
-        let insert = try database.cached("""
+        let insert = try database.cached(
+            """
             INSERT INTO runs (kind, config, logbook_version, pid, host) VALUES (?, ?, ?, ?, ?)
             """)
-        try insert.bind(kind, config, LogbookVersion.current, Int(ProcessInfo.processInfo.processIdentifier),
-                        ProcessInfo.processInfo.hostName)
+        try insert.bind(
+            kind, config, LogbookVersion.current, Int(ProcessInfo.processInfo.processIdentifier),
+            ProcessInfo.processInfo.hostName)
         try insert.run()
         return database.lastInsertRowID
     }
@@ -75,7 +77,8 @@ public struct UpdateRun: Record {
     }
 
     public func write(to database: Connection) throws {
-        let update = try database.cached("""
+        let update = try database.cached(
+            """
             UPDATE runs SET status = ?1, summary = coalesce(?2, summary),
                 finished_at = CASE ?1 WHEN 'running' THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END
             WHERE id = ?3
@@ -105,20 +108,28 @@ public struct ClaimRun: Request {
             return .failure(StoreError(.cannotResume, path: database.path, message: "there is no run \(id)"))
         }
         if run.kind != kind {
-            return .failure(StoreError(.cannotResume, path: database.path,
-                                       message: "run \(id) is a \(run.kind.rawValue), not a \(kind.rawValue)"))
+            return .failure(
+                StoreError(
+                    .cannotResume, path: database.path,
+                    message: "run \(id) is a \(run.kind.rawValue), not a \(kind.rawValue)"))
         }
         if run.status == .completed {
-            return .failure(StoreError(.cannotResume, path: database.path,
-                                       message: "run \(id) is completed; there is nothing to resume"))
+            return .failure(
+                StoreError(
+                    .cannotResume, path: database.path,
+                    message: "run \(id) is completed; there is nothing to resume"))
         }
         if run.isBeingWritten(to: database.path) {
-            return .failure(StoreError(.runInUse, path: database.path, message: """
-                run \(id) is being written by logbook process \(run.pid ?? 0) on \(run.host ?? "this host"); \
-                stop it first (Ctrl-C), then resume
-                """))
+            return .failure(
+                StoreError(
+                    .runInUse, path: database.path,
+                    message: """
+                        run \(id) is being written by logbook process \(run.pid ?? 0) on \(run.host ?? "this host"); \
+                        stop it first (Ctrl-C), then resume
+                        """))
         }
-        let claim = try database.cached("""
+        let claim = try database.cached(
+            """
             UPDATE runs SET status = 'running', finished_at = NULL, pid = ?2, host = ?3 WHERE id = ?1
             """)
         try claim.bind(id, Int(ProcessInfo.processInfo.processIdentifier), ProcessInfo.processInfo.hostName)
@@ -182,7 +193,9 @@ extension RunInfo {
         guard stat(path, &database) == 0 else { return true }
         let folder = "/proc/\(pid)/fd"
         // Unreadable: gone since (not writing) or not ours to read (writing).
-        guard let descriptors = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return isAlive(pid) }
+        guard let descriptors = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+            return isAlive(pid)
+        }
         return descriptors.contains { descriptor in
             var file = stat()
             return stat("\(folder)/\(descriptor)", &file) == 0 && file.st_dev == database.st_dev
@@ -203,7 +216,7 @@ extension RunInfo {
     /// case where this host can tell whether it still runs.
     private var otherProcessOnThisHost: Int32? {
         guard status == .running, let pid, host == ProcessInfo.processInfo.hostName,
-              pid != ProcessInfo.processInfo.processIdentifier
+            pid != ProcessInfo.processInfo.processIdentifier
         else { return nil }
         return pid
     }
@@ -217,7 +230,9 @@ extension RunInfo {
     /// the logbook that made it) taken from `defaults`, key by key.
     public func settings<T: Codable>(as type: T.Type, filling defaults: T) throws -> T {
         func merged(_ stored: Any, over defaults: Any) -> Any {
-            guard let stored = stored as? [String: Any], let defaults = defaults as? [String: Any] else { return stored }
+            guard let stored = stored as? [String: Any], let defaults = defaults as? [String: Any] else {
+                return stored
+            }
             return defaults.merging(stored) { merged($1, over: $0) }
         }
         let stored = try JSONSerialization.jsonObject(with: Data(config.utf8))
@@ -232,10 +247,12 @@ private func isAlive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 || errno == EPERM
 extension Connection {
     /// Every run, oldest first; only run `id` when given.
     public func runs(id: Int64? = nil) throws -> [RunInfo] {
-        try prepare("""
+        try prepare(
+            """
             SELECT id, kind, status, config, started_at, finished_at, logbook_version, summary, pid, host
             FROM runs WHERE ?1 IS NULL OR id = ?1 ORDER BY id
-            """).bound(id).all()
+            """
+        ).bound(id).all()
     }
 }
 

@@ -59,7 +59,8 @@ public final class Statement {
     /// Bound by its length, so a NUL byte inside the text does not end it.
     public func bind(_ value: String, at index: Int) throws {
         var value = value
-        try check(value.withUTF8 { sqlite3_bind_text(handle, Int32(index), $0.baseAddress, Int32($0.count), transient) })
+        try check(
+            value.withUTF8 { sqlite3_bind_text(handle, Int32(index), $0.baseAddress, Int32($0.count), transient) })
     }
 
     public func bind(_ value: SQLValue, at index: Int) throws {
@@ -69,7 +70,10 @@ public final class Statement {
         case .real(let v): try bind(v, at: index)
         case .text(let v): try bind(v, at: index)
         case .blob(let v):
-            try check(v.withUnsafeBytes { sqlite3_bind_blob64(handle, Int32(index), $0.baseAddress, UInt64($0.count), transient) })
+            try check(
+                v.withUnsafeBytes {
+                    sqlite3_bind_blob64(handle, Int32(index), $0.baseAddress, UInt64($0.count), transient)
+                })
         }
     }
 
@@ -82,8 +86,9 @@ public final class Statement {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
         case let code:
-            let error = StoreError(.sqlite, path: path, message: describe(code, on: database),
-                                   resultCode: ResultCode(rawValue: code), sql: sql)
+            let error = StoreError(
+                .sqlite, path: path, message: describe(code, on: database),
+                resultCode: ResultCode(rawValue: code), sql: sql)
             sqlite3_reset(handle)
             throw error
         }
@@ -153,8 +158,9 @@ public final class Statement {
 
     private func check(_ code: Int32) throws {
         guard code == SQLITE_OK else {
-            throw StoreError(.sqlite, path: path, message: describe(code, on: database),
-                             resultCode: ResultCode(rawValue: code), sql: sql)
+            throw StoreError(
+                .sqlite, path: path, message: describe(code, on: database),
+                resultCode: ResultCode(rawValue: code), sql: sql)
         }
     }
 

@@ -37,8 +37,8 @@ func embed(arguments: [String]) throws {
         let file = URL(filePath: path).lastPathComponent
         let stem = file.dropLast(".sql".count)
         guard let underscore = stem.firstIndex(of: "_"),
-              let version = Int(stem[..<underscore]), version > 0,
-              stem[..<underscore].count == 4
+            let version = Int(stem[..<underscore]), version > 0,
+            stem[..<underscore].count == 4
         else {
             throw EmbedError(description: "\(path): migration files are named NNNN_name.sql (four digits, from 0001)")
         }
@@ -57,7 +57,9 @@ func embed(arguments: [String]) throws {
     }
     let sorted = versions.sorted()
     if let gap = sorted.enumerated().first(where: { $0.offset + 1 != $0.element }) {
-        throw EmbedError(description: "Migrations/: versions must run 1, 2, 3… without gaps; \(gap.element) comes after \(gap.offset)")
+        throw EmbedError(
+            description:
+                "Migrations/: versions must run 1, 2, 3… without gaps; \(gap.element) comes after \(gap.offset)")
     }
     let source = """
         // Generated at build time from Migrations/ by MigrationEmbedder. Do not edit.

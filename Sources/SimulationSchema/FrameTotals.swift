@@ -12,7 +12,9 @@ public struct FrameTotals: RowDecodable, Hashable, Sendable {
     /// nil when a component is not finite.
     public let momentum: SIMD3<Double>?
 
-    public init(step: Int64, time: Double, kinetic: Double?, potential: Double?, total: Double?, momentum: SIMD3<Double>?) {
+    public init(
+        step: Int64, time: Double, kinetic: Double?, potential: Double?, total: Double?, momentum: SIMD3<Double>?
+    ) {
         (self.step, self.time, self.kinetic, self.potential, self.total) = (step, time, kinetic, potential, total)
         self.momentum = momentum
     }
@@ -21,15 +23,17 @@ public struct FrameTotals: RowDecodable, Hashable, Sendable {
     public init(_ frame: Frame) {
         func recorded(_ value: Double) -> Double? { value.isFinite ? value : nil }
         let p = frame.momentum
-        self.init(step: Int64(frame.step), time: frame.time, kinetic: recorded(frame.kinetic),
-                  potential: recorded(frame.potential), total: recorded(frame.total),
-                  momentum: p.x.isFinite && p.y.isFinite && p.z.isFinite ? p : nil)
+        self.init(
+            step: Int64(frame.step), time: frame.time, kinetic: recorded(frame.kinetic),
+            potential: recorded(frame.potential), total: recorded(frame.total),
+            momentum: p.x.isFinite && p.y.isFinite && p.z.isFinite ? p : nil)
     }
 
     public init(row: Row) throws {
         let (px, py, pz): (Double?, Double?, Double?) = (try row["px"], try row["py"], try row["pz"])
-        try self.init(step: row["step"], time: row["time"], kinetic: row["kinetic"], potential: row["potential"],
-                      total: row["total"], momentum: px.flatMap { x in py.flatMap { y in pz.map { SIMD3(x, y, $0) } } })
+        try self.init(
+            step: row["step"], time: row["time"], kinetic: row["kinetic"], potential: row["potential"],
+            total: row["total"], momentum: px.flatMap { x in py.flatMap { y in pz.map { SIMD3(x, y, $0) } } })
     }
 }
 

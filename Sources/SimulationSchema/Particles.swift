@@ -7,8 +7,10 @@ public struct Particles: Hashable, Sendable {
     /// From the input CSV's extra columns; nil when there were none.
     public var labels: [String?]
 
-    public init(mass: [Double], x: [Double], y: [Double], z: [Double],
-                vx: [Double], vy: [Double], vz: [Double], labels: [String?]? = nil) {
+    public init(
+        mass: [Double], x: [Double], y: [Double], z: [Double],
+        vx: [Double], vy: [Double], vz: [Double], labels: [String?]? = nil
+    ) {
         precondition([x, y, z, vx, vy, vz].allSatisfy { $0.count == mass.count }, "one value per particle")
         self.mass = mass
         (self.x, self.y, self.z, self.vx, self.vy, self.vz) = (x, y, z, vx, vy, vz)

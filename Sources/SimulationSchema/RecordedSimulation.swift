@@ -25,26 +25,33 @@ public struct RecordedSimulation {
 
     /// The recorded frames in step order.
     public func frames() throws -> [FrameTotals] {
-        try connection.prepare("""
+        try connection.prepare(
+            """
             SELECT step, time, kinetic, potential, total, px, py, pz FROM frames WHERE run_id = ? ORDER BY step
-            """).bound(runID).all()
+            """
+        ).bound(runID).all()
     }
 
     /// Every recorded state in (step, particle) order, read one at a time.
     public func states() throws -> StateStream {
-        StateStream(select: try connection.prepare("""
-            SELECT step, particle, x, y, z, vx, vy, vz FROM states WHERE run_id = ? ORDER BY step, particle
-            """).bound(runID))
+        StateStream(
+            select: try connection.prepare(
+                """
+                SELECT step, particle, x, y, z, vx, vy, vz FROM states WHERE run_id = ? ORDER BY step, particle
+                """
+            ).bound(runID))
     }
 
     /// The positions of `particle` at each recorded frame, in step order.
     public func trajectory(of particle: Int64) throws -> [SIMD3<Double>] {
         var positions: [SIMD3<Double>] = []
-        try connection.cached("""
+        try connection.cached(
+            """
             SELECT s.x AS x, s.y AS y, s.z AS z FROM frames AS f
             CROSS JOIN states AS s ON s.run_id = f.run_id AND s.step = f.step AND s.particle = ?2
             WHERE f.run_id = ?1 ORDER BY f.step
-            """).bound(runID, particle).forEachRow { row in
+            """
+        ).bound(runID, particle).forEachRow { row in
             positions.append(SIMD3(try row["x"], try row["y"], try row["z"]))
         }
         return positions
@@ -54,19 +61,25 @@ public struct RecordedSimulation {
     public func checkpoint() throws -> Checkpoint? {
         let particles = try connection.prepare("SELECT mass, label FROM particles WHERE run_id = ? ORDER BY particle")
             .bound(runID).all(ParticleRow.self)
-        let ends = try connection.prepare("""
+        let ends = try connection.prepare(
+            """
             SELECT step, time, kinetic, potential, total, px, py, pz FROM frames WHERE run_id = ?1
             AND step IN ((SELECT min(step) FROM frames WHERE run_id = ?1), (SELECT max(step) FROM frames WHERE run_id = ?1))
             ORDER BY step
-            """).bound(runID).all(FrameTotals.self)
+            """
+        ).bound(runID).all(FrameTotals.self)
         guard let first = ends.first, let last = ends.last else { return nil }
-        var stream = StateStream(select: try connection.prepare("""
-            SELECT step, particle, x, y, z, vx, vy, vz FROM states WHERE run_id = ? AND step = ? ORDER BY particle
-            """).bound(runID, last.step))
+        var stream = StateStream(
+            select: try connection.prepare(
+                """
+                SELECT step, particle, x, y, z, vx, vy, vz FROM states WHERE run_id = ? AND step = ? ORDER BY particle
+                """
+            ).bound(runID, last.step))
         var states: [ParticleState] = []
         while let state = try stream.next() { states.append(state) }
-        return Checkpoint(origin: first, last: last, mass: particles.map(\.mass), labels: particles.map(\.label),
-                          states: states)
+        return Checkpoint(
+            origin: first, last: last, mass: particles.map(\.mass), labels: particles.map(\.label),
+            states: states)
     }
 }
 
@@ -90,9 +103,10 @@ public struct Checkpoint: Sendable {
     /// The particles at `last`; nil unless it holds one state per particle.
     public var particles: Particles? {
         guard states.count == mass.count else { return nil }
-        return Particles(mass: mass, x: states.map(\.position.x), y: states.map(\.position.y), z: states.map(\.position.z),
-                         vx: states.map(\.velocity.x), vy: states.map(\.velocity.y), vz: states.map(\.velocity.z),
-                         labels: labels)
+        return Particles(
+            mass: mass, x: states.map(\.position.x), y: states.map(\.position.y), z: states.map(\.position.z),
+            vx: states.map(\.velocity.x), vy: states.map(\.velocity.y), vz: states.map(\.velocity.z),
+            labels: labels)
     }
 }
 

@@ -39,17 +39,23 @@ public struct RecordFrame: Record {
         // (`FrameTotals` reads it back as nil).
         func recorded(_ value: Double) -> Double? { value.isFinite ? value : nil }
         let momentum = frame.momentum
-        try database.cached("""
+        try database.cached(
+            """
             INSERT INTO frames (run_id, step, time, kinetic, potential, total, px, py, pz)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-            .bound(runID, frame.step, frame.time, recorded(frame.kinetic), recorded(frame.potential), recorded(frame.total),
-                   recorded(momentum.x), recorded(momentum.y), recorded(momentum.z))
-            .run()
+            """
+        )
+        .bound(
+            runID, frame.step, frame.time, recorded(frame.kinetic), recorded(frame.potential), recorded(frame.total),
+            recorded(momentum.x), recorded(momentum.y), recorded(momentum.z)
+        )
+        .run()
 
         let p = frame.particles
-        try database.insert(into: "states", columns: ["run_id", "step", "particle", "x", "y", "z", "vx", "vy", "vz"],
-                            rows: 0..<p.count) { i, row in
+        try database.insert(
+            into: "states", columns: ["run_id", "step", "particle", "x", "y", "z", "vx", "vy", "vz"],
+            rows: 0..<p.count
+        ) { i, row in
             try row.bind(runID, frame.step, i, p.x[i], p.y[i], p.z[i], p.vx[i], p.vy[i], p.vz[i])
         }
     }

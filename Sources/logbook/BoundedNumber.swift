@@ -12,7 +12,8 @@ protocol BoundedNumber: Comparable, LosslessStringConvertible, Sendable {
 
 extension BoundedNumber where Self: FixedWidthInteger {
     static func describe(_ range: ClosedRange<Self>) -> String {
-        range.upperBound == .max ? "a whole number, \(range.lowerBound) or more"
+        range.upperBound == .max
+            ? "a whole number, \(range.lowerBound) or more"
             : "a whole number from \(range.lowerBound) to \(range.upperBound)"
     }
 }
@@ -36,7 +37,7 @@ extension ClosedRange<Double> {
     /// Finite and greater than 0, such as a time step.
     static let positive = Double.leastNonzeroMagnitude ... .greatestFiniteMagnitude
     /// Finite and 0 or more, such as a tolerance.
-    static let nonNegative = 0 ... Double.greatestFiniteMagnitude
+    static let nonNegative = 0...Double.greatestFiniteMagnitude
 }
 
 /// Why a flag's value was refused; ArgumentParser puts it after
@@ -61,16 +62,20 @@ extension Option where Value: BoundedNumber {
     /// with "-", so `--steps -1` is refused for being negative, not reported
     /// as a missing value.
     init(wrappedValue: Value, name: NameSpecification = .long, help: ArgumentHelp? = nil, allowed: ClosedRange<Value>) {
-        self.init(wrappedValue: wrappedValue, name: name, parsing: .unconditional,
-                  help: help?.saying(Value.describe(allowed) + "; default: \(wrappedValue)"), transform: allowed.parse)
+        self.init(
+            wrappedValue: wrappedValue, name: name, parsing: .unconditional,
+            help: help?.saying(Value.describe(allowed) + "; default: \(wrappedValue)"), transform: allowed.parse)
     }
 }
 
 extension Option {
     /// A numeric flag without a default (nil when not given).
-    init<Number: BoundedNumber>(name: NameSpecification = .long, help: ArgumentHelp? = nil, allowed: ClosedRange<Number>)
+    init<Number: BoundedNumber>(
+        name: NameSpecification = .long, help: ArgumentHelp? = nil, allowed: ClosedRange<Number>
+    )
     where Value == Number? {
-        self.init(name: name, parsing: .unconditional, help: help?.saying(Number.describe(allowed)), transform: allowed.parse)
+        self.init(
+            name: name, parsing: .unconditional, help: help?.saying(Number.describe(allowed)), transform: allowed.parse)
     }
 }
 

@@ -9,12 +9,15 @@ extension Plane: ExpressibleByArgument {}
 
 /// When two simulations count as diverged; shared by `diff` and `report --diff`.
 struct ToleranceOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Largest |Δposition| or |Δvelocity| that is not divergence.", valueName: "absolute"),
-            allowed: .nonNegative)
+    @Option(
+        help: ArgumentHelp("Largest |Δposition| or |Δvelocity| that is not divergence.", valueName: "absolute"),
+        allowed: .nonNegative)
     var tolerance: Double = 0
-    @Option(help: ArgumentHelp("Also allow this fraction of the value in A: |Δ| ≤ absolute + relative × |A|.",
-                               valueName: "fraction"),
-            allowed: .nonNegative)
+    @Option(
+        help: ArgumentHelp(
+            "Also allow this fraction of the value in A: |Δ| ≤ absolute + relative × |A|.",
+            valueName: "fraction"),
+        allowed: .nonNegative)
     var relativeTolerance: Double = 0
 
     /// Both are refused as bad usage while parsing, before any file is read.

@@ -1,8 +1,8 @@
 import ArgumentParser
+import CrawlSchema
 import Foundation
 import LogbookCrawl
 import LogbookStore
-import CrawlSchema
 
 struct CrawlCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,8 +32,9 @@ struct CrawlCommand: ParsableCommand {
 
         let recorder = try Recorder(path: database.path, options: Crawl.recorderOptions)
         let summary = try recording(into: recorder, quiet: quiet) { display in
-            try Crawl.start(prepared, credentials: credentials, recorder: recorder,
-                            hooks: CrawlHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
+            try Crawl.start(
+                prepared, credentials: credentials, recorder: recorder,
+                hooks: CrawlHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
         }
         try report(summary, format: format, database: database.path)
     }
@@ -72,7 +73,8 @@ func report(_ summary: CrawlSummary, format: CrawlCommand.Format, database: Stri
             let why = finding.status.map { "HTTP \($0)" } ?? finding.error ?? "?"
             try output.write("  \(finding.line.map { "line \($0): " } ?? "")\(finding.url)  \(why)\n")
         }
-        try output.write("""
+        try output.write(
+            """
             run \(summary.runID): crawl \(summary.completed ? "completed" : "interrupted") in \
             \(String(format: "%.1f", summary.seconds)) s: \(summary.pages) pages, \(summary.urls) URLs, \
             \(summary.ok) ok, \(summary.deadURLs) dead, \(summary.redirectsNotFollowed) redirects not followed, \
@@ -94,7 +96,8 @@ func report(_ summary: CrawlSummary, format: CrawlCommand.Format, database: Stri
         try array(of: .brokenFragment)
         try output.write(",\n  \"completed\" : \(summary.completed),\n  \"dead\" : ")
         try array(of: .deadLink)
-        try output.write("""
+        try output.write(
+            """
             ,
               "ok" : \(summary.ok),
               "pages" : \(summary.pages),

@@ -13,7 +13,8 @@ struct CrawlScopeOptions: ParsableArguments {
     @Option(help: "Follow pages at most this many links from the start.", allowed: 0...Int.max) var maxDepth: Int?
     @Option(help: "Fetch at most this many pages of the site.", allowed: 1...Int.max) var maxPages: Int?
     @Option(help: "Longest URL checked.", allowed: 1...8_000_000) var maxURLLength = defaults.maxURLLength
-    @Flag(help: "Check that #fragment links to pages of the site name an id or a[name] there.") var checkFragments = false
+    @Flag(help: "Check that #fragment links to pages of the site name an id or a[name] there.") var checkFragments =
+        false
     @Option(help: "Only check URLs matching this regular expression (repeatable).") var include: [String] = []
     @Option(help: "Do not check URLs matching this regular expression (repeatable).") var exclude: [String] = []
 
@@ -59,7 +60,8 @@ struct PolitenessOptions: ParsableArguments {
     @Option(help: "Requests at once to one host.", allowed: 1...1024) var perHost = defaults.perHost
     @Option(help: "Milliseconds between requests to one host.", allowed: 0...3_600_000)
     var delay = defaults.delayMilliseconds
-    @Option(help: "Tries again after timeouts, resets and 5xx, with backoff.", allowed: 0...20) var retries = defaults.retries
+    @Option(help: "Tries again after timeouts, resets and 5xx, with backoff.", allowed: 0...20) var retries = defaults
+        .retries
     @Option(help: "Milliseconds before the first retry (doubling after).", allowed: 0...60_000)
     var retryDelay = defaults.retryDelayMilliseconds
     @Flag(help: "Do not obey the site's robots.txt.") var ignoreRobots = false

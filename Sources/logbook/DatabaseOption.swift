@@ -3,9 +3,11 @@ import Foundation
 
 /// `--db PATH`, shared by every command that touches a database.
 struct DatabaseOption: ParsableArguments {
-    @Option(name: .customLong("db"), help: ArgumentHelp(
-        "The database file (default: $LOGBOOK_DB, else logbook.sqlite in the current folder).",
-        valueName: "path"))
+    @Option(
+        name: .customLong("db"),
+        help: ArgumentHelp(
+            "The database file (default: $LOGBOOK_DB, else logbook.sqlite in the current folder).",
+            valueName: "path"))
     var db: String?
 
     var path: String {

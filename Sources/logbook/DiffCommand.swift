@@ -1,8 +1,8 @@
 import ArgumentParser
+import CrawlSchema
 import Foundation
 import LogbookCompare
 import LogbookStore
-import CrawlSchema
 import SimulationSchema
 
 struct DiffCommand: ParsableCommand {
@@ -21,7 +21,8 @@ struct DiffCommand: ParsableCommand {
             """)
 
     @OptionGroup var database: DatabaseOption
-    @Option(name: .customLong("db-b"), help: ArgumentHelp("The file B is in (default: the --db file).", valueName: "path"))
+    @Option(
+        name: .customLong("db-b"), help: ArgumentHelp("The file B is in (default: the --db file).", valueName: "path"))
     var databaseB: String?
     @OptionGroup var tolerance: ToleranceOptions
     @Option(help: "text or json.") var format: DiffFormat = .text
@@ -58,7 +59,8 @@ struct DiffCommand: ParsableCommand {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(
+                positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             let data = try encoder.encode(DiffDocument(regressed: regressed, diff: diff))
             try StandardStream.output.write(String(decoding: data, as: UTF8.self) + "\n")
         }

@@ -17,7 +17,10 @@ struct Logbook: ParsableCommand {
             by Ctrl-C or SIGTERM (resumable).
             """,
         version: LogbookVersion.current,
-        subcommands: [InitCommand.self, CrawlCommand.self, SimulateCommand.self, ResumeCommand.self, RunsCommand.self, QueryCommand.self, DiffCommand.self, ReportCommand.self, PlotCommand.self, RingWorkerCommand.self]
+        subcommands: [
+            InitCommand.self, CrawlCommand.self, SimulateCommand.self, ResumeCommand.self, RunsCommand.self,
+            QueryCommand.self, DiffCommand.self, ReportCommand.self, PlotCommand.self, RingWorkerCommand.self,
+        ]
     )
 
     /// Runs the command and exits with logbook's documented codes.

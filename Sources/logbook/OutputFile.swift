@@ -103,7 +103,8 @@ struct OutputFile: ExpressibleByArgument, Sendable {
             for file in Self.databaseFiles(database) {
                 var other = stat()
                 if stat(file, &other) == 0, other.st_dev == status.st_dev, other.st_ino == status.st_ino {
-                    let what = file == database ? "the database being read" : "a file of the database being read, \(database)"
+                    let what =
+                        file == database ? "the database being read" : "a file of the database being read, \(database)"
                     throw UsageError("--out \(path) is \(file), \(what); refusing to replace it with a report")
                 }
             }
@@ -122,8 +123,11 @@ struct OutputFile: ExpressibleByArgument, Sendable {
     /// `-journal`: SQLite would take it for one.
     private func refuseDatabaseFile(named target: String, _ databases: [Destination]) throws {
         for case .path(let database) in databases
-        where Self.databaseFiles(database).contains(where: { sameFile(folder(of: $0), folder(of: target)) && name(of: $0) == name(of: target) }) {
-            throw UsageError("--out \(path) is a file of \(database), the database being read; refusing to write a report there")
+        where Self.databaseFiles(database).contains(where: {
+            sameFile(folder(of: $0), folder(of: target)) && name(of: $0) == name(of: target)
+        }) {
+            throw UsageError(
+                "--out \(path) is a file of \(database), the database being read; refusing to write a report there")
         }
     }
 

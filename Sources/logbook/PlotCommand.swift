@@ -1,8 +1,8 @@
 import ArgumentParser
+import CrawlSchema
 import Foundation
 import LogbookCompare
 import LogbookStore
-import CrawlSchema
 
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,13 +31,19 @@ struct PlotCommand: ParsableCommand {
     /// "0,3,5-9" → [0, 3, 5, 6, 7, 8, 9].
     private func parseParticles(_ list: String) throws -> [Int64] {
         try list.split(separator: ",").flatMap { item -> [Int64] in
-            let bounds = item.split(separator: "-", omittingEmptySubsequences: false).map { Int64($0.trimmingCharacters(in: .whitespaces)) }
+            let bounds = item.split(separator: "-", omittingEmptySubsequences: false).map {
+                Int64($0.trimmingCharacters(in: .whitespaces))
+            }
             switch bounds.count {
             case 1: if let index = bounds[0], index >= 0 { return [index] }
-            case 2: if let low = bounds[0], let high = bounds[1], 0 <= low, low <= high, high - low < 1000 { return Array(low...high) }
+            case 2:
+                if let low = bounds[0], let high = bounds[1], 0 <= low, low <= high, high - low < 1000 {
+                    return Array(low...high)
+                }
             default: break
             }
-            throw UsageError("""
+            throw UsageError(
+                """
                 --particles \(list): \"\(item)\" is not an index or a range like 5-9 (indices count from 0; \
                 a range spans at most 1000)
                 """)

@@ -18,8 +18,9 @@ struct QueryCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Read the statement from this file.", valueName: "path")) var file: String?
     // Everything that is not a flag of this command, so that SQL starting
     // with "-" ("-- a comment", "-1 + 2") is the statement, not a flag.
-    @Argument(parsing: .allUnrecognized,
-              help: "One SQL statement, e.g. \"SELECT * FROM runs\"; - reads it from standard input.")
+    @Argument(
+        parsing: .allUnrecognized,
+        help: "One SQL statement, e.g. \"SELECT * FROM runs\"; - reads it from standard input.")
     var statement: [String] = []
 
     /// The statement or "-"; nil with --file.
@@ -53,7 +54,7 @@ struct QueryCommand: ParsableCommand {
                     }
                 }
             }
-        } catch where StopSignal.requested() {
+        } catch  where StopSignal.requested() {
             // The statement failed because it was interrupted.
         }
         if StopSignal.requested() {
@@ -86,7 +87,8 @@ struct QueryCommand: ParsableCommand {
             if count == 0 { return String(decoding: bytes, as: UTF8.self) }
             if count > 0 { bytes += chunk[..<count] } else if errno != EINTR { throw unreadable(name, errno) }
             if bytes.count > Self.maximumSQLLength {
-                throw UsageError("the SQL from \(name) is longer than \(Self.maximumSQLLength) bytes, more than logbook reads")
+                throw UsageError(
+                    "the SQL from \(name) is longer than \(Self.maximumSQLLength) bytes, more than logbook reads")
             }
         }
     }

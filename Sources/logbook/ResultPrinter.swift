@@ -49,7 +49,9 @@ final class ResultPrinter {
                 heldRows.append(cells)
             } else {
                 try printHeldRows()
-                printError("logbook: more than \(Self.alignedRows) rows: columns are sized to the first \(Self.alignedRows), later rows may not line up")
+                printError(
+                    "logbook: more than \(Self.alignedRows) rows: columns are sized to the first \(Self.alignedRows), later rows may not line up"
+                )
                 try write(tableLine(cells))
             }
         case .csv:
@@ -112,8 +114,10 @@ final class ResultPrinter {
         case .null: return "NULL"
         case .blob(let bytes): return "<blob, \(bytes.count) bytes>"
         default:
-            return plainText(value).replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\t", with: "\\t")
-                .replacingOccurrences(of: "\0", with: "\\0")
+            return plainText(value).replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(
+                of: "\t", with: "\\t"
+            )
+            .replacingOccurrences(of: "\0", with: "\\0")
         }
     }
 

@@ -1,8 +1,8 @@
 import ArgumentParser
+import CrawlSchema
 import LogbookCrawl
 import LogbookSim
 import LogbookStore
-import CrawlSchema
 import SimulationSchema
 
 struct ResumeCommand: ParsableCommand {
@@ -29,28 +29,33 @@ struct ResumeCommand: ParsableCommand {
         let target = if let runID { runs.first { $0.id == runID } } else { runs.last { $0.status != .completed } }
         guard let target else {
             let none = runs.isEmpty ? "there are no runs" : "every run is completed"
-            throw UsageError(runID.map { "\(database.path): there is no run \($0)" }
-                                  ?? "\(database.path): \(none); there is nothing to resume")
+            throw UsageError(
+                runID.map { "\(database.path): there is no run \($0)" }
+                    ?? "\(database.path): \(none); there is nothing to resume")
         }
         // Whether another process is writing it is asked again when the run
         // is claimed, in the same transaction as the claim.
-        let recorder = try Recorder(path: database.path,
-                                    options: target.kind == .crawl ? Crawl.recorderOptions : Simulation.recorderOptions)
+        let recorder = try Recorder(
+            path: database.path,
+            options: target.kind == .crawl ? Crawl.recorderOptions : Simulation.recorderOptions)
         switch target.kind {
         case .simulation:
             let summary = try recording(into: recorder, quiet: quiet) { display in
-                try Simulation.resume(target.id, recorder: recorder,
-                                      hooks: SimulationHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
+                try Simulation.resume(
+                    target.id, recorder: recorder,
+                    hooks: SimulationHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
             }
             try report(summary, database: database.path)
         case .crawl:
             let summary = try recording(into: recorder, quiet: quiet) { display in
-                try Crawl.resume(target.id, credentials: .fromEnvironment, recorder: recorder,
-                                 hooks: CrawlHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
+                try Crawl.resume(
+                    target.id, credentials: .fromEnvironment, recorder: recorder,
+                    hooks: CrawlHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
             }
             try report(summary, format: format, database: database.path)
         default:
-            throw UsageError("\(database.path): run \(target.id) is a \(target.kind), which this logbook does not resume")
+            throw UsageError(
+                "\(database.path): run \(target.id) is a \(target.kind), which this logbook does not resume")
         }
     }
 }

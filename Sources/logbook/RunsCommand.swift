@@ -18,12 +18,14 @@ struct RunsCommand: ParsableCommand {
     func run() throws {
         let connection = try Connection(path: database.path, mode: .readOnly)
         try connection.requireCurrentSchema()
-        let printer = try ResultPrinter(columns: ["id", "kind", "status", "started", "finished", "later", "summary"], format: format)
+        let printer = try ResultPrinter(
+            columns: ["id", "kind", "status", "started", "finished", "later", "summary"], format: format)
         let runs = try connection.runs()
         let later = runs.laterRuns()
         for run in runs {
             try printer.row([
-                .integer(run.id), .text(run.kind.rawValue), .text(run.shownStatus(databaseAt: database.path).rawValue), .text(run.startedAt),
+                .integer(run.id), .text(run.kind.rawValue), .text(run.shownStatus(databaseAt: database.path).rawValue),
+                .text(run.startedAt),
                 run.finishedAt.map(SQLValue.text) ?? .null,
                 later[run.id].map(SQLValue.integer) ?? .null, run.summary.map(SQLValue.text) ?? .null,
             ])

@@ -29,8 +29,9 @@ struct SimulateCommand: ParsableCommand {
 
         let recorder = try Recorder(path: database.path, options: Simulation.recorderOptions)
         let summary = try recording(into: recorder, quiet: quiet) { display in
-            try Simulation.start(config, particles: initial, recorder: recorder,
-                                 hooks: SimulationHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
+            try Simulation.start(
+                config, particles: initial, recorder: recorder,
+                hooks: SimulationHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
         }
         try report(summary, database: database.path)
     }
@@ -38,12 +39,14 @@ struct SimulateCommand: ParsableCommand {
 
 /// Prints the end-of-run summary and turns the outcome into an exit code.
 func report(_ summary: SimulationSummary, database: String) throws {
-    let status = switch summary.outcome {
-    case .completed: "completed"
-    case .interrupted: "interrupted"
-    case .failed: "failed"
-    }
-    try StandardStream.output.write("""
+    let status =
+        switch summary.outcome {
+        case .completed: "completed"
+        case .interrupted: "interrupted"
+        case .failed: "failed"
+        }
+    try StandardStream.output.write(
+        """
         run \(summary.runID): simulation \(status)
           particles        \(summary.particles)
           steps            \(summary.firstStep) → \(summary.lastStep)
@@ -57,7 +60,9 @@ func report(_ summary: SimulationSummary, database: String) throws {
     case .completed:
         return
     case .interrupted(let step):
-        printError("logbook: stopped after step \(step), which is recorded; continue with: logbook resume \(summary.runID) --db \(database)")
+        printError(
+            "logbook: stopped after step \(step), which is recorded; continue with: logbook resume \(summary.runID) --db \(database)"
+        )
         throw ExitCode(ExitStatus.interrupted)
     case .failed(let error):
         printError("logbook: \(database): run \(summary.runID): \(error); the last good frame is recorded")
@@ -79,7 +84,8 @@ struct RingWorkerCommand: ParsableCommand {
 extension SimulationProgress {
     /// The live progress line.
     var line: String {
-        String(format: "step %d/%d  %.0f steps/s  %.3g interactions/s  energy drift ", step, lastStep, stepsPerSecond,
-               interactionsPerSecond) + describe(drift: energyDrift)
+        String(
+            format: "step %d/%d  %.0f steps/s  %.3g interactions/s  energy drift ", step, lastStep, stepsPerSecond,
+            interactionsPerSecond) + describe(drift: energyDrift)
     }
 }

@@ -7,7 +7,8 @@ import SimulationSchema
 
 /// Where the particles come from: a Plummer sphere or a CSV file.
 struct ParticleSourceOptions: ParsableArguments {
-    @Option(help: "Particles in a generated Plummer sphere (default 1000).", allowed: 1...10_000_000) var particles: Int?
+    @Option(help: "Particles in a generated Plummer sphere (default 1000).", allowed: 1...10_000_000) var particles:
+        Int?
     @Option(help: "Random seed for the Plummer sphere.", allowed: 0...UInt64.max) var seed: UInt64 = 1
     @Option(help: ArgumentHelp("Initial particles from a CSV file instead.", valueName: "file.csv")) var input: String?
 
@@ -27,8 +28,9 @@ struct ParticleSourceOptions: ParsableArguments {
 struct PhysicsOptions: ParsableArguments {
     @Option(help: "Time step.", allowed: .positive) var dt = 0.001
     @Option(name: .customLong("G"), help: "Gravitational constant.", allowed: .nonNegative) var gravity = 1.0
-    @Option(help: "Softening length ε in 1/√(r²+ε²); 0 makes two particles at one position an error.",
-            allowed: .nonNegative)
+    @Option(
+        help: "Softening length ε in 1/√(r²+ε²); 0 makes two particles at one position an error.",
+        allowed: .nonNegative)
     var softening = 0.01
     @Option(help: "euler (semi-implicit) or leapfrog (kick-drift-kick).") var integrator: Integrator = .leapfrog
 
@@ -49,7 +51,8 @@ extension SimulationConfig {
     /// without --workers, a worker a core (at most one a particle), or one for serial.
     init(source: Source, particles: Int, physics: PhysicsOptions, stepping: StepOptions) {
         let workers = stepping.mode == .serial ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, particles)
-        self.init(source: source, steps: stepping.steps, physics: physics.physics, mode: stepping.mode,
-                  workers: stepping.workers ?? workers, recordEvery: stepping.recordEvery)
+        self.init(
+            source: source, steps: stepping.steps, physics: physics.physics, mode: stepping.mode,
+            workers: stepping.workers ?? workers, recordEvery: stepping.recordEvery)
     }
 }

@@ -1,13 +1,15 @@
 import CrawlSchema
-@testable import LogbookStore
 import Testing
+
+@testable import LogbookStore
 
 /// A crawl's settings read back from a run, including one an older logbook
 /// recorded before some settings existed.
 @Suite struct CrawlConfigTests {
     func run(_ config: String) -> RunInfo {
-        RunInfo(id: 1, kind: .crawl, status: .interrupted, config: config, startedAt: "", finishedAt: nil,
-                logbookVersion: "test", summary: nil, pid: nil, host: nil)
+        RunInfo(
+            id: 1, kind: .crawl, status: .interrupted, config: config, startedAt: "", finishedAt: nil,
+            logbookVersion: "test", summary: nil, pid: nil, host: nil)
     }
 
     @Test func aStoredConfigReadsBackAsItWas() throws {

@@ -1,7 +1,8 @@
-@testable import CrawlSchema
 import LogbookStore
 import LogbookTestSupport
 import Testing
+
+@testable import CrawlSchema
 
 @Suite struct PageDoneTests {
     /// Two processes (or a resume after a lost claim) may both fetch a page:
@@ -13,11 +14,13 @@ import Testing
         try recorder.send(SeedCrawl(runID: runID, url: "http://127.0.0.1/", host: "127.0.0.1"))
         let page = try #require(try recorder.ask(ClaimURLs(runID: runID, limit: 1)).first)
         let links = ["a", "b"].map { name in
-            FoundLink(target: .queue(url: "http://127.0.0.1/\(name)", host: "127.0.0.1", sameSite: true),
-                      element: "a", attribute: "href", fragment: nil, line: 1)
+            FoundLink(
+                target: .queue(url: "http://127.0.0.1/\(name)", host: "127.0.0.1", sameSite: true),
+                element: "a", attribute: "href", fragment: nil, line: 1)
         }
-        let done = PageDone(runID: runID, page: page, outcome: Outcome(outcome: .ok, status: 200), links: links,
-                            anchors: [], maxDepth: nil, maxPages: nil)
+        let done = PageDone(
+            runID: runID, page: page, outcome: Outcome(outcome: .ok, status: 200), links: links,
+            anchors: [], maxDepth: nil, maxPages: nil)
         try recorder.send(done)
         try recorder.send(done)
         try recorder.close()
@@ -29,7 +32,9 @@ import Testing
     /// the database again) and keeps the URLs pages go on linking.
     @Test func theMemoKeepsTwoGenerationsAndTheURLsInUse() throws {
         let known = KnownURLs(limit: 2)
-        for (id, url) in ["a", "b", "c", "d", "e"].enumerated() { known[url] = KnownURLs.Entry(id: Int64(id), depth: 1) }
+        for (id, url) in ["a", "b", "c", "d", "e"].enumerated() {
+            known[url] = KnownURLs.Entry(id: Int64(id), depth: 1)
+        }
         #expect(known["a"] == nil && known["b"] == nil, "two generations of two")
         #expect(known["c"]?.id == 2 && known["d"]?.id == 3 && known["e"]?.id == 4)
         known["c"] = known["c"]  // used again: young once more

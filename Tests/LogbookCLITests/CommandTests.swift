@@ -1,8 +1,8 @@
 import Foundation
 import LogbookStore
 import LogbookTestSupport
-import Testing
 import SimulationSchema
+import Testing
 
 @Suite struct CommandTests {
     let folder = TemporaryDirectory()
@@ -25,8 +25,9 @@ import SimulationSchema
 
         let created = try runProcess(binary, ["init"], in: alone.path, environment: [:])
         #expect(created.status == 0, "\(created.stderr)")
-        let query = try runProcess(binary, ["query", "--format", "csv", "SELECT version, name FROM schema_migrations"],
-                                   in: alone.path, environment: [:])
+        let query = try runProcess(
+            binary, ["query", "--format", "csv", "SELECT version, name FROM schema_migrations"],
+            in: alone.path, environment: [:])
         let expected = Migration.shipped.map { "\($0.version),\($0.name)\r\n" }.joined()
         #expect(query.stdout == "version,name\r\n" + expected)
     }
@@ -94,40 +95,51 @@ import SimulationSchema
     @Test func csvParsesBackIntoTheSameValues() throws {
         let summaries = ["plain", "comma, inside", "a \"quoted\" word", "two\nlines", "ünïcødé ✓", ""]
         try record(runs: summaries.count, summaries: summaries)
-        let result = try logbook("query", "--db", path, "--format", "csv", "SELECT id, summary, NULL AS absent FROM runs ORDER BY id")
+        let result = try logbook(
+            "query", "--db", path, "--format", "csv", "SELECT id, summary, NULL AS absent FROM runs ORDER BY id")
         #expect(result.status == 0, "\(result.stderr)")
-        let parsed = try python("""
-            import csv, io, json, sys
-            print(json.dumps(list(csv.reader(io.StringIO(sys.stdin.read(), newline="")))))
-            """, input: result.stdout) as? [[String]]
-        let expected = [["id", "summary", "absent"]] + summaries.enumerated().map { [String($0.offset + 1), $0.element, ""] }
+        let parsed =
+            try python(
+                """
+                import csv, io, json, sys
+                print(json.dumps(list(csv.reader(io.StringIO(sys.stdin.read(), newline="")))))
+                """, input: result.stdout) as? [[String]]
+        let expected =
+            [["id", "summary", "absent"]] + summaries.enumerated().map { [String($0.offset + 1), $0.element, ""] }
         #expect(parsed == expected)
         #expect(result.stdout.hasSuffix("\r\n"))
     }
 
     @Test func jsonParsesBackWithSQLitesTypes() throws {
         try record(runs: 2, summaries: ["tab\there \"q\" \\ back", "second"])
-        let result = try logbook("query", "--db", path, "--format", "json", """
+        let result = try logbook(
+            "query", "--db", path, "--format", "json",
+            """
             SELECT id, summary, 1.5 AS real, 3.0 AS whole_real, NULL AS absent, x'00ff10' AS bytes, id AS id
             FROM runs ORDER BY id
             """)
         #expect(result.status == 0, "\(result.stderr)")
         // Python's json keeps integers and reals apart, so the types are checked too.
-        let described = try python("""
-            import json, sys
-            rows = json.load(sys.stdin)
-            print(json.dumps([[[k, type(v).__name__, v] for k, v in row.items()] for row in rows]))
-            """, input: result.stdout) as? [[[Any]]]
+        let described =
+            try python(
+                """
+                import json, sys
+                rows = json.load(sys.stdin)
+                print(json.dumps([[[k, type(v).__name__, v] for k, v in row.items()] for row in rows]))
+                """, input: result.stdout) as? [[[Any]]]
         let first = try #require(described?.first)
-        #expect(first.map { "\($0[0]):\($0[1])" } == [
-            "id:int", "summary:str", "real:float", "whole_real:float", "absent:NoneType", "bytes:dict", "id:2:int",
-        ])
+        #expect(
+            first.map { "\($0[0]):\($0[1])" } == [
+                "id:int", "summary:str", "real:float", "whole_real:float", "absent:NoneType", "bytes:dict", "id:2:int",
+            ])
         #expect(first[1][2] as? String == "tab\there \"q\" \\ back")
         #expect((first[5][2] as? [String: String])?["base64"] == "AP8Q")
         #expect(described?.count == 2)
 
         let empty = try logbook("query", "--db", path, "--format", "json", "SELECT * FROM runs WHERE 0")
-        #expect(try python("import json, sys; print(json.dumps(json.load(sys.stdin)))", input: empty.stdout) as? [Any] != nil)
+        #expect(
+            try python("import json, sys; print(json.dumps(json.load(sys.stdin)))", input: empty.stdout) as? [Any]
+                != nil)
     }
 
     @Test func runsListsEveryRunInEachFormat() throws {
@@ -135,13 +147,17 @@ import SimulationSchema
         let table = try logbook("runs", "--db", path)
         #expect(table.status == 0)
         let lines = table.stdout.split(separator: "\n")
-        #expect(lines.first?.split(separator: " ", omittingEmptySubsequences: true) ==
-                ["id", "kind", "status", "started", "finished", "later", "summary"])
+        #expect(
+            lines.first?.split(separator: " ", omittingEmptySubsequences: true) == [
+                "id", "kind", "status", "started", "finished", "later", "summary",
+            ])
         #expect(lines.count == 2 + 3 + 1)
         #expect(lines[2].contains("simulation") && lines[2].contains("completed") && lines[2].hasSuffix("first"))
 
         let json = try logbook("runs", "--db", path, "--format", "json")
-        let rows = try python("import json, sys; print(json.dumps(json.load(sys.stdin)))", input: json.stdout) as? [[String: Any]]
+        let rows =
+            try python("import json, sys; print(json.dumps(json.load(sys.stdin)))", input: json.stdout)
+            as? [[String: Any]]
         #expect(rows?.map { $0["summary"] as? String } == ["first", "second", "third"])
         #expect(rows?.first?["finished"] is String)
     }

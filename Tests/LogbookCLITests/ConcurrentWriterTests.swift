@@ -30,7 +30,8 @@ import Testing
         let second = try ChildProcess(builtProduct("logbook"), ["resume", "--db", path, "--quiet"])
         func owner() -> Int32? {
             guard let run = try? Connection(path: path, mode: .readOnly).runs().first,
-                  run.status == .running, let pid = run.pid, [first.pid, second.pid].contains(pid) else { return nil }
+                run.status == .running, let pid = run.pid, [first.pid, second.pid].contains(pid)
+            else { return nil }
             return pid
         }
         wait { owner() != nil }
@@ -39,7 +40,9 @@ import Testing
         let loser = refused.finish(timeout: .seconds(60))
         #expect(loser.status == 2, "\(loser.stderr)")
         let host = ProcessInfo.processInfo.hostName
-        #expect(loser.stderr.contains("run 1 is being written by logbook process \(running.pid) on \(host)"), "\(loser.stderr)")
+        #expect(
+            loser.stderr.contains("run 1 is being written by logbook process \(running.pid) on \(host)"),
+            "\(loser.stderr)")
 
         let before = frames()
         wait { frames() > before + 3 }
@@ -54,7 +57,9 @@ import Testing
         for attempt in 0..<8 {
             let database = folder.file("new-\(attempt).sqlite")
             let children = try (0..<4).map { _ in
-                try ChildProcess(builtProduct("logbook"), ["simulate", "--db", database, "--particles", "5", "--steps", "3", "--quiet"])
+                try ChildProcess(
+                    builtProduct("logbook"),
+                    ["simulate", "--db", database, "--particles", "5", "--steps", "3", "--quiet"])
             }
             for child in children {
                 let result = child.finish(timeout: .seconds(120))

@@ -26,10 +26,15 @@ import Testing
 
     /// An SQLite file another program made, in its default rollback-journal mode.
     func makeForeignFile(_ path: String) throws {
-        let made = try runProcess("/usr/bin/env", ["python3", "-c", """
-            import sqlite3, sys
-            db = sqlite3.connect(sys.argv[1]); db.execute("CREATE TABLE theirs (x)"); db.commit(); db.close()
-            """, path])
+        let made = try runProcess(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                """
+                import sqlite3, sys
+                db = sqlite3.connect(sys.argv[1]); db.execute("CREATE TABLE theirs (x)"); db.commit(); db.close()
+                """, path,
+            ])
         #expect(made.status == 0, "\(made.stderr)")
     }
 
@@ -64,8 +69,10 @@ import Testing
         #expect(runs.stdout.contains(",simulation,completed,"), "\(runs.stderr)")
     }
 
-    @Test(arguments: [["init"], ["simulate", "--particles", "2", "--steps", "1"], ["runs"], ["query", "SELECT 1"],
-                      ["diff", "1", "2"], ["report", "1", "--out", "r.html"], ["plot", "1", "--out", "p.svg"]])
+    @Test(arguments: [
+        ["init"], ["simulate", "--particles", "2", "--steps", "1"], ["runs"], ["query", "SELECT 1"],
+        ["diff", "1", "2"], ["report", "1", "--out", "r.html"], ["plot", "1", "--out", "p.svg"],
+    ])
     func anotherProgramsFileIsRefusedByEveryCommandAndLeftByteForByte(command: [String]) throws {
         try makeForeignFile(path)
         let before = try snapshot(folder.path)
@@ -76,8 +83,10 @@ import Testing
         #expect(try snapshot(folder.path) == before)
     }
 
-    @Test(arguments: [["runs"], ["query", "SELECT 1"], ["diff", "1", "1"], ["report", "1", "--out", "-"],
-                      ["plot", "1", "--out", "-"]])
+    @Test(arguments: [
+        ["runs"], ["query", "SELECT 1"], ["diff", "1", "1"], ["report", "1", "--out", "-"],
+        ["plot", "1", "--out", "-"],
+    ])
     func readersLeaveTheFolderAsItWas(command: [String]) throws {
         try recordSimulation(in: path)
         let before = try snapshot(folder.path)
@@ -93,7 +102,9 @@ import Testing
         try recordSimulation(in: database)
         try makeReadOnly(locked)
         let before = try snapshot(locked)
-        for command in [["runs"], ["query", "SELECT count(*) FROM frames"], ["diff", "1", "1"], ["plot", "1", "--out", "-"]] {
+        for command in [
+            ["runs"], ["query", "SELECT count(*) FROM frames"], ["diff", "1", "1"], ["plot", "1", "--out", "-"],
+        ] {
             let result = try runProcess(builtProduct("logbook"), command + ["--db", database])
             #expect(result.status == 0, "\(command): \(result.stderr)")
         }
@@ -109,7 +120,8 @@ import Testing
         let database = shared + "/runs.sqlite"
         try recordSimulation(in: database)
         let before = try snapshot(shared)
-        let read = try runProcess("/usr/sbin/runuser", ["-u", "nobody", "--", builtProduct("logbook"), "runs", "--db", database])
+        let read = try runProcess(
+            "/usr/sbin/runuser", ["-u", "nobody", "--", builtProduct("logbook"), "runs", "--db", database])
         #expect(read.status == 0, "\(read.stderr)")
         #expect(try snapshot(shared) == before)
         // The owner's next run still writes.
@@ -121,25 +133,32 @@ import Testing
         let tampered = folder.file("tampered.sqlite"), newer = folder.file("newer.sqlite")
         try FileManager.default.copyItem(atPath: path, toPath: tampered)
         try FileManager.default.copyItem(atPath: path, toPath: newer)
-        try Connection(path: tampered, mode: .readWrite).execute("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1")
+        try Connection(path: tampered, mode: .readWrite).execute(
+            "UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1")
         try Connection(path: newer, mode: .readWrite).execute(
             "INSERT INTO schema_migrations (version, name, checksum) VALUES (9999, 'future', 'x')")
         for command in [["runs"], ["query", "SELECT 1"], ["diff", "1", "1"], ["resume"]] {
             let changed = try runProcess(builtProduct("logbook"), command + ["--db", tampered])
             #expect(changed.status == 3, "\(command): \(changed.stderr)")
-            #expect(changed.stderr.contains("\(tampered): migration 0001_runs.sql (version 1) was applied with checksum edited"),
-                    "\(changed.stderr)")
+            #expect(
+                changed.stderr.contains(
+                    "\(tampered): migration 0001_runs.sql (version 1) was applied with checksum edited"),
+                "\(changed.stderr)")
             let future = try runProcess(builtProduct("logbook"), command + ["--db", newer])
             #expect(future.status == 3, "\(command): \(future.stderr)")
-            #expect(future.stderr.contains("\(newer): migration 9999_future.sql (version 9999) was applied by a newer logbook"),
-                    "\(future.stderr)")
+            #expect(
+                future.stderr.contains(
+                    "\(newer): migration 9999_future.sql (version 9999) was applied by a newer logbook"),
+                "\(future.stderr)")
         }
     }
 
     @Test func anOlderFileNamesInitToEveryReader() throws {
         let older = try Connection(path: path, mode: .readWrite)
         try older.migrate(Array(Migration.shipped.prefix(3)))
-        try older.execute("INSERT INTO runs (kind, status, config, logbook_version) VALUES ('simulation', 'interrupted', '{}', '0.0.1')")
+        try older.execute(
+            "INSERT INTO runs (kind, status, config, logbook_version) VALUES ('simulation', 'interrupted', '{}', '0.0.1')"
+        )
         for command in [["runs"], ["query", "SELECT * FROM runs"], ["resume"]] {
             let result = try runProcess(builtProduct("logbook"), command + ["--db", path])
             #expect(result.status == 3, "\(command): \(result.stderr)")

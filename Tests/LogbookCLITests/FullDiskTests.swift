@@ -14,10 +14,13 @@ import Testing
         // however fast the machine makes them.
         try withSmallDisk(in: folder, megabytes: 8) { disk in
             let path = disk + "/runs.sqlite"
-            let result = try logbook("simulate", "--db", path, "--particles", "2000", "--steps", "1000000",
-                                     "--record-every", "1", "--workers", "1", "--quiet")
+            let result = try logbook(
+                "simulate", "--db", path, "--particles", "2000", "--steps", "1000000",
+                "--record-every", "1", "--workers", "1", "--quiet")
             #expect(result.status == 3)
-            #expect(result.stderr.contains("\(path): database or disk is full (no space left on device)"), "\(result.stderr)")
+            #expect(
+                result.stderr.contains("\(path): database or disk is full (no space left on device)"),
+                "\(result.stderr)")
 
             let run = try #require(try Connection(path: path, mode: .readOnly).runs().first)
             #expect(run.status == .failed)
@@ -42,7 +45,9 @@ import Testing
             let path = disk + "/runs.sqlite"
             let result = try logbook("crawl", "--db", path, server.url("/0"), "--quiet", "--max-url-length", "100000")
             #expect(result.status == 3)
-            #expect(result.stderr.contains("\(path): database or disk is full (no space left on device)"), "\(result.stderr)")
+            #expect(
+                result.stderr.contains("\(path): database or disk is full (no space left on device)"),
+                "\(result.stderr)")
             let run = try #require(try Connection(path: path, mode: .readOnly).runs().first)
             #expect(run.status == .failed, "\(run)")
         }

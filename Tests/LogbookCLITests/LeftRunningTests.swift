@@ -14,8 +14,10 @@ import Testing
         let path = folder.database
         #expect(try logbook("simulate", "--db", path, "--particles", "3", "--steps", "20", "--quiet").status == 0)
         // The pid of a process that has ended: a shell that printed it.
-        let gone = try #require(Int32(try runProcess("/bin/sh", ["-c", "echo $$"]).stdout
-            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        let gone = try #require(
+            Int32(
+                try runProcess("/bin/sh", ["-c", "echo $$"]).stdout
+                    .trimmingCharacters(in: .whitespacesAndNewlines)))
         let recorder = try Recorder(path: path)
         try recorder.send(ExecuteSQL("UPDATE runs SET status = 'running', finished_at = NULL, pid = \(gone)"))
         try recorder.close()

@@ -20,18 +20,25 @@ import Testing
         let bodies = try input("mass,x,y,z,vx,vy,vz\n1e308,1,0,0,0,0,0\n1e308,-1,0,0,0,0,0\n")
         let result = try logbook("simulate", "--db", path, "--input", bodies, "--steps", "10")
         #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
-        #expect(result.stderr.contains("run 1: step 0: the potential energy and total energy are not finite"), "\(result.stderr)")
-        #expect(result.stdout.contains("simulation failed") && result.stdout.contains("energy drift     n/a"), "\(result.stdout)")
+        #expect(
+            result.stderr.contains("run 1: step 0: the potential energy and total energy are not finite"),
+            "\(result.stderr)")
+        #expect(
+            result.stdout.contains("simulation failed") && result.stdout.contains("energy drift     n/a"),
+            "\(result.stdout)")
         #expect(!result.stdout.contains("nan"))
         let database = try Connection(path: path, mode: .readOnly)
-        #expect(try database.scalar("SELECT group_concat(step) FROM frames") == .text("0"), "the first frame, its state good")
+        #expect(
+            try database.scalar("SELECT group_concat(step) FROM frames") == .text("0"),
+            "the first frame, its state good")
         #expect(try database.scalar("SELECT potential FROM frames") == .null)
         #expect(try database.runs().first?.status == .failed)
         #expect(try database.runs().first?.summary?.contains("failed: step 0: the potential energy") == true)
     }
 
     @Test func aHugeGravitationalConstantFailsOnceAnEnergyOverflows() throws {
-        let result = try logbook("simulate", "--db", path, "--particles", "10", "--G", "1e308", "--steps", "10", "--quiet")
+        let result = try logbook(
+            "simulate", "--db", path, "--particles", "10", "--G", "1e308", "--steps", "10", "--quiet")
         #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
         #expect(result.stderr.contains("energy") && result.stderr.contains("not finite"), "\(result.stderr)")
         #expect(!result.stdout.contains("nan") && !result.stdout.contains("inf"), "\(result.stdout)")
@@ -54,7 +61,10 @@ import Testing
     @Test(arguments: [
         ("mass,x,y,z,vx,vy,vz,x\n1,0,0,0,0,0,0,5\n", #"line 1: column "x" appears twice (columns 2 and 8)"#),
         ("Mass,x,y,z,vx,vy,vz, mass \n1,0,0,0,0,0,0,2\n", #"line 1: column " mass " appears twice (columns 1 and 8)"#),
-        ("name,mass,x,y,z,vx,vy,vz,name\na,1,0,0,0,0,0,0,b\n", #"line 1: column "name" appears twice (columns 1 and 9)"#),
+        (
+            "name,mass,x,y,z,vx,vy,vz,name\na,1,0,0,0,0,0,0,b\n",
+            #"line 1: column "name" appears twice (columns 1 and 9)"#
+        ),
     ])
     func aColumnNamedTwiceIsRefused(csv: String, message: String) throws {
         let bodies = try input(csv)

@@ -20,13 +20,16 @@ import Testing
 
     @Test(arguments: ["test.sqlite", "../NAME/test.sqlite", "link.sqlite", "test.sqlite-wal", "test.sqlite-shm"])
     func theDatabaseBeingReadIsRefused(name: String) throws {
-        try FileManager.default.createSymbolicLink(atPath: folder.file("link.sqlite"), withDestinationPath: "test.sqlite")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.file("link.sqlite"), withDestinationPath: "test.sqlite")
         let out = folder.file(name.replacingOccurrences(of: "NAME", with: URL(filePath: folder.path).lastPathComponent))
         let before = try contents(of: path)
         for command in ["report", "plot"] {
             let result = try logbook(command, "--db", path, "1", "--out", out)
             #expect(result.status == 2, "\(name): \(result.stderr)")
-            #expect(result.stderr.contains("--out \(out) is ") && result.stderr.contains("database being read"), "\(result.stderr)")
+            #expect(
+                result.stderr.contains("--out \(out) is ") && result.stderr.contains("database being read"),
+                "\(result.stderr)")
         }
         #expect(try contents(of: path) == before)
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.file("link.sqlite")) == "test.sqlite")
@@ -39,7 +42,9 @@ import Testing
         let before = try contents(of: other)
         let result = try logbook("report", "--db", path, "1", "--out", other)
         #expect(result.status == 2, "\(result.stderr)")
-        #expect(result.stderr.contains("\(other) is an SQLite database; refusing to replace it with a report"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("\(other) is an SQLite database; refusing to replace it with a report"),
+            "\(result.stderr)")
         #expect(try contents(of: other) == before)
     }
 
@@ -58,19 +63,23 @@ import Testing
         try "before\n".write(toFile: log, atomically: false, encoding: .utf8)
         let inode = try FileManager.default.attributesOfItem(atPath: log)[.systemFileNumber] as? Int
         let command = #"exec "$0" plot 1 --db "$DB" --out "$OUT" "# + redirection + #" "$LOG""#
-        let result = try runProcess("/bin/sh", ["-c", command, builtProduct("logbook")],
-                                    environment: ["DB": path, "OUT": out, "LOG": log], timeout: .seconds(120))
+        let result = try runProcess(
+            "/bin/sh", ["-c", command, builtProduct("logbook")],
+            environment: ["DB": path, "OUT": out, "LOG": log], timeout: .seconds(120))
         #expect(result.status == 0, "\(out): \(result.stderr)")
         let written = try String(contentsOfFile: log, encoding: .utf8)
         let document = try plot()
         #expect(written.hasPrefix("before\n<svg") && written.contains(document), "\(out): \(written.prefix(80))")
         #expect(!written.contains("wrote "), "the document alone")
-        #expect(try FileManager.default.attributesOfItem(atPath: log)[.systemFileNumber] as? Int == inode, "not replaced")
+        #expect(
+            try FileManager.default.attributesOfItem(atPath: log)[.systemFileNumber] as? Int == inode, "not replaced")
     }
 
     @Test func aDescriptorNotOpenIsAFailure() throws {
         let result = try logbook("plot", "--db", path, "1", "--out", "/dev/fd/9")
-        #expect(result.status == 3 && result.stderr.contains("cannot write /dev/fd/9: Bad file descriptor"), "\(result.stderr)")
+        #expect(
+            result.status == 3 && result.stderr.contains("cannot write /dev/fd/9: Bad file descriptor"),
+            "\(result.stderr)")
     }
 
     @Test func aFolderTheUserCannotWriteIsNamed() throws {
@@ -82,10 +91,16 @@ import Testing
         let out = readOnly + "/existing.svg"
         try "old".write(toFile: out, atomically: false, encoding: .utf8)
         #expect(chmod(out, 0o666) == 0)
-        let result = try runProcess("/usr/sbin/runuser", ["-u", "nobody", "--", builtProduct("logbook"),
-                                                          "plot", "--db", path, "1", "--out", out])
+        let result = try runProcess(
+            "/usr/sbin/runuser",
+            [
+                "-u", "nobody", "--", builtProduct("logbook"),
+                "plot", "--db", path, "1", "--out", out,
+            ])
         #expect(result.status == 3, "\(result.stderr)")
-        #expect(result.stderr.contains("cannot write \(readOnly) (the folder of \(out)): Permission denied"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("cannot write \(readOnly) (the folder of \(out)): Permission denied"),
+            "\(result.stderr)")
     }
 
     @Test func aReadOnlyFileIsRefused() throws {

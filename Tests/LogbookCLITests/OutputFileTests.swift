@@ -98,7 +98,8 @@ import Testing
 
     /// The folder's files other than the database's, sorted.
     private func written() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix("test.sqlite") }.sorted()
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix("test.sqlite") }
+            .sorted()
     }
 
     private func isFIFO(_ path: String) -> Bool {

@@ -14,8 +14,9 @@ import Testing
 
     @Test(arguments: [#"exec "$0" query --db "$DB" --file /dev/zero"#, #"yes | exec "$0" query --db "$DB" -"#])
     func endlessSQLIsRefusedOnceTooLong(command: String) throws {
-        let result = try runProcess("/bin/sh", ["-c", command, builtProduct("logbook")], environment: ["DB": path],
-                                    timeout: .seconds(120))
+        let result = try runProcess(
+            "/bin/sh", ["-c", command, builtProduct("logbook")], environment: ["DB": path],
+            timeout: .seconds(120))
         #expect(!result.timedOut && result.status == 2, "\(result.status) \(result.stderr)")
         #expect(result.stderr.contains("is longer than 100000000 bytes"), "\(result.stderr)")
         #expect(result.stderr.contains("/dev/zero") || result.stderr.contains("standard input"), "\(result.stderr)")
@@ -24,8 +25,12 @@ import Testing
     @Test func sqlFromAFIFOIsRead() throws {
         let fifo = folder.file("q.fifo")
         #expect(mkfifo(fifo, 0o600) == 0)
-        let result = try runProcess("/bin/sh", ["-c", #"echo "SELECT 41 + 1 AS n" > "$FIFO" & exec "$0" query --db "$DB" --format csv --file "$FIFO""#,
-                                                builtProduct("logbook")], environment: ["DB": path, "FIFO": fifo])
+        let result = try runProcess(
+            "/bin/sh",
+            [
+                "-c", #"echo "SELECT 41 + 1 AS n" > "$FIFO" & exec "$0" query --db "$DB" --format csv --file "$FIFO""#,
+                builtProduct("logbook"),
+            ], environment: ["DB": path, "FIFO": fifo])
         #expect(result.status == 0 && result.stdout == "n\r\n42\r\n", "\(result.stderr)")
     }
 

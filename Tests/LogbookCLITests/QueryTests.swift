@@ -38,7 +38,9 @@ import Testing
         #expect(lines[2] == "   1  row 1       0.5")
         #expect(lines[1201] == "1200  row 1200  600.0")
         #expect(lines[1502] == "(1500 rows)")
-        #expect(result.stderr == "logbook: more than 1000 rows: columns are sized to the first 1000, later rows may not line up\n")
+        #expect(
+            result.stderr
+                == "logbook: more than 1000 rows: columns are sized to the first 1000, later rows may not line up\n")
 
         let few = try logbook("query", "--db", path, Self.rows(1000))
         #expect(few.stderr.isEmpty && few.stdout.hasSuffix("(1000 rows)\n"))
@@ -66,9 +68,13 @@ import Testing
         #expect(mkfifo(fifo, 0o600) == 0)
         let reader = try ChildProcess("/bin/sh", ["-c", #"exec sleep 60 < "$0""#, fifo])
         defer { reader.signal(SIGKILL); _ = reader.finish(timeout: .seconds(10)) }
-        let child = try ChildProcess("/bin/sh", ["-c", #"exec "$0" "$@" > "$FIFO""#, builtProduct("logbook"),
-                                                 "query", "--db", path, "--format", "csv", Self.endless + "SELECT x FROM c"],
-                                     environment: ["FIFO": fifo])
+        let child = try ChildProcess(
+            "/bin/sh",
+            [
+                "-c", #"exec "$0" "$@" > "$FIFO""#, builtProduct("logbook"),
+                "query", "--db", path, "--format", "csv", Self.endless + "SELECT x FROM c",
+            ],
+            environment: ["FIFO": fifo])
         let blocked = waitUntil {
             ((try? String(contentsOfFile: "/proc/\(child.pid)/wchan", encoding: .utf8)) ?? "").contains("pipe_write")
         }
@@ -79,8 +85,10 @@ import Testing
         #expect(result.stderr.contains("logbook: query stopped by a signal"), "\(result.stderr)")
     }
 
-    @Test(arguments: [("pragma journal_mode", "wal"), ("PRAGMA page_size", "4096"), ("pragma user_version", "0"),
-                      ("PRAGMA main.journal_mode", "wal"), ("pragma foreign_keys", "0")])
+    @Test(arguments: [
+        ("pragma journal_mode", "wal"), ("PRAGMA page_size", "4096"), ("pragma user_version", "0"),
+        ("PRAGMA main.journal_mode", "wal"), ("pragma foreign_keys", "0"),
+    ])
     func readingPragmasWork(sql: String, value: String) throws {
         let before = try contents(of: path)
         let result = try logbook("query", "--db", path, "--format", "csv", sql)
@@ -89,21 +97,26 @@ import Testing
         #expect(try contents(of: path) == before)
     }
 
-    @Test(arguments: ["pragma journal_mode = delete", "PRAGMA journal_mode=DELETE", "pragma optimize",
-                      "pragma wal_checkpoint", "pragma incremental_vacuum", "PRAGMA user_version = 3"])
+    @Test(arguments: [
+        "pragma journal_mode = delete", "PRAGMA journal_mode=DELETE", "pragma optimize",
+        "pragma wal_checkpoint", "pragma incremental_vacuum", "PRAGMA user_version = 3",
+    ])
     func pragmasThatWriteAreRefusedAndChangeNothing(sql: String) throws {
         let before = try contents(of: path)
         let result = try logbook("query", "--db", path, sql)
         #expect(result.status == 2, "\(sql): \(result.stderr)")
         #expect(result.stderr.contains("only reads"), "\(result.stderr)")
         #expect(try contents(of: path) == before)
-        #expect(try logbook("query", "--db", path, "--format", "csv", "pragma journal_mode").stdout == "journal_mode\r\nwal\r\n")
+        #expect(
+            try logbook("query", "--db", path, "--format", "csv", "pragma journal_mode").stdout
+                == "journal_mode\r\nwal\r\n")
     }
 
     @Test func textWithNULBytesPrintsWhole() throws {
         let sql = "SELECT 'a' || char(0) || 'b' AS x"
         #expect(try logbook("query", "--db", path, "--format", "csv", sql).stdout == "x\r\na\u{0}b\r\n")
-        #expect(try logbook("query", "--db", path, "--format", "json", sql).stdout == "[\n  {\"x\": \"a\\u0000b\"}\n]\n")
+        #expect(
+            try logbook("query", "--db", path, "--format", "json", sql).stdout == "[\n  {\"x\": \"a\\u0000b\"}\n]\n")
         #expect(try logbook("query", "--db", path, sql).stdout == "x\n----\na\\0b\n(1 row)\n")
     }
 
@@ -115,7 +128,8 @@ import Testing
         let fromFile = try logbook("query", "--db", path, "--format", "csv", "--file", file)
         #expect(fromFile.status == 0, "\(fromFile.stderr)")
         #expect(fromFile.stdout == "n\r\n200000\r\n")
-        let fromStandardInput = try runProcess(builtProduct("logbook"), ["query", "--db", path, "--format", "csv", "-"], input: sql)
+        let fromStandardInput = try runProcess(
+            builtProduct("logbook"), ["query", "--db", path, "--format", "csv", "-"], input: sql)
         #expect(fromStandardInput.status == 0, "\(fromStandardInput.stderr)")
         #expect(fromStandardInput.stdout == "n\r\n200000\r\n")
     }
@@ -144,11 +158,12 @@ import Testing
     /// runner's own handlers, and a signal then would find none after exec.
     private func catchesSIGINT(_ pid: Int32) -> Bool {
         let image = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")
-        guard image.map({ URL(filePath: $0).standardizedFileURL.path() })
+        guard
+            image.map({ URL(filePath: $0).standardizedFileURL.path() })
                 == URL(filePath: builtProduct("logbook")).resolvingSymlinksInPath().standardizedFileURL.path(),
-              let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigCgt:") }),
-              let mask = UInt64(line.dropFirst("SigCgt:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+            let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigCgt:") }),
+            let mask = UInt64(line.dropFirst("SigCgt:".count).trimmingCharacters(in: .whitespaces), radix: 16)
         else { return false }
         return mask & (1 << UInt64(SIGINT - 1)) != 0
     }

@@ -38,19 +38,23 @@ import Testing
     }
 
     @Test func aSimulationThatFailedOnANonFiniteFrameFailsAgainOnResume() throws {
-        let failed = try logbook("simulate", "--db", path, "--particles", "10", "--G", "1e308", "--steps", "5", "--quiet")
+        let failed = try logbook(
+            "simulate", "--db", path, "--particles", "10", "--G", "1e308", "--steps", "5", "--quiet")
         #expect(failed.status == 3, "\(failed.stderr)")
-        let recorded = try Connection(path: path, mode: .readOnly).scalar("SELECT max(step) || ',' || count(*) FROM frames")
+        let recorded = try Connection(path: path, mode: .readOnly).scalar(
+            "SELECT max(step) || ',' || count(*) FROM frames")
         guard case .text(let frames) = recorded, let step = frames.split(separator: ",").first else {
             Issue.record("no frame recorded: \(String(describing: recorded))")
             return
         }
         let resumed = try logbook("resume", "1", "--db", path, "--quiet")
         #expect(resumed.status == 3, "\(resumed.stdout)\(resumed.stderr)")
-        #expect(resumed.stderr.contains("step \(step): the ") && resumed.stderr.contains("not finite"), "\(resumed.stderr)")
+        #expect(
+            resumed.stderr.contains("step \(step): the ") && resumed.stderr.contains("not finite"), "\(resumed.stderr)")
         #expect(!resumed.stdout.contains("completed"), "\(resumed.stdout)")
         let database = try Connection(path: path, mode: .readOnly)
         #expect(try database.runs().first?.status == .failed)
-        #expect(try database.scalar("SELECT max(step) || ',' || count(*) FROM frames") == .text(frames), "nothing recorded")
+        #expect(
+            try database.scalar("SELECT max(step) || ',' || count(*) FROM frames") == .text(frames), "nothing recorded")
     }
 }

@@ -52,7 +52,8 @@ import Testing
         #expect(try runProcess(builtProduct("logbook"), ["simulate", "--db", reference] + longRun).status == 0)
 
         var generator = SystemRandomNumberGenerator()
-        var child = try ChildProcess(builtProduct("logbook"), ["simulate", "--db", path, "--quiet", "--mode", mode] + longRun)
+        var child = try ChildProcess(
+            builtProduct("logbook"), ["simulate", "--db", path, "--quiet", "--mode", mode] + longRun)
         var kills = 0
         for _ in 0..<5 {
             // Killed once 3 to 12 more frames are committed: the moment
@@ -148,11 +149,11 @@ import Testing
     @Test func twoParticlesAtOnePositionWithoutSofteningStopAndNameThem() throws {
         let input = folder.file("clash.csv")
         try """
-            mass,x,y,z,vx,vy,vz,name
-            1,0,0,0,0,0,0,a
-            1,1,0,0,0,0,0,b
-            1,1,0,0,0,0,0,c
-            """.write(toFile: input, atomically: true, encoding: .utf8)
+        mass,x,y,z,vx,vy,vz,name
+        1,0,0,0,0,0,0,a
+        1,1,0,0,0,0,0,b
+        1,1,0,0,0,0,0,c
+        """.write(toFile: input, atomically: true, encoding: .utf8)
         let result = try logbook("simulate", "--db", path, "--input", input, "--softening", "0", "--steps", "10")
         #expect(result.status == 3)
         #expect(result.stderr.contains("step 1: particles 1 and 2 are at the same position"), "\(result.stderr)")
@@ -166,7 +167,8 @@ import Testing
         let input = folder.file("fast.csv")
         // Energies finite at the start (a speed of 1e308 would make the
         // first frame's kinetic energy infinite); the position overflows.
-        try "mass,x,y,z,vx,vy,vz\n1,1e308,0,0,1e150,0,0\n1,5,0,0,0,0,0\n".write(toFile: input, atomically: true, encoding: .utf8)
+        try "mass,x,y,z,vx,vy,vz\n1,1e308,0,0,1e150,0,0\n1,5,0,0,0,0,0\n".write(
+            toFile: input, atomically: true, encoding: .utf8)
         let result = try logbook("simulate", "--db", path, "--input", input, "--dt", "1e160", "--steps", "10")
         #expect(result.status == 3)
         #expect(result.stderr.contains("particle 0 got a non-finite"), "\(result.stderr)")
@@ -181,11 +183,13 @@ import Testing
 
     @Test func aWriteThatFailsMidRunStopsTheCommandAndNamesTheFile() throws {
         #expect(try logbook("init", "--db", path).status == 0)
-        try Connection(path: path, mode: .readWrite).execute("""
+        try Connection(path: path, mode: .readWrite).execute(
+            """
             CREATE TRIGGER no_step_30 BEFORE INSERT ON frames WHEN NEW.step = 30
             BEGIN SELECT RAISE(ABORT, 'frame 30 is refused'); END
             """)
-        let result = try logbook("simulate", "--db", path, "--particles", "20", "--steps", "100", "--record-every", "10")
+        let result = try logbook(
+            "simulate", "--db", path, "--particles", "20", "--steps", "100", "--record-every", "10")
         #expect(result.status == 3)
         #expect(result.stderr.contains("\(path): frame 30 is refused"), "\(result.stderr)")
         // What was recorded before the failing frame stays.
@@ -195,9 +199,12 @@ import Testing
     }
 
     @Test func aRingWorkerThatDiesEndsTheRunWithAClearError() throws {
-        let child = try ChildProcess(builtProduct("logbook"), [
-            "simulate", "--db", path, "--mode", "processes", "--workers", "2", "--particles", "2000", "--steps", "1000000",
-        ])
+        let child = try ChildProcess(
+            builtProduct("logbook"),
+            [
+                "simulate", "--db", path, "--mode", "processes", "--workers", "2", "--particles", "2000", "--steps",
+                "1000000",
+            ])
         waitForFrames(path, atLeast: 2)
         let children = try String(contentsOfFile: "/proc/\(child.pid)/task/\(child.pid)/children", encoding: .utf8)
             .split(separator: " ").compactMap { Int32($0) }
@@ -211,16 +218,22 @@ import Testing
     }
 
     @Test func trajectoriesAndFramesAreAnsweredByTheirKeys() throws {
-        #expect(try logbook("simulate", "--db", path, "--particles", "20", "--steps", "30", "--record-every", "5").status == 0)
-        let trajectory = try logbook("query", "--db", path, "--format", "csv",
-                                     "SELECT step, x FROM trajectory WHERE run_id = 1 AND particle = 3 ORDER BY step")
+        #expect(
+            try logbook("simulate", "--db", path, "--particles", "20", "--steps", "30", "--record-every", "5").status
+                == 0)
+        let trajectory = try logbook(
+            "query", "--db", path, "--format", "csv",
+            "SELECT step, x FROM trajectory WHERE run_id = 1 AND particle = 3 ORDER BY step")
         #expect(trajectory.stdout.split(separator: "\r\n").count == 1 + 7)
-        let plan = try logbook("query", "--db", path, "--format", "csv",
-                               "EXPLAIN QUERY PLAN SELECT * FROM trajectory WHERE run_id = 1 AND particle = 3")
-        #expect(plan.stdout.contains("SEARCH s USING PRIMARY KEY (run_id=? AND step=? AND particle=?)"), "\(plan.stdout)")
+        let plan = try logbook(
+            "query", "--db", path, "--format", "csv",
+            "EXPLAIN QUERY PLAN SELECT * FROM trajectory WHERE run_id = 1 AND particle = 3")
+        #expect(
+            plan.stdout.contains("SEARCH s USING PRIMARY KEY (run_id=? AND step=? AND particle=?)"), "\(plan.stdout)")
         #expect(!plan.stdout.contains("SCAN s"))
-        let frame = try logbook("query", "--db", path, "--format", "csv",
-                                "EXPLAIN QUERY PLAN SELECT * FROM states WHERE run_id = 1 AND step = 10")
+        let frame = try logbook(
+            "query", "--db", path, "--format", "csv",
+            "EXPLAIN QUERY PLAN SELECT * FROM states WHERE run_id = 1 AND step = 10")
         #expect(frame.stdout.contains("SEARCH states USING PRIMARY KEY (run_id=? AND step=?)"), "\(frame.stdout)")
     }
 }

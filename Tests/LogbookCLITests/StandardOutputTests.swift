@@ -10,7 +10,8 @@ import Testing
 
     init() throws {
         for seed in ["1", "2"] {
-            let result = try logbook("simulate", "--db", folder.database, "--quiet", "--particles", "5", "--steps", "3", "--seed", seed)
+            let result = try logbook(
+                "simulate", "--db", folder.database, "--quiet", "--particles", "5", "--steps", "3", "--seed", seed)
             #expect(result.status == 0, "\(result.stderr)")
         }
     }
@@ -18,7 +19,10 @@ import Testing
     static let commands: [[String]] = [
         ["runs"],
         ["query", "SELECT * FROM states"],
-        ["query", "--format", "json", "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 100000) SELECT x FROM c"],
+        [
+            "query", "--format", "json",
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 100000) SELECT x FROM c",
+        ],
         ["diff", "1", "2"],
     ]
 
@@ -26,7 +30,9 @@ import Testing
     func aFullDeviceIsAFailureNamedOnStandardError(arguments: [String]) throws {
         let result = try logbookWritingStandardOutput(arguments, redirecting: ">/dev/full")
         #expect(!result.signalled && result.status == 3, "\(arguments): \(result.status) \(result.stderr)")
-        #expect(result.stderr.contains("logbook: cannot write standard output: No space left on device"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("logbook: cannot write standard output: No space left on device"), "\(result.stderr)"
+        )
     }
 
     @Test(arguments: commands)
@@ -34,14 +40,18 @@ import Testing
         let before = try contents(of: path)
         let result = try logbookWritingStandardOutput(arguments, redirecting: ">&-")
         #expect(!result.signalled && result.status == 3, "\(arguments): \(result.status) \(result.stderr)")
-        #expect(result.stderr.contains("logbook: cannot write standard output: Bad file descriptor"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("logbook: cannot write standard output: Bad file descriptor"), "\(result.stderr)")
         #expect(try contents(of: path) == before, "nothing written into the database in standard output's place")
     }
 
     /// Runs logbook through a shell that applies `redirection` to its standard output.
-    private func logbookWritingStandardOutput(_ arguments: [String], redirecting redirection: String) throws -> ProcessResult {
+    private func logbookWritingStandardOutput(
+        _ arguments: [String], redirecting redirection: String
+    ) throws -> ProcessResult {
         let command = #"exec "$0" "$@" --db "$DB" "# + redirection
-        return try runProcess("/bin/sh", ["-c", command, builtProduct("logbook")] + arguments,
-                              environment: ["DB": path], timeout: .seconds(120))
+        return try runProcess(
+            "/bin/sh", ["-c", command, builtProduct("logbook")] + arguments,
+            environment: ["DB": path], timeout: .seconds(120))
     }
 }

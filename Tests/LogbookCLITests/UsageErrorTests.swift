@@ -27,7 +27,9 @@ import Testing
 
     @Test func aDiffOfOneParticleSaysParticle() throws {
         for seed in ["1", "2"] {
-            #expect(try logbook("simulate", "--db", path, "--quiet", "--particles", "1", "--steps", "1", "--seed", seed).status == 0)
+            #expect(
+                try logbook("simulate", "--db", path, "--quiet", "--particles", "1", "--steps", "1", "--seed", seed)
+                    .status == 0)
         }
         let result = try logbook("diff", "--db", path, "2", "3")
         #expect(result.stdout.contains(", 1 particle, "), "\(result.stdout) \(result.stderr)")

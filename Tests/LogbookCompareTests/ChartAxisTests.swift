@@ -1,5 +1,6 @@
-@testable import LogbookCompare
 import Testing
+
+@testable import LogbookCompare
 
 /// A chart axis's ends, steps, ticks and labels for ordinary values; the
 /// values no axis should meet (overflow, denormals) are in ExtremeValueChartTests.
@@ -61,15 +62,23 @@ import Testing
 
     @Test func aNarrowRangeOfLargeOrTinyValuesGetsTheDigitsThatTellTicksApart() {
         // A total energy near -2.5e6 drifting by a few hundred, as a chart of it shows.
-        #expect(labels(Axis([-2.5e6, -2.4995e6])) == ["-2.5e+06", "-2.4999e+06", "-2.4998e+06", "-2.4997e+06",
-                                                     "-2.4996e+06", "-2.4995e+06"])
-        #expect(labels(Axis([1e-4, 1.0005e-4])) == ["0.0001", "0.00010001", "0.00010002", "0.00010003",
-                                                    "0.00010004", "0.00010005"])
+        #expect(
+            labels(Axis([-2.5e6, -2.4995e6])) == [
+                "-2.5e+06", "-2.4999e+06", "-2.4998e+06", "-2.4997e+06",
+                "-2.4996e+06", "-2.4995e+06",
+            ])
+        #expect(
+            labels(Axis([1e-4, 1.0005e-4])) == [
+                "0.0001", "0.00010001", "0.00010002", "0.00010003",
+                "0.00010004", "0.00010005",
+            ])
     }
 
     @Test func valuesThatCannotBePlacedAreLeftOut() {
         #expect(Axis.places(1e300) && Axis.places(-1e300) && Axis.places(0))
-        #expect(!Axis.places(Double(1e300).nextUp) && !Axis.places(.infinity) && !Axis.places(-.infinity) && !Axis.places(.nan))
+        #expect(
+            !Axis.places(Double(1e300).nextUp) && !Axis.places(.infinity) && !Axis.places(-.infinity)
+                && !Axis.places(.nan))
         // The axis is the one of the values left.
         #expect(labels(Axis([.nan, 1, 2, .infinity])) == ["1.0", "1.2", "1.4", "1.6", "1.8", "2.0"])
         #expect(labels(Axis([-1e301, 5, 6])) == ["5.0", "5.2", "5.4", "5.6", "5.8", "6.0"])

@@ -8,12 +8,17 @@ import Testing
     var path: String { folder.database }
 
     /// Two crawls of the site, version 1 then version 2, as runs 1 and 2 of `database`.
-    func crawlBothVersions(_ site: TwoVersionSite, into database: String, secondInto other: String? = nil,
-                           options: [String] = []) throws {
-        let first = try runProcess(builtProduct("logbook"), ["crawl", "--db", database, "--quiet", "--retries", "0", site.url("/")] + options)
+    func crawlBothVersions(
+        _ site: TwoVersionSite, into database: String, secondInto other: String? = nil,
+        options: [String] = []
+    ) throws {
+        let first = try runProcess(
+            builtProduct("logbook"), ["crawl", "--db", database, "--quiet", "--retries", "0", site.url("/")] + options)
         #expect(first.status == 1, "dead links: \(first.stderr)")
         site.switchToSecondVersion()
-        let second = try runProcess(builtProduct("logbook"), ["crawl", "--db", other ?? database, "--quiet", "--retries", "0", site.url("/")] + options)
+        let second = try runProcess(
+            builtProduct("logbook"),
+            ["crawl", "--db", other ?? database, "--quiet", "--retries", "0", site.url("/")] + options)
         #expect(second.status == 1, "dead links: \(second.stderr)")
     }
 
@@ -42,7 +47,10 @@ import Testing
 
         let text = try logbook("diff", "--db", path, "1", "2")
         #expect(text.status == 1)
-        #expect(text.stdout.contains("newly dead links: 1\n  \(site.url("/missing"))  new link, dead 404\n      linked from \(site.url("/b"))"))
+        #expect(
+            text.stdout.contains(
+                "newly dead links: 1\n  \(site.url("/missing"))  new link, dead 404\n      linked from \(site.url("/b"))"
+            ))
         #expect(text.stdout.contains("REGRESSED: 1 newly dead link\n"))
         #expect(diff["newlyBrokenFragments"] == nil, "fragments are compared only when both runs checked them")
 
@@ -61,7 +69,9 @@ import Testing
         let broken = try #require(diff["newlyBrokenFragments"] as? [[String: String]])
         #expect(broken == [["url": site.url("/"), "fragment": "nowhere", "foundOn": site.url("/a")]])
         let text = try logbook("diff", "--db", path, "1", "2")
-        #expect(text.stdout.contains("newly broken fragments: 1\n  \(site.url("/"))#nowhere  linked from \(site.url("/a"))"))
+        #expect(
+            text.stdout.contains("newly broken fragments: 1\n  \(site.url("/"))#nowhere  linked from \(site.url("/a"))")
+        )
         #expect(text.stdout.contains("REGRESSED: 1 newly dead link, 1 newly broken fragment"))
     }
 
@@ -86,7 +96,9 @@ import Testing
         #expect(try logbook("crawl", "--db", path, "--quiet", site.url("/")).status == 1)
         #expect(try logbook("simulate", "--db", path, "--quiet", "--particles", "4", "--steps", "2").status == 0)
         let runs = try logbook("runs", "--db", path, "--format", "csv")
-        let later = runs.stdout.split(separator: "\r\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[5] }
+        let later = runs.stdout.split(separator: "\r\n").dropFirst().map {
+            $0.split(separator: ",", omittingEmptySubsequences: false)[5]
+        }
         #expect(later == ["2", "", ""], "run 1's later run is run 2, the same site; \(runs.stdout)")
     }
 

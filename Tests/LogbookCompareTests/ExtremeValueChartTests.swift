@@ -1,8 +1,9 @@
 import Foundation
-@testable import LogbookCompare
 import LogbookStore
 import LogbookTestSupport
 import Testing
+
+@testable import LogbookCompare
 
 /// Charts of runs whose values overflow, underflow or are not numbers: the
 /// axes stay finite, what cannot be placed is left out and counted on the
@@ -36,16 +37,21 @@ import Testing
         var x = Axis(values), y = Axis([0, 1])
         Axis.equalise(&x, &y, plotWidth: 500, plotHeight: 300)
         for axis in [x, y] {
-            #expect(axis.low.isFinite && axis.high.isFinite && axis.step.isFinite && axis.step > 0, "\(values): \(axis)")
+            #expect(
+                axis.low.isFinite && axis.high.isFinite && axis.step.isFinite && axis.step > 0, "\(values): \(axis)")
             #expect(axis.low < axis.high)
         }
     }
 
     @Test func pointsAnAxisCannotPlaceAreLeftOutAndCounted() throws {
-        let chart = Chart(title: "t", xLabel: "x", yLabel: "y", series: [
-            Chart.Series(name: "wild", points: [SIMD2(0, 1), SIMD2(1, .nan), SIMD2(2, 1e308), SIMD2(.infinity, 3), SIMD2(4, -2)]),
-            Chart.Series(name: "tame", points: [SIMD2(0, 0), SIMD2(1, 5e-324)]),
-        ], equalScale: true)
+        let chart = Chart(
+            title: "t", xLabel: "x", yLabel: "y",
+            series: [
+                Chart.Series(
+                    name: "wild",
+                    points: [SIMD2(0, 1), SIMD2(1, .nan), SIMD2(2, 1e308), SIMD2(.infinity, 3), SIMD2(4, -2)]),
+                Chart.Series(name: "tame", points: [SIMD2(0, 0), SIMD2(1, 5e-324)]),
+            ], equalScale: true)
         let svg = Chart.document([chart])
         #expect(svg.contains("3 points not drawn: not finite or beyond ±1e+300"), "\(svg)")
         #expect(svg.contains(#"data-series="wild" data-points="2" data-min="-2.0" data-max="1.0""#))
@@ -55,8 +61,11 @@ import Testing
         try svg.write(toFile: file, atomically: true, encoding: .utf8)
         #expect(try xmlProblem(in: file) == nil)
 
-        let nothing = Chart.document([Chart(title: "t", xLabel: "x", yLabel: "y",
-                                            series: [Chart.Series(name: "s", points: [SIMD2(.nan, .nan)])])])
+        let nothing = Chart.document([
+            Chart(
+                title: "t", xLabel: "x", yLabel: "y",
+                series: [Chart.Series(name: "s", points: [SIMD2(.nan, .nan)])])
+        ])
         #expect(nothing.contains("1 point not drawn") && !nothing.contains("no data recorded"))
         #expect(Chart.document([Chart(title: "t", xLabel: "x", yLabel: "y", series: [])]).contains("no data recorded"))
     }
@@ -65,7 +74,8 @@ import Testing
     /// run fails after its first frame, which holds the huge positions.
     @Test func aFailedSimulationWithHugeValuesPlotsAndReports() throws {
         let input = folder.file("huge.csv")
-        try "mass,x,y,z,vx,vy,vz\n1,1e308,0,0,0,0,0\n1,-1e308,0,0,0,0,0\n".write(toFile: input, atomically: true, encoding: .utf8)
+        try "mass,x,y,z,vx,vy,vz\n1,1e308,0,0,0,0,0\n1,-1e308,0,0,0,0,0\n".write(
+            toFile: input, atomically: true, encoding: .utf8)
         let run = try logbook("simulate", "--db", path, "--quiet", "--input", input, "--steps", "10")
         #expect(run.status == 3, "\(run.stdout)\(run.stderr)")
         try expectChartsOfRun1(notDrawn: "2 points not drawn")
@@ -77,7 +87,8 @@ import Testing
     @Test func aRunWithNonFiniteAndExtremeValuesInTheStorePlotsAndReports() throws {
         let database = try Connection(path: path, mode: .readWrite)
         try database.migrate()
-        try database.execute("""
+        try database.execute(
+            """
             INSERT INTO runs (kind, status, config, logbook_version) VALUES ('simulation', 'failed', '{"steps":3}', 'test');
             INSERT INTO particles (run_id, particle, mass) VALUES (1, 0, 1e308), (1, 1, 5e-324), (1, 2, 1);
             INSERT INTO frames VALUES

@@ -48,14 +48,21 @@ import Testing
         #expect(try xmlProblem(in: out) == nil)
         let html = try String(contentsOfFile: out, encoding: .utf8)
         for (key, column) in [("urls", "urls"), ("pages", "pages"), ("ok", "ok"), ("dead", "dead")] {
-            #expect(figure(key, in: html) == (try integer("SELECT \(column) FROM crawl_summary WHERE run_id = 2")), "\(key)")
+            #expect(
+                figure(key, in: html) == (try integer("SELECT \(column) FROM crawl_summary WHERE run_id = 2")), "\(key)"
+            )
         }
         let deadRows = try integer("SELECT count(*) FROM dead_links WHERE run_id = 2")
         #expect(html.contains("Dead links by referring page (\(deadRows))"))
         #expect(html.contains("<h3>on \(site.url("/b"))</h3>"), "dead links grouped under the page linking to them")
         #expect(figure("newly_dead", in: html) == "1")
-        #expect(html.contains("<table id=\"urls\" class=\"sortable\" data-rows=\"\(try integer("SELECT count(*) FROM urls WHERE run_id = 2"))\""))
-        #expect(!html.contains("src=") && !html.contains("<link") && !html.contains("url("), "self-contained: nothing fetched to view it")
+        #expect(
+            html.contains(
+                "<table id=\"urls\" class=\"sortable\" data-rows=\"\(try integer("SELECT count(*) FROM urls WHERE run_id = 2"))\""
+            ))
+        #expect(
+            !html.contains("src=") && !html.contains("<link") && !html.contains("url("),
+            "self-contained: nothing fetched to view it")
 
         let shot = try screenshot(of: out, width: 1280, height: 1400, name: "report-crawl")
         #expect(shot.width == 1280 && shot.height == 1400)
@@ -66,13 +73,14 @@ import Testing
     @Test func aSimulationPlotAndReportMatchTheDatabaseAndRender() throws {
         let csv = folder.file("planets.csv")
         try """
-            name,mass,x,y,z,vx,vy,vz
-            Sun,1,0,0,0,0,0,0
-            Mercury,1.66e-7,0.387,0,0,0,1.6075,0
-            Earth,3.00e-6,-1,0,0.01,0,-1,0
-            """.write(toFile: csv, atomically: true, encoding: .utf8)
-        let run = try logbook("simulate", "--db", path, "--quiet", "--input", csv, "--steps", "4000", "--dt", "0.002",
-                              "--integrator", "leapfrog", "--record-every", "4", "--softening", "0")
+        name,mass,x,y,z,vx,vy,vz
+        Sun,1,0,0,0,0,0,0
+        Mercury,1.66e-7,0.387,0,0,0,1.6075,0
+        Earth,3.00e-6,-1,0,0.01,0,-1,0
+        """.write(toFile: csv, atomically: true, encoding: .utf8)
+        let run = try logbook(
+            "simulate", "--db", path, "--quiet", "--input", csv, "--steps", "4000", "--dt", "0.002",
+            "--integrator", "leapfrog", "--record-every", "4", "--softening", "0")
         #expect(run.status == 0, "\(run.stderr)")
 
         let svgPath = folder.file("planets.svg")
@@ -82,10 +90,16 @@ import Testing
         let svg = try String(contentsOfFile: svgPath, encoding: .utf8)
         let frames = try integer("SELECT count(*) FROM frames WHERE run_id = 1")
         #expect(series("total", "data-points", in: svg) == frames)
-        #expect(series("total", "data-min", in: svg).flatMap(Double.init) == (try real("SELECT min(total) FROM frames")))
-        #expect(series("total", "data-max", in: svg).flatMap(Double.init) == (try real("SELECT max(total) FROM frames")))
-        #expect(series("1 Mercury", "data-max", in: svg).flatMap(Double.init) == (try real("SELECT max(y) FROM states WHERE particle = 1")))
-        #expect(series("2 Earth", "data-min", in: svg).flatMap(Double.init) == (try real("SELECT min(y) FROM states WHERE particle = 2")))
+        #expect(
+            series("total", "data-min", in: svg).flatMap(Double.init) == (try real("SELECT min(total) FROM frames")))
+        #expect(
+            series("total", "data-max", in: svg).flatMap(Double.init) == (try real("SELECT max(total) FROM frames")))
+        #expect(
+            series("1 Mercury", "data-max", in: svg).flatMap(Double.init)
+                == (try real("SELECT max(y) FROM states WHERE particle = 1")))
+        #expect(
+            series("2 Earth", "data-min", in: svg).flatMap(Double.init)
+                == (try real("SELECT min(y) FROM states WHERE particle = 2")))
         #expect(series("0 Sun", "data-points", in: svg) == nil, "only the particles asked for")
         #expect(svg.contains(">Energy, run 1</text>") && svg.contains(">Trajectories (xy), run 1</text>"))
 
@@ -122,7 +136,8 @@ import Testing
         // Rows as a crawl writes them, made by SQL for speed: 100,000 URLs, one in 100 dead.
         let database = try Connection(path: path, mode: .readWrite)
         try database.migrate()
-        try database.execute("""
+        try database.execute(
+            """
             INSERT INTO runs (kind, status, config, logbook_version) VALUES ('crawl', 'completed', '{"start":"http://127.0.0.1/"}', 'test');
             WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 99999)
             INSERT INTO urls (id, run_id, url, host, depth, internal, state) SELECT i + 1, 1, 'http://127.0.0.1/p/' || i, '127.0.0.1', 1, 1, 'done' FROM n;
@@ -142,13 +157,17 @@ import Testing
         // The inline script ran in a browser: the URL table is paged, 50 rows a page.
         let dom = try renderedDOM(of: out)
         #expect(dom.contains("page 1 of 100 (5000 rows)"), "\(dom.prefix(300))")
-        #expect(dom.components(separatedBy: "style=\"display: none;\"").count - 1 == 4950, "all but the first page's rows hidden")
+        #expect(
+            dom.components(separatedBy: "style=\"display: none;\"").count - 1 == 4950,
+            "all but the first page's rows hidden")
     }
 
     @Test func aFileFromAnOlderLogbookIsNamedThenReadAfterMigration() throws {
         let older = try Connection(path: path, mode: .readWrite)
         try older.migrate(Array(Migration.shipped.prefix(3)))
-        try older.execute("INSERT INTO runs (kind, status, config, logbook_version) VALUES ('simulation', 'completed', '{}', '0.0.1')")
+        try older.execute(
+            "INSERT INTO runs (kind, status, config, logbook_version) VALUES ('simulation', 'completed', '{}', '0.0.1')"
+        )
         let refused = try logbook("report", "--db", path, "1", "--out", folder.file("old.html"))
         #expect(refused.status == 3)
         #expect(refused.stderr.contains("written by an older logbook (schema 3 of"))
@@ -166,16 +185,23 @@ import Testing
         let list = try logbook("plot", "--db", path, "1", "--particles", "2-x", "--out", folder.file("x.svg"))
         #expect(list.status == 2 && list.stderr.contains("\"2-x\" is not an index or a range"))
         let folderMissing = try logbook("report", "--db", path, "1", "--out", folder.file("no/such/folder.html"))
-        #expect(folderMissing.status == 3 && folderMissing.stderr.contains("no/such (the folder of ") && folderMissing.stderr.contains("no/such/folder.html): No such file or directory"))
+        #expect(
+            folderMissing.status == 3 && folderMissing.stderr.contains("no/such (the folder of ")
+                && folderMissing.stderr.contains("no/such/folder.html): No such file or directory"))
         #expect(!FileManager.default.fileExists(atPath: folder.file("x.svg")), "nothing written on a refusal")
 
         let corrupt = folder.file("corrupt.sqlite")
         try writeRandomBytes(8 << 10, to: corrupt)
         let before = try contents(of: corrupt)
-        for command in [["diff", "1", "2"], ["report", "1", "--out", folder.file("c.html")], ["plot", "1", "--out", folder.file("c.svg")]] {
+        for command in [
+            ["diff", "1", "2"], ["report", "1", "--out", folder.file("c.html")],
+            ["plot", "1", "--out", folder.file("c.svg")],
+        ] {
             let result = try runProcess(builtProduct("logbook"), ["--db", corrupt] + command)
             #expect(result.status == 3, "\(command)")
-            #expect(result.stderr.contains("corrupt.sqlite: ") && result.stderr.contains("not a database"), "\(result.stderr)")
+            #expect(
+                result.stderr.contains("corrupt.sqlite: ") && result.stderr.contains("not a database"),
+                "\(result.stderr)")
         }
         #expect(try contents(of: corrupt) == before, "a reader leaves the file as it was")
     }

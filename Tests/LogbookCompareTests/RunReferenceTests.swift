@@ -18,7 +18,8 @@ import Testing
 
     @Test(arguments: [
         "", "0", "-2", "+3", "seven", " 3", "3 ", "1.5", "9223372036854775808",  // no run id
-        "other.sqlite", "other.sqlite:", "other.sqlite:x", "other.sqlite:0", "other.sqlite:-1", "other.sqlite:+1", "a:3:",  // no id after the colon
+        "other.sqlite", "other.sqlite:", "other.sqlite:x", "other.sqlite:0", "other.sqlite:-1", "other.sqlite:+1",
+        "a:3:",  // no id after the colon
         ":3", ":",  // no path before it
     ])
     func anythingElseIsRefused(text: String) {

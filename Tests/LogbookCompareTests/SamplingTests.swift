@@ -1,5 +1,6 @@
-@testable import LogbookCompare
 import Testing
+
+@testable import LogbookCompare
 
 /// What the text diff's and the report's step tables keep of a long run
 /// (`sample`), and what a chart keeps of a long series (`Chart.thinned`).
@@ -7,7 +8,8 @@ import Testing
     /// `count` steps numbered 0, 10, 20…, so a step's number is not its index.
     func steps(_ count: Int) -> [SimulationDiff.Step] {
         (0..<count).map {
-            SimulationDiff.Step(step: Int64($0 * 10), maxPosition: Double($0), rmsPosition: 0, maxVelocity: 0, rmsVelocity: 0)
+            SimulationDiff.Step(
+                step: Int64($0 * 10), maxPosition: Double($0), rmsPosition: 0, maxVelocity: 0, rmsVelocity: 0)
         }
     }
 
@@ -45,12 +47,16 @@ import Testing
         #expect(Chart.maximumPoints == 1500)
         #expect(chart.thinned(points(1500)) == points(1500))
         // (count, every how many points one is kept, how many are kept)
-        for (count, stride, kept) in [(1501, 2, 751), (1502, 2, 752), (2999, 2, 1500), (3000, 3, 1001), (4500, 4, 1126),
-                                      (4501, 4, 1126)] {
+        for (count, stride, kept) in [
+            (1501, 2, 751), (1502, 2, 752), (2999, 2, 1500), (3000, 3, 1001), (4500, 4, 1126),
+            (4501, 4, 1126),
+        ] {
             let thinned = chart.thinned(points(count))
             #expect(thinned.count == kept && kept <= Chart.maximumPoints, "\(count) points")
             #expect(thinned.first?.x == 0 && thinned.last?.x == Double(count - 1), "\(count) points")
-            #expect(thinned.dropLast().enumerated().allSatisfy { $0.element.x == Double($0.offset * stride) }, "\(count) points")
+            #expect(
+                thinned.dropLast().enumerated().allSatisfy { $0.element.x == Double($0.offset * stride) },
+                "\(count) points")
         }
     }
 }

@@ -18,13 +18,15 @@ import Testing
     }
 
     func simulate(_ csv: String, dt: String, into database: String? = nil) throws {
-        let result = try logbook("simulate", "--db", database ?? path, "--quiet", "--input", csv, "--G", "0", "--steps", "40",
-                                 "--record-every", "1", "--dt", dt)
+        let result = try logbook(
+            "simulate", "--db", database ?? path, "--quiet", "--input", csv, "--G", "0", "--steps", "40",
+            "--record-every", "1", "--dt", dt)
         #expect(result.status == 0, "\(result.stderr)")
     }
 
     func json(_ result: ProcessResult) throws -> [String: Any] {
-        let document = try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
+        let document = try #require(
+            JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
         return try #require(document["diff"] as? [String: Any])
     }
 
@@ -47,15 +49,18 @@ import Testing
         #expect(steps.count == 41)
         for step in steps {
             let s = Double(step["step"] as? Int ?? -1)
-            let maximum = try #require(step["maxPosition"] as? Double), rms = try #require(step["rmsPosition"] as? Double)
+            let maximum = try #require(step["maxPosition"] as? Double),
+                rms = try #require(step["rmsPosition"] as? Double)
             #expect(abs(maximum - 0.002 * s) < 1e-12, "step \(s)")
             #expect(abs(rms - ((0.000_001 * s * s + 0.000_004 * s * s) / 2).squareRoot()) < 1e-12, "step \(s)")
             #expect(step["maxVelocity"] as? Double == 0)
         }
 
         // A relative tolerance of 0.1 % of |x in A| (≈ 10 for particle 1) allows 0.01 more.
-        let relative = try json(try logbook("diff", "--db", path, "--format", "json", "--tolerance", "0.0105",
-                                            "--relative-tolerance", "0.001", "1", "2"))
+        let relative = try json(
+            try logbook(
+                "diff", "--db", path, "--format", "json", "--tolerance", "0.0105",
+                "--relative-tolerance", "0.001", "1", "2"))
         #expect((relative["firstDivergence"] as? [String: Any])?["step"] as? Int == 11)
 
         let text = try logbook("diff", "--db", path, "--tolerance", "0.0105", "1", "2")
@@ -65,10 +70,16 @@ import Testing
 
     @Test func identicalRunsDoNotDiverge() throws {
         try simulate(try driftingPair(), dt: "0.01")
-        #expect(try logbook("simulate", "--db", path, "--quiet", "--particles", "64", "--steps", "30", "--record-every", "3",
-                            "--mode", "serial").status == 0)
-        #expect(try logbook("simulate", "--db", path, "--quiet", "--particles", "64", "--steps", "30", "--record-every", "3",
-                            "--mode", "threads", "--workers", "2").status == 0)
+        #expect(
+            try logbook(
+                "simulate", "--db", path, "--quiet", "--particles", "64", "--steps", "30", "--record-every", "3",
+                "--mode", "serial"
+            ).status == 0)
+        #expect(
+            try logbook(
+                "simulate", "--db", path, "--quiet", "--particles", "64", "--steps", "30", "--record-every", "3",
+                "--mode", "threads", "--workers", "2"
+            ).status == 0)
         let same = try logbook("diff", "--db", path, "1", "1")
         #expect(same.status == 0, "\(same.stdout)\(same.stderr)")
         #expect(same.stdout.contains("no divergence beyond the tolerance"))
@@ -78,15 +89,24 @@ import Testing
         let diff = try json(modes)
         #expect(diff["firstDivergence"] == nil)
         #expect((diff["steps"] as? [[String: Any]])?.count == 11)
-        #expect((diff["settings"] as? [[String: Any]])?.compactMap { $0["setting"] as? String }.sorted() == ["mode", "workers"])
+        #expect(
+            (diff["settings"] as? [[String: Any]])?.compactMap { $0["setting"] as? String }.sorted() == [
+                "mode", "workers",
+            ])
     }
 
     @Test func aRunStillBeingWrittenComparesOverTheStepsItHasSoFar() throws {
         let particles = ["--particles", "300", "--seed", "4", "--record-every", "5"]
-        #expect(try runProcess(builtProduct("logbook"), ["simulate", "--db", path, "--quiet", "--steps", "100"] + particles).status == 0)
-        let running = try ChildProcess(builtProduct("logbook"), ["simulate", "--db", path, "--quiet", "--steps", "100000000"] + particles)
+        #expect(
+            try runProcess(
+                builtProduct("logbook"), ["simulate", "--db", path, "--quiet", "--steps", "100"] + particles
+            ).status == 0)
+        let running = try ChildProcess(
+            builtProduct("logbook"), ["simulate", "--db", path, "--quiet", "--steps", "100000000"] + particles)
         defer { running.signal(SIGKILL); _ = running.finish() }
-        #expect(waitUntil { (try? committedRows(in: path, table: "frames", where: "run_id = 2")) ?? 0 >= 30 }, "30 frames of run 2")
+        #expect(
+            waitUntil { (try? committedRows(in: path, table: "frames", where: "run_id = 2")) ?? 0 >= 30 },
+            "30 frames of run 2")
         let result = try logbook("diff", "--db", path, "--format", "json", "1", "2")
         #expect(result.status == 0, "the same particles and settings but --steps: \(result.stdout)\(result.stderr)")
         let diff = try json(result)

@@ -32,10 +32,13 @@ import Testing
     func run(_ urls: [Crawled]) throws -> RunReader {
         let database = try Connection(path: folder.database, mode: .readWrite)
         try database.migrate()
-        try database.execute("INSERT INTO runs (kind, status, config, logbook_version) VALUES ('crawl', 'completed', '{}', 'test')")
+        try database.execute(
+            "INSERT INTO runs (kind, status, config, logbook_version) VALUES ('crawl', 'completed', '{}', 'test')")
         let id = database.lastInsertRowID
-        let insertURL = try database.prepare("INSERT INTO urls (run_id, url, host, depth, internal, state) VALUES (?, ?, 'h', 1, ?, ?)")
-        let insertFetch = try database.prepare("INSERT INTO fetches (url_id, run_id, status, outcome) VALUES (?, ?, ?, ?)")
+        let insertURL = try database.prepare(
+            "INSERT INTO urls (run_id, url, host, depth, internal, state) VALUES (?, ?, 'h', 1, ?, ?)")
+        let insertFetch = try database.prepare(
+            "INSERT INTO fetches (url_id, run_id, status, outcome) VALUES (?, ?, ?, ?)")
         // Written in reverse: the order the merge sees comes from the index, not from the rows.
         for url in urls.reversed() {
             try insertURL.bind(id, url.url, url.isPage ? 1 : 0, url.outcome == nil ? "queued" : "done")
@@ -57,42 +60,53 @@ import Testing
     }
 
     @Test func equalRunsDifferInNothing() throws {
-        let crawled: [Crawled] = [.page("/"), .page("/a"), .link("/dead", "dead", 404), .link("/x", "error"), .link("/q", nil)]
+        let crawled: [Crawled] = [
+            .page("/"), .page("/a"), .link("/dead", "dead", 404), .link("/x", "error"), .link("/q", nil),
+        ]
         let diff = try compare(crawled, crawled)
         #expect(diff.newlyDead.isEmpty && diff.fixed.isEmpty && diff.changed.isEmpty)
         #expect(diff.pagesAdded.isEmpty && diff.pagesRemoved.isEmpty && !diff.regressed)
     }
 
     @Test func disjointRunsRemoveAllOfAAndAddAllOfB() throws {
-        let diff = try compare([.page("/a"), .link("/b", "dead", 404), .link("/c", "ok", 200)],
-                            [.page("/d"), .link("/e", "error"), .link("/f", "ok", 200)])
+        let diff = try compare(
+            [.page("/a"), .link("/b", "dead", 404), .link("/c", "ok", 200)],
+            [.page("/d"), .link("/e", "error"), .link("/f", "ok", 200)])
         #expect(diff.pagesRemoved == urls("/a"))
         #expect(diff.pagesAdded == urls("/d"))
-        #expect(diff.fixed.map { described($0.url, $0.before, $0.after) } == ["/b dead 404 → –"], "a dead link B no longer has")
+        #expect(
+            diff.fixed.map { described($0.url, $0.before, $0.after) } == ["/b dead 404 → –"],
+            "a dead link B no longer has")
         #expect(diff.newlyDead.map { described($0.url, $0.before, $0.after) } == ["/e – → error"])
         #expect(diff.changed.isEmpty)
     }
 
     @Test func interleavedRunsPairEachURLWithItself() throws {
-        let diff = try compare([
-            .page("/a"), .link("/c", "dead", 404), .link("/e", "ok", 200), .link("/g", "dead", 404),
-            .link("/h", nil), .link("/i", "dead", 404),
-        ], [
-            .page("/b"), .link("/c", "dead", 410), .link("/d", "dead", 404), .link("/e", "dead", 500),
-            .page("/f", nil, nil), .link("/g", "ok", 200), .link("/h", "dead", 404), .link("/i", nil),
-        ])
+        let diff = try compare(
+            [
+                .page("/a"), .link("/c", "dead", 404), .link("/e", "ok", 200), .link("/g", "dead", 404),
+                .link("/h", nil), .link("/i", "dead", 404),
+            ],
+            [
+                .page("/b"), .link("/c", "dead", 410), .link("/d", "dead", 404), .link("/e", "dead", 500),
+                .page("/f", nil, nil), .link("/g", "ok", 200), .link("/h", "dead", 404), .link("/i", nil),
+            ])
         #expect(diff.pagesRemoved == urls("/a"))
         #expect(diff.pagesAdded == urls("/b", "/f"), "a page still queued in B is added all the same")
-        #expect(diff.newlyDead.map { described($0.url, $0.before, $0.after) } == [
-            "/d – → dead 404", "/e ok 200 → dead 500", "/h – → dead 404",  // /h was queued in A
-        ])
+        #expect(
+            diff.newlyDead.map { described($0.url, $0.before, $0.after) } == [
+                "/d – → dead 404", "/e ok 200 → dead 500", "/h – → dead 404",  // /h was queued in A
+            ])
         #expect(diff.fixed.map { described($0.url, $0.before, $0.after) } == ["/g dead 404 → ok 200"])
-        #expect(diff.changed.map { described($0.url, $0.before, $0.after) } == ["/c dead 404 → dead 410"], "dead in both")
+        #expect(
+            diff.changed.map { described($0.url, $0.before, $0.after) } == ["/c dead 404 → dead 410"], "dead in both")
         // /i, dead in A and not yet fetched in B, is none of these.
     }
 
     @Test func anEmptySideAddsOrRemovesEverything() throws {
-        let crawled: [Crawled] = [.page("/"), .link("/dead", "dead", 404), .link("/ok", "ok", 200), .page("/q", nil, nil)]
+        let crawled: [Crawled] = [
+            .page("/"), .link("/dead", "dead", 404), .link("/ok", "ok", 200), .page("/q", nil, nil),
+        ]
         let added = try compare([], crawled)
         #expect(added.pagesAdded == urls("/", "/q") && added.newlyDead.map(\.url) == urls("/dead"))
         #expect(added.pagesRemoved.isEmpty && added.fixed.isEmpty && added.changed.isEmpty)
@@ -107,9 +121,12 @@ import Testing
     /// one scalar and as e + U+0301 are equal strings but different URLs in
     /// the index, ordered by their bytes (e, 0x65, before é, 0xC3 0xA9).
     @Test func urlsAreMatchedByTheirBytesAsTheIndexOrdersThem() throws {
-        let diff = try compare([.link("/cafe\u{301}", "dead", 404), .link("/z", "ok", 200)],
-                            [.link("/caf\u{e9}", "ok", 200), .link("/z", "dead", 404)])
-        #expect(diff.fixed.count == 1 && diff.fixed.first?.after == nil, "the decomposed URL is gone from B, not fixed there")
+        let diff = try compare(
+            [.link("/cafe\u{301}", "dead", 404), .link("/z", "ok", 200)],
+            [.link("/caf\u{e9}", "ok", 200), .link("/z", "dead", 404)])
+        #expect(
+            diff.fixed.count == 1 && diff.fixed.first?.after == nil,
+            "the decomposed URL is gone from B, not fixed there")
         #expect(diff.fixed.first.map { Array($0.url.utf8) } == Array("http://h/cafe\u{301}".utf8))
         #expect(diff.newlyDead.map(\.url) == urls("/z"), "the URLs after the pair still meet their match")
         #expect(diff.changed.isEmpty)

@@ -1,5 +1,6 @@
-@testable import LogbookCrawl
 import Testing
+
+@testable import LogbookCrawl
 
 /// `BaseURL` joins plain paths itself; whatever it does, it must give what
 /// libcurl gives through `URLResolver.resolve`.
@@ -10,9 +11,11 @@ import Testing
         "https://u:p@h.example:8443/a/b?q", "http://[::1]:8080/x/y", "http://[fe80::1%25eth0]/a/b",
         "http://127.0.0.1:18100/s0/p1.html", "http://h/a%20b/c%C3%A9", "http://xn--caf-dma.example/a",
         "http://é.example/a/b", "http://h", "http://h?q/r", "HTTP://H:80/A/./B/../c", "http://h/a/b#/x/y",
-        "http://h/a/b.html#f", "http://0x7f.1/a/", "http://h/a/%2e%2e/b", "http://h/a b/c", "mailto:x@y", "not a url", "",
+        "http://h/a/b.html#f", "http://0x7f.1/a/", "http://h/a/%2e%2e/b", "http://h/a b/c", "mailto:x@y", "not a url",
+        "",
         // Found by the url-resolver fuzz target: a % before the joined path, and "//" in the base's path.
-        "http://h/a%/b", "http://h/%/", "http://h/a%2/b", "http://h/a%C3%/b", "http://h//", "http://h//a//b", "http://h/a//",
+        "http://h/a%/b", "http://h/%/", "http://h/a%2/b", "http://h/a%C3%/b", "http://h//", "http://h//a//b",
+        "http://h/a//",
     ]
 
     /// Pieces that references are made of: plain path parts, and everything
@@ -50,7 +53,9 @@ import Testing
         let basePieces = ["/", "//", "a", ".", "..", "%", "%2", "%2e", "?", "?q/", "#", "#/x/"]
         var bases = [""]
         for _ in 1...3 { bases += bases.flatMap { base in basePieces.map { base + $0 } } }
-        let references = ["a", "b.html", "/", "/a/b", "a/", "...", "-_~/x", "", "./a", "../a", "?q", "#f", "//h2/a", "%41"]
+        let references = [
+            "a", "b.html", "/", "/a/b", "a/", "...", "-_~/x", "", "./a", "../a", "?q", "#f", "//h2/a", "%41",
+        ]
         for base in Set(bases).map({ "http://h" + $0 }) {
             var resolver = BaseURL(base)
             for reference in references {

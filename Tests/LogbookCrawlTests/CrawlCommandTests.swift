@@ -50,7 +50,8 @@ import Testing
 
     @Test func ctrlCStopsTheCrawlAndResumeFinishesIt() throws {
         let server = try linkedSite()
-        let child = try ChildProcess(builtProduct("logbook"), ["crawl", "--db", path, server.url("/"), "--retries", "0"])
+        let child = try ChildProcess(
+            builtProduct("logbook"), ["crawl", "--db", path, server.url("/"), "--retries", "0"])
         #expect(waitUntil { fetched(path) >= 50 }, "the crawl fetched 50 URLs")
         child.signal(SIGINT)
         let stopped = child.finish(timeout: .seconds(60))
@@ -71,11 +72,14 @@ import Testing
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(ok.stdout.contains("2 pages, 2 URLs, 2 ok, 0 dead"))
 
-        let broken = try TestHTTPServer { _, path in path == "/" ? .html("<a href=\"/gone\">gone</a>") : .html("", status: 404) }
+        let broken = try TestHTTPServer { _, path in
+            path == "/" ? .html("<a href=\"/gone\">gone</a>") : .html("", status: 404)
+        }
         let found = try logbook("crawl", "--db", path, broken.url("/"))
         #expect(found.status == 1)
         #expect(found.stdout.contains("\(broken.url("/"))\n  line 1: \(broken.url("/gone"))  HTTP 404"))
-        let dead = try logbook("query", "--db", path, "--format", "csv", "SELECT url, status, found_on, line FROM dead_links")
+        let dead = try logbook(
+            "query", "--db", path, "--format", "csv", "SELECT url, status, found_on, line FROM dead_links")
         #expect(dead.stdout == "url,status,found_on,line\r\n\(broken.url("/gone")),404,\(broken.url("/")),1\r\n")
     }
 

@@ -17,14 +17,16 @@ import Testing
         try TestHTTPServer { _, path in
             switch path {
             case "/":
-                .html("""
+                .html(
+                    """
                     <a href="/gone">gone</a>
                     <a href="/a.html">a</a>
                     <a href="/a.html#missing">a missing</a> <a href="/b.html#nope">b nope</a>
                     <a href="/b.html">b</a>
                     """)
             case "/a.html":
-                .html("""
+                .html(
+                    """
                     <h1 id="here">a</h1><a href="/gone">gone again</a>
                     <a href="/#top">top</a>
                     <a href="/b.html#here">b here</a>
@@ -142,12 +144,14 @@ import Testing
         #expect(text.status == 1, "\(text.stderr)")
         #expect(Self.withoutSeconds(text.stdout) == Self.text.replacing("SITE", with: server.url("")))
 
-        let json = try logbook("crawl", "--db", path, "--quiet", "--check-fragments", "--format", "json", server.url("/"))
+        let json = try logbook(
+            "crawl", "--db", path, "--quiet", "--check-fragments", "--format", "json", server.url("/"))
         #expect(json.status == 1, "\(json.stderr)")
         try Self.expectJSON(json.stdout, equals: Self.json, site: server.url(""))
 
         let summaries = try logbook("query", "--db", path, "--format", "csv", "SELECT summary FROM runs ORDER BY id")
-        #expect(summaries.stdout
+        #expect(
+            summaries.stdout
                 == "summary\r\n" + String(repeating: "\"5 pages, 5 URLs, 2 dead, 3 broken fragments\"\r\n", count: 2))
     }
 
@@ -155,36 +159,39 @@ import Testing
         let server = try Self.site()
         let text = try logbook("crawl", "--db", path, "--quiet", server.url("/gone"))
         #expect(text.status == 1, "\(text.stderr)")
-        #expect(Self.withoutSeconds(text.stdout) == """
-            (the start URL)
-              \(server.url("/gone"))  HTTP 404
-            run 1: crawl completed in SECONDS s: 1 pages, 1 URLs, 0 ok, 1 dead, 0 redirects not followed, 0 not checked
+        #expect(
+            Self.withoutSeconds(text.stdout) == """
+                (the start URL)
+                  \(server.url("/gone"))  HTTP 404
+                run 1: crawl completed in SECONDS s: 1 pages, 1 URLs, 0 ok, 1 dead, 0 redirects not followed, 0 not checked
 
-            """)
+                """)
         let json = try logbook("crawl", "--db", path, "--quiet", "--format", "json", server.url("/gone"))
         #expect(json.status == 1, "\(json.stderr)")
-        try Self.expectJSON(json.stdout, equals: #"""
-            {
-              "broken_fragments" : [
-
-              ],
-              "completed" : true,
-              "dead" : [
+        try Self.expectJSON(
+            json.stdout,
+            equals: #"""
                 {
-                  "error" : "HTTP 404",
-                  "found_on" : null,
-                  "line" : null,
-                  "status" : 404,
-                  "url" : "SITE\/gone"
+                  "broken_fragments" : [
+
+                  ],
+                  "completed" : true,
+                  "dead" : [
+                    {
+                      "error" : "HTTP 404",
+                      "found_on" : null,
+                      "line" : null,
+                      "status" : 404,
+                      "url" : "SITE\/gone"
+                    }
+                  ],
+                  "ok" : 0,
+                  "pages" : 1,
+                  "run" : 2,
+                  "seconds" : 0.011282262,
+                  "urls" : 1
                 }
-              ],
-              "ok" : 0,
-              "pages" : 1,
-              "run" : 2,
-              "seconds" : 0.011282262,
-              "urls" : 1
-            }
-            """#, site: server.url(""))
+                """#, site: server.url(""))
     }
 
     /// Held in memory, as the report once held them, 200,000 dead links
@@ -201,7 +208,8 @@ import Testing
             return peak.bytes
         }
         let one = try report()
-        try Connection(path: path, mode: .readWrite).execute("""
+        try Connection(path: path, mode: .readWrite).execute(
+            """
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n LIMIT 200000)
             INSERT INTO urls (run_id, url, host, depth, internal, state)
             SELECT 1, '\(server.url("/p/"))' || (i / 100) || '/d' || (i % 100), '127.0.0.1', 1, 1, 'done' FROM n;
@@ -211,6 +219,7 @@ import Testing
             SELECT 1, 1, id, 'a', 'href', id % 100 FROM urls WHERE id > 1;
             """)
         let many = try report()
-        #expect(many - one < 16 << 20, "\(format): peak \(one >> 20) MiB for 1 dead link, \(many >> 20) MiB for 200,001")
+        #expect(
+            many - one < 16 << 20, "\(format): peak \(one >> 20) MiB for 1 dead link, \(many >> 20) MiB for 200,001")
     }
 }

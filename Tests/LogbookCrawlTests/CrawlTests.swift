@@ -1,10 +1,11 @@
+import CrawlSchema
 import Foundation
-@testable import LogbookCrawl
 import LogbookStore
 import LogbookTestSupport
 import Synchronization
 import Testing
-import CrawlSchema
+
+@testable import LogbookCrawl
 
 /// A site with one of everything that goes wrong, served on loopback.
 func faultySite() throws -> TestHTTPServer {
@@ -12,7 +13,8 @@ func faultySite() throws -> TestHTTPServer {
     return try TestHTTPServer { _, path in
         switch path {
         case "/":
-            return .html("""
+            return .html(
+                """
                 <html><head><link rel="stylesheet" href="/ok"></head><body>
                 <a href="/ok">ok</a> <a href="/404">404</a> <a href="/410">410</a> <a href="/500">500</a>
                 <a href="/slow">slow</a> <a href="/reset">reset</a> <a href="/big">big</a>
@@ -31,9 +33,12 @@ func faultySite() throws -> TestHTTPServer {
         case "/410": return .html("gone for good", status: 410)
         case "/500": return .html("broken", status: 500)
         case "/slow": return TestResponse(body: Array("late".utf8), delay: .seconds(12))
-        case "/reset": return TestResponse(headers: ["Content-Type": "text/html"], body: Array(repeating: 65, count: 10_000),
-                                           resetAfter: 100)
-        case "/big": return TestResponse(headers: ["Content-Type": "text/html"], body: Array(repeating: 66, count: 2 << 20))
+        case "/reset":
+            return TestResponse(
+                headers: ["Content-Type": "text/html"], body: Array(repeating: 65, count: 10_000),
+                resetAfter: 100)
+        case "/big":
+            return TestResponse(headers: ["Content-Type": "text/html"], body: Array(repeating: 66, count: 2 << 20))
         case "/loop": return .redirect(to: "/loop")
         case "/chain1": return .redirect(to: "/chain2", status: 301)
         case "/chain2": return .redirect(to: "/chain3", status: 307)
@@ -41,19 +46,22 @@ func faultySite() throws -> TestHTTPServer {
         case "/to-file": return .redirect(to: "file:///etc/passwd")
         case "/to-ftp": return .redirect(to: "ftp://127.0.0.1/file")
         case "/malformed":
-            return .html("<html><body><div><a href='/ok'>x<table><tr><td><a href=/malformed-target>y</p></span>"
-                         + "<a href=\"/404\"<<<>>> <b><i></b></i> &bogus; <a href=\"/410\">")
+            return .html(
+                "<html><body><div><a href='/ok'>x<table><tr><td><a href=/malformed-target>y</p></span>"
+                    + "<a href=\"/404\"<<<>>> <b><i></b></i> &bogus; <a href=\"/410\">")
         case "/latin1":
             // "café" in ISO-8859-1: é is the single byte 0xE9.
-            return TestResponse(headers: ["Content-Type": "text/html; charset=iso-8859-1"],
-                                body: Array("<a href=\"caf".utf8) + [0xE9] + Array(".html\">caf".utf8) + [0xE9, 0x3C, 0x2F, 0x61, 0x3E])
+            return TestResponse(
+                headers: ["Content-Type": "text/html; charset=iso-8859-1"],
+                body: Array("<a href=\"caf".utf8) + [0xE9] + Array(".html\">caf".utf8) + [0xE9, 0x3C, 0x2F, 0x61, 0x3E])
         case "/many":
             return .html((0..<2000).map { "<a href=\"/n/\($0)\">\($0)</a>" }.joined(separator: "\n"))
         case _ where path.hasPrefix("/n/"):
             return .html("<p>\(path)</p>")
         case "/robots.txt":
-            return TestResponse(headers: ["Content-Type": "text/plain"],
-                                body: Array("User-agent: *\nDisallow: /private/\nAllow: /private/open\n".utf8))
+            return TestResponse(
+                headers: ["Content-Type": "text/plain"],
+                body: Array("User-agent: *\nDisallow: /private/\nAllow: /private/open\n".utf8))
         case "/busy":
             return busy.next() == 1 ? TestResponse(status: 429, headers: ["Retry-After": "1"]) : .html("<p>now</p>")
         default:
@@ -78,16 +86,24 @@ final class RequestCounter: Sendable {
         let site = server.url("")
         let many = (0..<2000).map { "\(site)/n/\($0)" }
 
-        #expect(record.urls("ok") == Set([
-            "/", "/ok", "/chain1", "/malformed", "/malformed-target", "/latin1", "/caf%C3%A9.html", "/many",
-            "/private/open", "/busy",
-        ].map { site + $0 } + many))
+        #expect(
+            record.urls("ok")
+                == Set(
+                    [
+                        "/", "/ok", "/chain1", "/malformed", "/malformed-target", "/latin1", "/caf%C3%A9.html", "/many",
+                        "/private/open", "/busy",
+                    ].map { site + $0 } + many))
         #expect(record.urls("dead") == Set(["/404", "/410", "/500", "/www.example.com"].map { site + $0 }))
-        #expect(record.urls("error") == Set(["/slow", "/reset", "/big", "/loop"].map { site + $0 } + ["http://nowhere.invalid/"]))
+        #expect(
+            record.urls("error")
+                == Set(["/slow", "/reset", "/big", "/loop"].map { site + $0 } + ["http://nowhere.invalid/"]))
         #expect(record.urls("redirect") == Set(["/to-file", "/to-ftp"].map { site + $0 }))
         #expect(record.urls("robots") == [site + "/private/secret"])
-        #expect(record.urls("skipped") == ["mailto:someone@example.com", "tel:+15555550100", "javascript:void(0)",
-                                           "data:image/png;base64,iVBORw0KGgo="])
+        #expect(
+            record.urls("skipped") == [
+                "mailto:someone@example.com", "tel:+15555550100", "javascript:void(0)",
+                "data:image/png;base64,iVBORw0KGgo=",
+            ])
         #expect(record.outcomes.count == 10 + 2000 + 4 + 5 + 2 + 1 + 4)
         #expect(summary.completed)
         #expect(server.requestCount("/busy") == 2, "429 then, after Retry-After, 200")
@@ -100,7 +116,8 @@ final class RequestCounter: Sendable {
         let (path, summary) = try crawl(server.url("/"), in: folder)
         let database = try Connection(path: path, mode: .readOnly)
         func field(_ column: String, _ url: String) throws -> SQLValue? {
-            try database.scalar("""
+            try database.scalar(
+                """
                 SELECT \(column) FROM fetches JOIN urls ON urls.id = fetches.url_id
                 WHERE urls.run_id = \(summary.runID) AND urls.url = '\(server.url(url))'
                 """)
@@ -122,15 +139,20 @@ final class RequestCounter: Sendable {
     }
 
     @Test func unreachableHostsAreDeadWithADNSErrorNotRetried() throws {
-        let server = try TestHTTPServer { _, _ in .html("<a href=\"http://a.invalid/\">a</a><a href=\"https://b.invalid/x\">b</a>") }
+        let server = try TestHTTPServer { _, _ in
+            .html("<a href=\"http://a.invalid/\">a</a><a href=\"https://b.invalid/x\">b</a>")
+        }
         let (path, summary) = try crawl(server.url("/"), in: folder)
         let record = try CrawlRecord(run: summary.runID, in: path)
         #expect(record.urls("error") == ["http://a.invalid/", "https://b.invalid/x"])
-        #expect(try findings(.deadLink, of: summary, in: path).allSatisfy { $0.error?.isEmpty == false },
-                "libcurl's words, whatever they are")
+        #expect(
+            try findings(.deadLink, of: summary, in: path).allSatisfy { $0.error?.isEmpty == false },
+            "libcurl's words, whatever they are")
         // The class comes from libcurl's code, not from its or the
         // resolver's wording; and a DNS failure is not retried.
-        let failure = Fetcher(share: FetchShare(), limits: FetchLimits()).fetch("http://a.invalid/", method: .head, keepBody: false).failure
+        let failure = Fetcher(share: FetchShare(), limits: FetchLimits()).fetch(
+            "http://a.invalid/", method: .head, keepBody: false
+        ).failure
         #expect(failure == .dns)
         #expect(failure?.isTransient == false)
     }
@@ -155,7 +177,9 @@ final class RequestCounter: Sendable {
     @Test func checkFragmentsFindsMissingTargetsOnly() throws {
         let server = try TestHTTPServer { _, path in
             path == "/"
-                ? .html("<a href=\"/t#here\">1</a>\n<a href=\"/t#named\">2</a>\n<a href=\"/t#nowhere\">3</a>\n<a href=\"#self\">4</a>")
+                ? .html(
+                    "<a href=\"/t#here\">1</a>\n<a href=\"/t#named\">2</a>\n<a href=\"/t#nowhere\">3</a>\n<a href=\"#self\">4</a>"
+                )
                 : .html("<h1 id=\"here\">x</h1><a name=\"named\"></a>")
         }
         let (path, summary) = try crawl(server.url("/"), in: folder) { $0.checkFragments = true }
@@ -166,8 +190,9 @@ final class RequestCounter: Sendable {
         #expect(try findings(.deadLink, of: summary, in: path).isEmpty && summary.deadURLs == 0)
         let uncheckedFolder = TemporaryDirectory()
         let unchecked = try crawl(server.url("/"), in: uncheckedFolder)
-        #expect(try findings(.brokenFragment, of: unchecked.summary, in: unchecked.path).isEmpty,
-                "fragments are only checked when asked")
+        #expect(
+            try findings(.brokenFragment, of: unchecked.summary, in: unchecked.path).isEmpty,
+            "fragments are only checked when asked")
         #expect(unchecked.summary.brokenFragments == 0)
     }
 

@@ -1,9 +1,10 @@
+import CrawlSchema
 import Foundation
-@testable import LogbookCrawl
 import LogbookStore
 import LogbookTestSupport
 import Testing
-import CrawlSchema
+
+@testable import LogbookCrawl
 
 /// A start URL with `user:password@`: the site is crawled with them, other
 /// hosts never see them, and no byte of the database holds the password.
@@ -16,11 +17,15 @@ import CrawlSchema
     func protectedSite(linkingTo elsewhere: TestHTTPServer) throws -> TestHTTPServer {
         try TestHTTPServer(requiring: ("ann", Self.password)) { _, path in
             switch path {
-            case "/": .html("<a href=\"/a\">a</a> <a href=\"/gone\">gone</a> <a href=\"/slow\">slow</a> "
-                            + "<a href=\"\(elsewhere.url("/x"))\">elsewhere</a>")
+            case "/":
+                .html(
+                    "<a href=\"/a\">a</a> <a href=\"/gone\">gone</a> <a href=\"/slow\">slow</a> "
+                        + "<a href=\"\(elsewhere.url("/x"))\">elsewhere</a>")
             case "/a", "/after", "/robots.txt": .html("<a href=\"/\">home</a>")
-            case "/slow": TestResponse(headers: ["Content-Type": "text/html"], body: Array("<a href=\"/after\">next</a>".utf8),
-                                       delay: .milliseconds(600))
+            case "/slow":
+                TestResponse(
+                    headers: ["Content-Type": "text/html"], body: Array("<a href=\"/after\">next</a>".utf8),
+                    delay: .milliseconds(600))
             default: .html("gone", status: 404)
             }
         }
@@ -71,8 +76,9 @@ import CrawlSchema
         #expect(refused.stderr.contains("LOGBOOK_CREDENTIALS=user:password"), "\(refused.stderr)")
         #expect(try Connection(path: folder.database, mode: .readOnly).runs().first?.status == .interrupted)
 
-        let resumed = try logbook("resume", "--db", folder.database, "--format", "json",
-                                  environment: ["LOGBOOK_CREDENTIALS": "ann:\(Self.password)"])
+        let resumed = try logbook(
+            "resume", "--db", folder.database, "--format", "json",
+            environment: ["LOGBOOK_CREDENTIALS": "ann:\(Self.password)"])
         #expect(resumed.status == 1, "\(resumed.stderr)")
         let record = try CrawlRecord(run: 1, in: folder.database)
         #expect(record.urls("ok") == Set(["/", "/a", "/slow", "/after"].map(site.url) + [elsewhere.url("/x")]))
@@ -81,8 +87,9 @@ import CrawlSchema
     }
 
     @Test func aStartURLLongerThanMaxURLLengthIsRefused() throws {
-        let result = try logbook("crawl", "--db", folder.database, "--max-url-length", "30",
-                                 "http://127.0.0.1:1/" + String(repeating: "a", count: 20))
+        let result = try logbook(
+            "crawl", "--db", folder.database, "--max-url-length", "30",
+            "http://127.0.0.1:1/" + String(repeating: "a", count: 20))
         #expect(result.status == 2)
         #expect(result.stderr.contains("39 bytes long, longer than --max-url-length 30"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.database))

@@ -1,9 +1,10 @@
+import CrawlSchema
 import Foundation
-@testable import LogbookCrawl
 import LogbookStore
 import LogbookTestSupport
-import CrawlSchema
 import Testing
+
+@testable import LogbookCrawl
 
 /// Depth is the shortest link distance from the start, whoever found a page
 /// first: the same site gives the same crawl with one worker, eight, or
@@ -73,14 +74,16 @@ import Testing
         #expect(expected.urls("ok").count == 198, "/ and the pages at most 6 links from it")
 
         func fetched() -> Int64 { (try? committedRows(in: folder.database, table: "fetches")) ?? 0 }
-        var child = try ChildProcess(builtProduct("logbook"), ["crawl", "--db", folder.database, "--workers", "8"] + options)
+        var child = try ChildProcess(
+            builtProduct("logbook"), ["crawl", "--db", folder.database, "--workers", "8"] + options)
         var kills = 0
         while kills < 4 {
             let before = fetched()
             let deadline = Date().addingTimeInterval(30)
             while fetched() < before + 5, Date() < deadline { usleep(2_000) }
             child.signal(SIGKILL)
-            guard child.finish().signalled, try !crawlCompleted(in: folder.database) else { break }  // it finished first
+            // Unless it finished first.
+            guard child.finish().signalled, try !crawlCompleted(in: folder.database) else { break }
             kills += 1
             child = try ChildProcess(builtProduct("logbook"), ["resume", "--db", folder.database, "--quiet"])
         }

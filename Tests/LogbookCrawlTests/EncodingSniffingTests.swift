@@ -1,7 +1,8 @@
-@testable import LogbookCrawl
+import CrawlSchema
 import LogbookTestSupport
 import Testing
-import CrawlSchema
+
+@testable import LogbookCrawl
 
 /// "café" as a link in UTF-8 and in windows-1252 bytes.
 private let utf8Link = Array("<a href=\"/café.html\">café</a>".utf8)
@@ -17,13 +18,23 @@ private let latin1Link = Array("<a href=\"/caf".utf8) + [0xE9] + Array(".html\">
         "/utf8-header": ("text/html; charset=UTF-8", utf8Link),
         "/utf8-quoted-header": ("text/html; charset=\"utf-8\"", utf8Link),
         "/utf8-bom-beats-header": ("text/html; charset=iso-8859-1", [0xEF, 0xBB, 0xBF] + utf8Link),
-        "/utf16le-bom": ("text/html", [0xFF, 0xFE] + Array("<a href=\"/café.html\">x</a>".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }),
+        "/utf16le-bom": (
+            "text/html",
+            [0xFF, 0xFE] + Array("<a href=\"/café.html\">x</a>".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        ),
         "/utf8-meta": ("text/html", Array("<!doctype html><meta charset=\"utf-8\">".utf8) + utf8Link),
-        "/utf8-meta-http-equiv": ("text/html", Array("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">".utf8) + utf8Link),
+        "/utf8-meta-http-equiv": (
+            "text/html",
+            Array("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">".utf8) + utf8Link
+        ),
         "/latin1-header": ("text/html; charset=iso-8859-1", latin1Link),
-        "/latin1-header-beats-meta": ("text/html; charset=windows-1252", Array("<meta charset=\"utf-8\">".utf8) + latin1Link),
+        "/latin1-header-beats-meta": (
+            "text/html; charset=windows-1252", Array("<meta charset=\"utf-8\">".utf8) + latin1Link
+        ),
         "/latin1-meta": ("text/html", Array("<META CHARSET=latin1>".utf8) + latin1Link),
-        "/latin1-meta-after-comment": ("text/html", Array("<!-- <meta charset=\"utf-8\"> --><meta charset=\"windows-1252\">".utf8) + latin1Link),
+        "/latin1-meta-after-comment": (
+            "text/html", Array("<!-- <meta charset=\"utf-8\"> --><meta charset=\"windows-1252\">".utf8) + latin1Link
+        ),
         "/latin1-undeclared-invalid-utf8": ("text/html", latin1Link),
     ]
 

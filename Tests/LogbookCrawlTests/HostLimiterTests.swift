@@ -1,7 +1,8 @@
 import Foundation
-@testable import LogbookCrawl
 import LogbookStore
 import Testing
+
+@testable import LogbookCrawl
 
 /// Politeness holds under threads: never more than `perHost` requests to one
 /// host at once, starts at least `delay` apart, other hosts unaffected, and
@@ -9,9 +10,13 @@ import Testing
 @Suite struct HostLimiterTests {
     /// Runs `requests` requests on 6 threads, each holding its slot for
     /// `hold`; returns the start times per host and the most at once per host.
-    func run(_ limiter: HostLimiter, hosts: [String], requests: Int, hold: Duration)
-        -> (starts: [String: [ContinuousClock.Instant]], most: [String: Int]) {
-        let log = Guarded((starts: [String: [ContinuousClock.Instant]](), active: [String: Int](), most: [String: Int]()))
+    func run(
+        _ limiter: HostLimiter, hosts: [String], requests: Int, hold: Duration
+    )
+        -> (starts: [String: [ContinuousClock.Instant]], most: [String: Int])
+    {
+        let log = Guarded(
+            (starts: [String: [ContinuousClock.Instant]](), active: [String: Int](), most: [String: Int]()))
         // Threads of its own: concurrentPerform would run as many as there are cores.
         let finished = DispatchGroup()
         for thread in 0..<6 {
@@ -37,8 +42,9 @@ import Testing
     }
 
     @Test func atMostPerHostAtOnceToEachHost() {
-        let (starts, most) = run(HostLimiter(perHost: 2, delay: .zero), hosts: ["a", "b"], requests: 60,
-                                 hold: .milliseconds(5))
+        let (starts, most) = run(
+            HostLimiter(perHost: 2, delay: .zero), hosts: ["a", "b"], requests: 60,
+            hold: .milliseconds(5))
         #expect(most == ["a": 2, "b": 2])
         #expect(starts.mapValues(\.count) == ["a": 30, "b": 30])
     }

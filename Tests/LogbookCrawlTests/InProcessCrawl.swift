@@ -1,11 +1,13 @@
+import CrawlSchema
 import LogbookCrawl
 import LogbookStore
 import LogbookTestSupport
-import CrawlSchema
 
 /// Crawls `start` in-process into a fresh database.
-func crawl(_ start: String, in folder: TemporaryDirectory,
-           _ configure: (inout CrawlConfig) -> Void = { _ in }) throws -> (path: String, summary: CrawlSummary) {
+func crawl(
+    _ start: String, in folder: TemporaryDirectory,
+    _ configure: (inout CrawlConfig) -> Void = { _ in }
+) throws -> (path: String, summary: CrawlSummary) {
     var config = CrawlConfig(start: start)
     // Long enough that no page times out on a loaded machine (or under
     // ThreadSanitizer); `/slow` answers well after it.
@@ -24,6 +26,8 @@ func crawl(_ start: String, in folder: TemporaryDirectory,
 /// CLI reads them.
 func findings(_ kind: CrawlFinding.Kind, of summary: CrawlSummary, in path: String) throws -> [CrawlFinding] {
     var found: [CrawlFinding] = []
-    try CrawlFindings(of: summary, database: Connection(path: path, mode: .readOnly)).forEach([kind]) { found.append($0) }
+    try CrawlFindings(of: summary, database: Connection(path: path, mode: .readOnly)).forEach([kind]) {
+        found.append($0)
+    }
     return found
 }

@@ -1,9 +1,9 @@
+import CrawlSchema
 import Foundation
 import LogbookCrawl
 import LogbookStore
 import LogbookTestSupport
 import Testing
-import CrawlSchema
 
 /// A crawl that failed before its start URL was committed (a disk full
 /// right after the run's row) has an empty frontier: `resume` seeds the

@@ -16,8 +16,10 @@ import Testing
         ("", "http://h/a/index.html", nil),
     ])
     func resolvesAndNormalises(reference: String, expected: String, fragment: String?) {
-        #expect(URLResolver.resolve(reference, against: "http://h/a/index.html") == .web(
-            url: expected, host: URL(expected).host, fragment: fragment))
+        #expect(
+            URLResolver.resolve(reference, against: "http://h/a/index.html")
+                == .web(
+                    url: expected, host: URL(expected).host, fragment: fragment))
     }
 
     @Test(arguments: ["mailto:a@b", "tel:+1", "javascript:void(0)", "data:,x", "ftp://h/f", "file:///etc/passwd"])

@@ -1,5 +1,6 @@
-@testable import LogbookHTML
 import Testing
+
+@testable import LogbookHTML
 
 /// "café" as a link in UTF-8 and in windows-1252 bytes.
 private let utf8Link = Array("<a href=\"/café.html\">café</a>".utf8)
@@ -8,20 +9,27 @@ private let latin1Link = Array("<a href=\"/caf".utf8) + [0xE9] + Array(".html\">
 /// The WHATWG encoding sniffing order: byte order mark, Content-Type,
 /// `<meta>` in the first 1024 bytes, then UTF-8 if valid, else windows-1252.
 @Suite struct HTMLEncodingTests {
-    @Test(arguments: [
-        ([0xEF, 0xBB, 0xBF] + utf8Link, "text/html; charset=iso-8859-1", "UTF-8", 3),
-        ([0xFE, 0xFF, 0x00, 0x3C], nil, "UTF-16BE", 2),
-        (latin1Link, "text/html;charset=ISO-8859-1", "windows-1252", 0),
-        (utf8Link, "text/html; charset=nonsense", "UTF-8", 0),
-        (Array("<meta charset='nonsense'><meta charset=utf-8>".utf8) + latin1Link, nil, "UTF-8", 0),
-        (Array("<meta http-equiv=refresh content='0; charset=utf-8'>".utf8) + latin1Link, nil, "windows-1252", 0),
-        (Array("<meta content='text/html; charset=utf-16' http-equiv=content-type>".utf8) + latin1Link, nil, "UTF-8", 0),
-        (Array("<title x='<meta charset=utf-8>'></title>".utf8) + latin1Link, nil, "windows-1252", 0),
-        (Array(repeating: UInt8(ascii: " "), count: 1024) + Array("<meta charset=utf-8>".utf8) + latin1Link, nil, "windows-1252", 0),
-        (Array("<meta charset=\"ISO-8859-2\">".utf8), "text/html", "iso-8859-2", 0),
-        ([0xC3], nil, "windows-1252", 0),
-        ([], nil, "UTF-8", 0),
-    ] as [([UInt8], String?, String, Int)])
+    @Test(
+        arguments: [
+            ([0xEF, 0xBB, 0xBF] + utf8Link, "text/html; charset=iso-8859-1", "UTF-8", 3),
+            ([0xFE, 0xFF, 0x00, 0x3C], nil, "UTF-16BE", 2),
+            (latin1Link, "text/html;charset=ISO-8859-1", "windows-1252", 0),
+            (utf8Link, "text/html; charset=nonsense", "UTF-8", 0),
+            (Array("<meta charset='nonsense'><meta charset=utf-8>".utf8) + latin1Link, nil, "UTF-8", 0),
+            (Array("<meta http-equiv=refresh content='0; charset=utf-8'>".utf8) + latin1Link, nil, "windows-1252", 0),
+            (
+                Array("<meta content='text/html; charset=utf-16' http-equiv=content-type>".utf8) + latin1Link, nil,
+                "UTF-8", 0
+            ),
+            (Array("<title x='<meta charset=utf-8>'></title>".utf8) + latin1Link, nil, "windows-1252", 0),
+            (
+                Array(repeating: UInt8(ascii: " "), count: 1024) + Array("<meta charset=utf-8>".utf8) + latin1Link, nil,
+                "windows-1252", 0
+            ),
+            (Array("<meta charset=\"ISO-8859-2\">".utf8), "text/html", "iso-8859-2", 0),
+            ([0xC3], nil, "windows-1252", 0),
+            ([], nil, "UTF-8", 0),
+        ] as [([UInt8], String?, String, Int)])
     func sniffingOrder(bytes: [UInt8], contentType: String?, name: String, bomLength: Int) {
         let encoding = HTMLEncoding(sniffing: bytes, contentType: contentType)
         #expect(encoding.name == name)
@@ -90,25 +98,47 @@ private let latin1Link = Array("<a href=\"/caf".utf8) + [0xE9] + Array(".html\">
 
     /// Links, their lines and anchors come out as text in the encoding the
     /// sniffing chose, libxml2 being told it and not to pick its own.
-    @Test(arguments: [
-        // Shift_JIS "日本" declared by <meta>.
-        (Array("<meta charset=shift_jis>\n<a href=\"/".utf8) + [0x93, 0xFA, 0x96, 0x7B] + Array(".html\">".utf8), nil,
-         ["2 a[href] /日本.html"], [] as Set<String>),
-        // KOI8-R "Привет" declared by the header, in a link and an id.
-        (Array("<a href=\"".utf8) + [0xF0, 0xD2, 0xC9, 0xD7, 0xC5, 0xD4] + Array("\" id=\"".utf8) + [0xF0, 0xD2, 0xC9]
-         + Array("\">".utf8), "text/html; charset=KOI8-R", ["1 a[href] Привет"], ["При"]),
-        // ISO-8859-1 is windows-1252: 0x80 is the euro sign, not a C1 control.
-        (Array("<a href=\"".utf8) + [0x80] + Array("\">".utf8), "text/html; charset=iso-8859-1", ["1 a[href] €"], []),
-        // A <meta> past the first 1024 bytes is not read, by the prescan or by libxml2.
-        (Array(repeating: UInt8(ascii: "\n"), count: 1024) + Array("<meta charset=iso-8859-2>".utf8) + utf8Link, nil,
-         ["1025 a[href] /café.html"], []),
-        (Array("<meta http-equiv=content-type content='text/html; charset=utf-16le'>".utf8) + utf8Link, nil,
-         ["1 a[href] /café.html"], []),
-        ([0xEF, 0xBB, 0xBF] + utf8Link, nil, ["1 a[href] /café.html"], []),
-        ([0xFF, 0xFE] + utf16("<p id=é>\n<a href=\"/café.html\">", bigEndian: false), nil, ["2 a[href] /café.html"], ["é"]),
-        ([0xFE, 0xFF] + utf16("<p id=é>\r\n<a href=\"/café.html\">", bigEndian: true), nil, ["2 a[href] /café.html"], ["é"]),
-        (latin1Link, nil, ["1 a[href] /café.html"], []),
-    ] as [([UInt8], String?, [String], Set<String>)])
+    @Test(
+        arguments: [
+            // Shift_JIS "日本" declared by <meta>.
+            (
+                Array("<meta charset=shift_jis>\n<a href=\"/".utf8) + [0x93, 0xFA, 0x96, 0x7B] + Array(".html\">".utf8),
+                nil,
+                ["2 a[href] /日本.html"], [] as Set<String>
+            ),
+            // KOI8-R "Привет" declared by the header, in a link and an id.
+            (
+                Array("<a href=\"".utf8) + [0xF0, 0xD2, 0xC9, 0xD7, 0xC5, 0xD4] + Array("\" id=\"".utf8) + [
+                    0xF0, 0xD2, 0xC9,
+                ]
+                    + Array("\">".utf8), "text/html; charset=KOI8-R", ["1 a[href] Привет"], ["При"]
+            ),
+            // ISO-8859-1 is windows-1252: 0x80 is the euro sign, not a C1 control.
+            (
+                Array("<a href=\"".utf8) + [0x80] + Array("\">".utf8), "text/html; charset=iso-8859-1", ["1 a[href] €"],
+                []
+            ),
+            // A <meta> past the first 1024 bytes is not read, by the prescan or by libxml2.
+            (
+                Array(repeating: UInt8(ascii: "\n"), count: 1024) + Array("<meta charset=iso-8859-2>".utf8) + utf8Link,
+                nil,
+                ["1025 a[href] /café.html"], []
+            ),
+            (
+                Array("<meta http-equiv=content-type content='text/html; charset=utf-16le'>".utf8) + utf8Link, nil,
+                ["1 a[href] /café.html"], []
+            ),
+            ([0xEF, 0xBB, 0xBF] + utf8Link, nil, ["1 a[href] /café.html"], []),
+            (
+                [0xFF, 0xFE] + utf16("<p id=é>\n<a href=\"/café.html\">", bigEndian: false), nil,
+                ["2 a[href] /café.html"], ["é"]
+            ),
+            (
+                [0xFE, 0xFF] + utf16("<p id=é>\r\n<a href=\"/café.html\">", bigEndian: true), nil,
+                ["2 a[href] /café.html"], ["é"]
+            ),
+            (latin1Link, nil, ["1 a[href] /café.html"], []),
+        ] as [([UInt8], String?, [String], Set<String>)])
     func extractedTextIsDecoded(bytes: [UInt8], contentType: String?, links: [String], anchors: Set<String>) {
         let page = LinkExtractor.extract(bytes, contentType: contentType)
         #expect(page.described == links)
@@ -118,5 +148,7 @@ private let latin1Link = Array("<a href=\"/caf".utf8) + [0xE9] + Array(".html\">
 
 /// UTF-16 code units of `text` as bytes, without a byte order mark.
 private func utf16(_ text: String, bigEndian: Bool) -> [UInt8] {
-    text.utf16.flatMap { unit in bigEndian ? [UInt8(unit >> 8), UInt8(unit & 0xFF)] : [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+    text.utf16.flatMap { unit in
+        bigEndian ? [UInt8(unit >> 8), UInt8(unit & 0xFF)] : [UInt8(unit & 0xFF), UInt8(unit >> 8)]
+    }
 }

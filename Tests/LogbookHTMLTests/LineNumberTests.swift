@@ -8,16 +8,18 @@ import Testing
 @Suite struct LineNumberTests {
     @Test(arguments: ["\n", "\r\n", "\r"])
     func everyLineEndingCounts(separator: String) {
-        let page = extract(["<a href=1.html>", "<p>text", "", "<img src=4.png><a href=4.html>", "<link href=5.css>"]
-            .joined(separator: separator))
+        let page = extract(
+            ["<a href=1.html>", "<p>text", "", "<img src=4.png><a href=4.html>", "<link href=5.css>"]
+                .joined(separator: separator))
         #expect(page.described == ["1 a[href] 1.html", "4 img[src] 4.png", "4 a[href] 4.html", "5 link[href] 5.css"])
     }
 
     /// In a legacy encoding too (its bytes pass through; a NUL is left to
     /// libxml2, since windows-1252 has no U+FFFD to put in its place).
     @Test func crAloneIsALineBreakInWindows1252() {
-        let page = LinkExtractor.extract(Array("<a href=caf".utf8) + [0xE9] + Array(".html>\r\r<a href=3.html>".utf8),
-                                         contentType: "text/html; charset=windows-1252")
+        let page = LinkExtractor.extract(
+            Array("<a href=caf".utf8) + [0xE9] + Array(".html>\r\r<a href=3.html>".utf8),
+            contentType: "text/html; charset=windows-1252")
         #expect(page.described == ["1 a[href] café.html", "3 a[href] 3.html"])
     }
 
@@ -26,7 +28,8 @@ import Testing
     @Test(arguments: ["\n", "\r\n", "\r"])
     func linesInsideOtherMarkupCount(separator: String) {
         let constructs = [
-            "<!DOCTYPE html\n>", "<!-- a\n\ncomment -->", "<script>\nvar a = '\n';\n</script>", "<style>\np {}\n</style>",
+            "<!DOCTYPE html\n>", "<!-- a\n\ncomment -->", "<script>\nvar a = '\n';\n</script>",
+            "<style>\np {}\n</style>",
             "<pre>\n\npre\n</pre>", "<textarea>\n\n</textarea>", "<p title=\"two\nlines\">text\nmore</p>",
             "<title>\nT\n</title>", "<?pi\n?>", "&amp;\n&#10;\n", "<![CDATA[\n]]>", "</p\n>",
         ]
@@ -45,13 +48,18 @@ import Testing
     /// attribute, which in formatted HTML is often a line or more above.
     @Test(arguments: ["\n", "\r\n", "\r"])
     func aTagOverSeveralLinesIsOnTheLineOfItsAttribute(separator: String) {
-        let page = extract([
-            "<a", "href=\"2.html\"", "class=x", ">text</a><img", "src=\"5.png\">",
-            "<A TITLE='a value with", " href=no.html'", "  HREF = 8.html", "/>",
-            "<img src=10.png", "srcset=\"11a.png 1x,", "11b.png 2x\"", "><meta http-equiv=refresh", "content='0; 14.html'>",
-        ].joined(separator: separator))
-        #expect(page.described == ["2 a[href] 2.html", "5 img[src] 5.png", "8 a[href] 8.html", "10 img[src] 10.png",
-                                   "11 img[srcset] 11a.png", "11 img[srcset] 11b.png", "14 meta[content] 14.html"])
+        let page = extract(
+            [
+                "<a", "href=\"2.html\"", "class=x", ">text</a><img", "src=\"5.png\">",
+                "<A TITLE='a value with", " href=no.html'", "  HREF = 8.html", "/>",
+                "<img src=10.png", "srcset=\"11a.png 1x,", "11b.png 2x\"", "><meta http-equiv=refresh",
+                "content='0; 14.html'>",
+            ].joined(separator: separator))
+        #expect(
+            page.described == [
+                "2 a[href] 2.html", "5 img[src] 5.png", "8 a[href] 8.html", "10 img[src] 10.png",
+                "11 img[srcset] 11a.png", "11 img[srcset] 11b.png", "14 meta[content] 14.html",
+            ])
     }
 
     @Test func longLinesAndManyLines() {

@@ -2,8 +2,8 @@ import Foundation
 import LogbookSim
 import LogbookStore
 import LogbookTestSupport
-import Testing
 import SimulationSchema
+import Testing
 
 @Suite struct DeterminismTests {
     let folder = TemporaryDirectory()
@@ -16,13 +16,16 @@ import SimulationSchema
         ]
         var reference: RecordedStates?
         for (index, (mode, workers)) in setups.enumerated() {
-            let run = try simulate(config(particles, steps: 40, dt: 1e-3, softening: 0.02, integrator: integrator,
-                                          mode: mode, workers: workers, recordEvery: 1),
-                                   particles, in: folder, name: "run\(index).sqlite")
+            let run = try simulate(
+                config(
+                    particles, steps: 40, dt: 1e-3, softening: 0.02, integrator: integrator,
+                    mode: mode, workers: workers, recordEvery: 1),
+                particles, in: folder, name: "run\(index).sqlite")
             let states = try RecordedStates(run: run.run, in: run.path)
             #expect(states.rows.count == 41 * 203)
             if let reference {
-                #expect(states.difference(from: reference) == nil, "\(mode) with \(workers) workers differs from serial")
+                #expect(
+                    states.difference(from: reference) == nil, "\(mode) with \(workers) workers differs from serial")
             } else {
                 reference = states
             }
@@ -35,11 +38,13 @@ import SimulationSchema
         // the real binary with a time limit, so a deadlock fails the test.
         let path = folder.file("ring.sqlite")
         let common = ["--db", path, "--particles", "12000", "--steps", "2", "--softening", "0.01"]
-        let ring = try runProcess(builtProduct("logbook"), ["simulate", "--mode", "processes", "--workers", "3"] + common,
-                                  timeout: .seconds(60))
+        let ring = try runProcess(
+            builtProduct("logbook"), ["simulate", "--mode", "processes", "--workers", "3"] + common,
+            timeout: .seconds(60))
         #expect(!ring.timedOut, "the ring deadlocked")
         #expect(ring.status == 0, "\(ring.stderr)")
-        let threads = try runProcess(builtProduct("logbook"), ["simulate", "--mode", "threads", "--workers", "2"] + common)
+        let threads = try runProcess(
+            builtProduct("logbook"), ["simulate", "--mode", "threads", "--workers", "2"] + common)
         #expect(threads.status == 0, "\(threads.stderr)")
         let ringStates = try RecordedStates(run: 1, in: path)
         #expect(ringStates.rows.count == 2 * 12_000)

@@ -2,8 +2,8 @@ import Foundation
 import LogbookSim
 import LogbookStore
 import LogbookTestSupport
-import Testing
 import SimulationSchema
+import Testing
 
 /// Two bodies of mass ½ on a circular orbit of separation 1 (G = 1): the
 /// period is 2π.
@@ -13,7 +13,8 @@ func circularBinary() -> Particles {
 
 /// Energies of every recorded frame, in step order.
 func energies(run: Int64, in path: String) throws -> [Double] {
-    let select = try Connection(path: path, mode: .readOnly).prepare("SELECT total FROM frames WHERE run_id = ? ORDER BY step")
+    let select = try Connection(path: path, mode: .readOnly).prepare(
+        "SELECT total FROM frames WHERE run_id = ? ORDER BY step")
     try select.bind(run)
     var totals: [Double] = []
     while try select.step() { totals.append(select.double(0)) }
@@ -26,8 +27,10 @@ func energies(run: Int64, in path: String) throws -> [Double] {
     @Test(arguments: Integrator.allCases)
     func aCircularOrbitReturnsToItsStartAfterOnePeriod(integrator: Integrator) throws {
         let steps = 20_000
-        let run = try simulate(config(circularBinary(), steps: steps, dt: 2 * .pi / Double(steps), integrator: integrator,
-                                      recordEvery: steps / 2), circularBinary(), in: folder)
+        let run = try simulate(
+            config(
+                circularBinary(), steps: steps, dt: 2 * .pi / Double(steps), integrator: integrator,
+                recordEvery: steps / 2), circularBinary(), in: folder)
         let states = try RecordedStates(run: run.run, in: run.path)
         let start = states.at(step: 0), end = states.at(step: Int64(steps))
         for particle in 0..<2 {
@@ -43,8 +46,10 @@ func energies(run: Int64, in path: String) throws -> [Double] {
 
     @Test func leapfrogEnergyErrorStaysBoundedOverManyPeriods() throws {
         let perPeriod = 200, periods = 50
-        let run = try simulate(config(circularBinary(), steps: perPeriod * periods, dt: 2 * .pi / Double(perPeriod),
-                                      recordEvery: perPeriod / 4), circularBinary(), in: folder)
+        let run = try simulate(
+            config(
+                circularBinary(), steps: perPeriod * periods, dt: 2 * .pi / Double(perPeriod),
+                recordEvery: perPeriod / 4), circularBinary(), in: folder)
         let totals = try energies(run: run.run, in: run.path)
         let errors = totals.map { abs($0 - totals[0]) / abs(totals[0]) }
         let early = errors.prefix(errors.count / 5).max()!, late = errors.suffix(errors.count / 5).max()!
@@ -56,9 +61,12 @@ func energies(run: Int64, in path: String) throws -> [Double] {
     @Test(arguments: [SimulationConfig.Mode.serial, .threads, .processes])
     func totalMomentumIsConserved(mode: SimulationConfig.Mode) throws {
         let particles = Particles.plummer(count: 300, seed: 7)
-        let run = try simulate(config(particles, steps: 100, dt: 1e-3, softening: 0.01, mode: mode,
-                                      workers: mode == .serial ? 1 : 2, recordEvery: 10), particles, in: folder)
-        let select = try Connection(path: run.path, mode: .readOnly).prepare("SELECT px, py, pz FROM frames WHERE run_id = ?")
+        let run = try simulate(
+            config(
+                particles, steps: 100, dt: 1e-3, softening: 0.01, mode: mode,
+                workers: mode == .serial ? 1 : 2, recordEvery: 10), particles, in: folder)
+        let select = try Connection(path: run.path, mode: .readOnly).prepare(
+            "SELECT px, py, pz FROM frames WHERE run_id = ?")
         try select.bind(run.run)
         var frames = 0
         while try select.step() {

@@ -25,7 +25,8 @@ import Testing
 
             let database = try Connection(path: path, mode: .readWrite)
             #expect(try database.scalar("PRAGMA integrity_check") == .text("ok"), "kill \(kill)")
-            let partial = try database.scalar("""
+            let partial = try database.scalar(
+                """
                 SELECT count(*) FROM (SELECT producer FROM numbered GROUP BY producer HAVING count(*) != \(batchSize))
                 """)
             #expect(partial == .integer(0), "kill \(kill): a batch was half recorded")

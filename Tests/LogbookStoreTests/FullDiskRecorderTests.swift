@@ -26,8 +26,9 @@ import Testing
             // Read it as it was left, with the disk still full.
             let runs = try Connection(path: path, mode: .readOnly).runs()
             #expect(runs.map(\.status) == [.failed])
-            #expect(runs.first?.summary?.contains("\(path): database or disk is full (no space left on device)") == true,
-                    "\(runs)")
+            #expect(
+                runs.first?.summary?.contains("\(path): database or disk is full (no space left on device)") == true,
+                "\(runs)")
             try FileManager.default.removeItem(atPath: filler)
         }
     }

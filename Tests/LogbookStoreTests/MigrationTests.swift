@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 import LogbookStore
 import LogbookTestSupport
+import Synchronization
 import Testing
 
 @Suite struct MigrationTests {
@@ -42,7 +42,9 @@ import Testing
             #expect(failures.withLock { $0 } == [], "attempt \(attempt)")
             let connection = try Connection(path: file, mode: .readOnly)
             try connection.requireCurrentSchema()
-            #expect(try connection.scalar("SELECT count(*) FROM schema_migrations") == .integer(Int64(Migration.shipped.count)))
+            #expect(
+                try connection.scalar("SELECT count(*) FROM schema_migrations")
+                    == .integer(Int64(Migration.shipped.count)))
         }
     }
 
@@ -74,8 +76,9 @@ import Testing
 
     @Test func aFailingMigrationIsRolledBackAndNamed() throws {
         let first = Array(Migration.shipped.prefix(1))
-        let broken = Migration(version: 2, name: "broken", checksum: "test",
-                               sql: "CREATE TABLE half (x); CREATE TABLE oops (;")
+        let broken = Migration(
+            version: 2, name: "broken", checksum: "test",
+            sql: "CREATE TABLE half (x); CREATE TABLE oops (;")
         let connection = try Connection(path: path, mode: .readWrite)
         let error = try #require(throws: StoreError.self) { try connection.migrate(first + [broken]) }
         #expect(error.description.contains("0002_broken.sql"))

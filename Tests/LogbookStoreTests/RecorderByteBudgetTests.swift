@@ -16,8 +16,10 @@ extension RecorderTests {
         // 2 × 400 distinct records of 128 KiB: 100 MiB if only the capacity held producers back.
         onThreads(2) { producer in
             for sequence in 0..<400 {
-                try recorder.send(NumberedRow(producer: producer, sequence: sequence, payload: distinctPayload(sequence, payload),
-                                              writerDelay: .microseconds(200)))
+                try recorder.send(
+                    NumberedRow(
+                        producer: producer, sequence: sequence, payload: distinctPayload(sequence, payload),
+                        writerDelay: .microseconds(200)))
             }
         }
         let growth = try residentMemory() - before
@@ -48,7 +50,8 @@ extension RecorderTests {
         try recorder.send(ExecuteSQL(numberedTableSQL))
         try recorder.flush()
         for sequence in 0..<3 {
-            try recorder.send(NumberedRow(producer: 1, sequence: sequence, payload: distinctPayload(sequence, 128 << 10)))
+            try recorder.send(
+                NumberedRow(producer: 1, sequence: sequence, payload: distinctPayload(sequence, 128 << 10)))
         }
         let deadline = ContinuousClock.now + .seconds(60)
         while try committedRows(in: path) < 2, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.01) }

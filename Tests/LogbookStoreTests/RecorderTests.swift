@@ -35,7 +35,8 @@ import Testing
 
         #expect(try committedRows(in: path) == 800_000)
         let reader = try Connection(path: path, mode: .readOnly)
-        let perThread = try reader.prepare("""
+        let perThread = try reader.prepare(
+            """
             SELECT producer, count(*), count(DISTINCT sequence), min(sequence), max(sequence)
             FROM numbered GROUP BY producer ORDER BY producer
             """)
@@ -48,7 +49,8 @@ import Testing
             #expect(perThread.int64(4) == Int64(perProducer - 1))
         }
         // Each thread's rows were written in the order it sent them.
-        let outOfOrder = try reader.scalar("""
+        let outOfOrder = try reader.scalar(
+            """
             SELECT count(*) FROM (
                 SELECT sequence - lag(sequence) OVER (PARTITION BY producer ORDER BY rowid) AS step FROM numbered
             ) WHERE step != 1
@@ -79,8 +81,10 @@ import Testing
         // nothing however many waited.
         onThreads(2) { producer in
             for sequence in 0..<1_000 {
-                try recorder.send(NumberedRow(producer: producer, sequence: sequence, payload: distinctPayload(sequence, 64 << 10),
-                                              writerDelay: .microseconds(200)))
+                try recorder.send(
+                    NumberedRow(
+                        producer: producer, sequence: sequence, payload: distinctPayload(sequence, 64 << 10),
+                        writerDelay: .microseconds(200)))
             }
         }
         let growth = try residentMemory() - before
@@ -137,18 +141,22 @@ import Testing
 
     @Test func aFailingWriteStopsTheWriterAndKeepsWhatCameBefore() throws {
         let recorder = try Recorder(path: path, options: .init(batchSize: 1_000_000, batchInterval: .seconds(600)))
-        try recorder.send(ExecuteSQL(numberedTableSQL + """
-            ;
-            CREATE TRIGGER no_thirteen BEFORE INSERT ON numbered WHEN NEW.sequence = 13
-            BEGIN SELECT RAISE(ABORT, 'thirteen is refused'); END
-            """))
+        try recorder.send(
+            ExecuteSQL(
+                numberedTableSQL + """
+                    ;
+                    CREATE TRIGGER no_thirteen BEFORE INSERT ON numbered WHEN NEW.sequence = 13
+                    BEGIN SELECT RAISE(ABORT, 'thirteen is refused'); END
+                    """))
         try recorder.flush()
         for sequence in 0..<20 { try? recorder.send(NumberedRow(producer: 1, sequence: sequence)) }
 
         let flushError = try #require(throws: StoreError.self) { try recorder.flush() }
         #expect(flushError.message.contains("thirteen is refused"))
         #expect(flushError.path == path)
-        let sendError = try #require(throws: StoreError.self) { try recorder.send(NumberedRow(producer: 2, sequence: 0)) }
+        let sendError = try #require(throws: StoreError.self) {
+            try recorder.send(NumberedRow(producer: 2, sequence: 0))
+        }
         #expect(sendError.message == flushError.message)
         #expect(throws: StoreError.self) { try recorder.ask(CountNumbered()) }
         #expect(throws: StoreError.self) { try recorder.close() }
@@ -162,11 +170,13 @@ import Testing
 
     @Test func aBatchIsAppliedInOrderAndAtomically() throws {
         let recorder = try Recorder(path: path)
-        try recorder.send(ExecuteSQL(numberedTableSQL + """
-            ;
-            CREATE TRIGGER no_thirteen BEFORE INSERT ON numbered WHEN NEW.producer = 2 AND NEW.sequence = 13
-            BEGIN SELECT RAISE(ABORT, 'thirteen is refused'); END
-            """))
+        try recorder.send(
+            ExecuteSQL(
+                numberedTableSQL + """
+                    ;
+                    CREATE TRIGGER no_thirteen BEFORE INSERT ON numbered WHEN NEW.producer = 2 AND NEW.sequence = 13
+                    BEGIN SELECT RAISE(ABORT, 'thirteen is refused'); END
+                    """))
         try recorder.send(RecordBatch((0..<20).map { NumberedRow(producer: 1, sequence: $0) }))
         try recorder.flush()
         #expect(try committedRows(in: path) == 20)

@@ -32,10 +32,13 @@ import Testing
 
     func database() throws -> Connection {
         let database = try Connection(path: folder.database, mode: .readWrite)
-        try database.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, weight REAL, colour TEXT, fresh INTEGER)")
+        try database.execute(
+            "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, weight REAL, colour TEXT, fresh INTEGER)")
         let insert = try database.prepare("INSERT INTO items (id, name, weight, colour, fresh) VALUES (?, ?, ?, ?, ?)")
-        for item in [Item(id: 1, name: "a\0b", weight: 2.5, colour: .red, fresh: true),
-                     Item(id: 2, name: "", weight: nil, colour: .green, fresh: false)] {
+        for item in [
+            Item(id: 1, name: "a\0b", weight: 2.5, colour: .red, fresh: true),
+            Item(id: 2, name: "", weight: nil, colour: .green, fresh: false),
+        ] {
             try insert.bind(item.id, item.name, item.weight, item.colour, item.fresh)
             try insert.run()
         }
@@ -45,11 +48,16 @@ import Testing
     @Test func aListBindsInOrderAndRowsDecodeByName() throws {
         let database = try database()
         let items = try database.prepare("SELECT fresh, colour, weight, name, id FROM items ORDER BY id").all(Item.self)
-        #expect(items == [Item(id: 1, name: "a\0b", weight: 2.5, colour: .red, fresh: true),
-                          Item(id: 2, name: "", weight: nil, colour: .green, fresh: false)])
+        #expect(
+            items == [
+                Item(id: 1, name: "a\0b", weight: 2.5, colour: .red, fresh: true),
+                Item(id: 2, name: "", weight: nil, colour: .green, fresh: false),
+            ])
         let heavier = try database.prepare("SELECT name FROM items WHERE weight > ?").bound(1.0).column(String.self)
         #expect(heavier == ["a\0b"])
-        #expect(try database.prepare("SELECT count(*) FROM items WHERE colour = ?").bound(Colour.green).scalar(Int.self) == 1)
+        #expect(
+            try database.prepare("SELECT count(*) FROM items WHERE colour = ?").bound(Colour.green).scalar(Int.self)
+                == 1)
         #expect(try database.prepare("SELECT id FROM items WHERE id = ?").bound(Int64?.none).scalar(Int.self) == nil)
     }
 
@@ -60,7 +68,9 @@ import Testing
         let select = try database.prepare("SELECT id FROM items WHERE id >= ? ORDER BY id")
         #expect(try select.bound(1).column(Int.self) == [1, 2])
         #expect(try select.column(Int.self) == [1, 2], "the bindings stay, the cursor is back at the start")
-        #expect(throws: StoreError.self) { try select.forEachRow { _ in throw StoreError(.sqlite, path: "", message: "stop") } }
+        #expect(throws: StoreError.self) {
+            try select.forEachRow { _ in throw StoreError(.sqlite, path: "", message: "stop") }
+        }
         #expect(try select.scalar(Int.self) == 1)
         #expect(try select.next { try $0[0] as Int } == 1)
     }
@@ -94,5 +104,3 @@ import Testing
         #expect(error.sql == sql)
     }
 }
-
-

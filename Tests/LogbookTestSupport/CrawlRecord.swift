@@ -13,7 +13,8 @@ public struct CrawlRecord: Equatable, Sendable {
 
     public init(run: Int64, in path: String) throws {
         let database = try Connection(path: path, mode: .readOnly)
-        let fetches = try database.prepare("""
+        let fetches = try database.prepare(
+            """
             SELECT u.url, coalesce(f.outcome, 'unfetched:' || u.state), f.status, u.depth
             FROM urls AS u LEFT JOIN fetches AS f ON f.url_id = u.id WHERE u.run_id = ?
             """)
@@ -25,7 +26,8 @@ public struct CrawlRecord: Equatable, Sendable {
             outcomes[fetches.text(0) ?? ""] = (fetches.text(1) ?? "") + status
             depths[fetches.text(0) ?? ""] = Int(fetches.int64(3))
         }
-        let links = try database.prepare("""
+        let links = try database.prepare(
+            """
             SELECT f.url || ' → ' || t.url || ' ' || l.element || ' ' || l.attribute || ' #' || coalesce(l.fragment, '')
                    || ' ' || coalesce(l.line, '')
             FROM links AS l JOIN urls AS f ON f.id = l.from_url_id JOIN urls AS t ON t.id = l.to_url_id

@@ -7,7 +7,9 @@ public func linkedSite(delay: Duration = .milliseconds(15)) throws -> TestHTTPSe
         guard path.hasPrefix("/p/"), let page = Int(path.dropFirst(3)) else {
             return path == "/" ? .html("<a href=\"/p/0\">start</a>") : .html("missing", status: 404)
         }
-        var links = [(page * 7 + 1) % 600, (page * 13 + 5) % 600, (page + 1) % 600].map { "<a href=\"/p/\($0)\">\($0)</a>" }
+        var links = [(page * 7 + 1) % 600, (page * 13 + 5) % 600, (page + 1) % 600].map {
+            "<a href=\"/p/\($0)\">\($0)</a>"
+        }
         if page % 5 == 0 { links.append("<a href=\"/d/\(page % 50)\">dead</a>") }
         if page % 100 == 0 { links.append("<a href=\"http://x\(page).invalid/\">away</a>") }
         var response = TestResponse.html(links.joined(separator: "\n"))

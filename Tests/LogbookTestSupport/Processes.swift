@@ -15,7 +15,8 @@ public struct ProcessResult: Sendable {
 /// The folder holding the binaries this test bundle was built with
 /// (`logbook`, `CrashRecorder`): the test runner's own folder.
 public let productsDirectory: String = {
-    let runner = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    let runner =
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     var folder = URL(filePath: runner).deletingLastPathComponent()
     // The runner may sit inside a `.xctest` bundle folder.
     while folder.pathExtension == "xctest" || folder.lastPathComponent == "Contents" {
@@ -40,8 +41,10 @@ public final class ChildProcess: @unchecked Sendable {
     private let collected = DispatchGroup()
     private var outputData = Data(), errorData = Data()
 
-    public init(_ executable: String, _ arguments: [String], in directory: String? = nil,
-                environment: [String: String]? = nil, input: String? = nil) throws {
+    public init(
+        _ executable: String, _ arguments: [String], in directory: String? = nil,
+        environment: [String: String]? = nil, input: String? = nil
+    ) throws {
         process.executableURL = URL(filePath: executable)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(filePath: directory) }
@@ -53,8 +56,12 @@ public final class ChildProcess: @unchecked Sendable {
         process.terminationHandler = { [exited] _ in exited.signal() }
         try process.run()
         // Read both pipes while the child runs, so a full pipe cannot stall it.
-        DispatchQueue.global().async(group: collected) { self.outputData = output.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: collected) { self.errorData = errors.fileHandleForReading.readDataToEndOfFile() }
+        DispatchQueue.global().async(group: collected) {
+            self.outputData = output.fileHandleForReading.readDataToEndOfFile()
+        }
+        DispatchQueue.global().async(group: collected) {
+            self.errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        }
         if let input { standardInput.fileHandleForWriting.write(Data(input.utf8)) }
         try standardInput.fileHandleForWriting.close()
     }
@@ -73,25 +80,30 @@ public final class ChildProcess: @unchecked Sendable {
         // The child's own children may hold the pipes open a moment longer.
         _ = collected.wait(timeout: .now() + 10)
         process.waitUntilExit()
-        return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
-                             stderr: String(decoding: errorData, as: UTF8.self), timedOut: timedOut,
-                             signalled: process.terminationReason == .uncaughtSignal)
+        return ProcessResult(
+            status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
+            stderr: String(decoding: errorData, as: UTF8.self), timedOut: timedOut,
+            signalled: process.terminationReason == .uncaughtSignal)
     }
 }
 
 /// Runs `executable` to completion, at most `timeout`, and captures its output.
 @discardableResult
-public func runProcess(_ executable: String, _ arguments: [String], in directory: String? = nil,
-                       environment: [String: String]? = nil, input: String? = nil,
-                       timeout: Duration = .seconds(300)) throws -> ProcessResult {
+public func runProcess(
+    _ executable: String, _ arguments: [String], in directory: String? = nil,
+    environment: [String: String]? = nil, input: String? = nil,
+    timeout: Duration = .seconds(300)
+) throws -> ProcessResult {
     try ChildProcess(executable, arguments, in: directory, environment: environment, input: input)
         .finish(timeout: timeout)
 }
 
 /// Runs the built `logbook` binary.
 @discardableResult
-public func logbook(_ arguments: String..., in directory: String? = nil, environment: [String: String]? = nil,
-                    timeout: Duration = .seconds(300)) throws -> ProcessResult {
+public func logbook(
+    _ arguments: String..., in directory: String? = nil, environment: [String: String]? = nil,
+    timeout: Duration = .seconds(300)
+) throws -> ProcessResult {
     try runProcess(builtProduct("logbook"), arguments, in: directory, environment: environment, timeout: timeout)
 }
 
@@ -99,13 +111,20 @@ public func logbook(_ arguments: String..., in directory: String? = nil, environ
 /// memory in bytes of `logbook arguments`, its output read through a pipe
 /// and dropped: the getrusage of a Python process whose only child it is.
 public func logbookPeakMemory(_ arguments: [String]) throws -> (status: Int, bytes: Int) {
-    let result = try runProcess("/usr/bin/env", ["python3", "-c", """
-        import resource, subprocess, sys
-        child = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        while child.stdout.read(1 << 16): pass
-        print(child.wait(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-        """, builtProduct("logbook")] + arguments)
-    let fields = result.stdout.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    let result = try runProcess(
+        "/usr/bin/env",
+        [
+            "python3", "-c",
+            """
+            import resource, subprocess, sys
+            child = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            while child.stdout.read(1 << 16): pass
+            print(child.wait(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+            """, builtProduct("logbook"),
+        ] + arguments)
+    let fields = result.stdout.split(separator: " ").compactMap {
+        Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
     guard result.status == 0, fields.count == 2 else {
         throw MeasurementError(description: "cannot measure logbook \(arguments): \(result.stdout)\(result.stderr)")
     }
@@ -140,7 +159,8 @@ public struct CommandFailure: Error, CustomStringConvertible {
 public func succeeding(_ arguments: String...) throws -> String {
     let result = try runProcess(builtProduct("logbook"), arguments)
     guard result.status == 0 else {
-        throw CommandFailure(description: "logbook \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
+        throw CommandFailure(
+            description: "logbook \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
     }
     return result.stdout
 }

@@ -13,14 +13,17 @@ public struct RecordedStates: Equatable, Sendable {
 
     public init(run: Int64, in path: String, fromStep first: Int64 = 0) throws {
         let database = try Connection(path: path, mode: .readOnly)
-        let select = try database.prepare("""
+        let select = try database.prepare(
+            """
             SELECT step, particle, x, y, z, vx, vy, vz FROM states WHERE run_id = ? AND step >= ? ORDER BY step, particle
             """)
         try select.bind(run, first)
         var rows: [Row] = []
         while try select.step() {
-            rows.append(Row(step: select.int64(0), particle: select.int64(1),
-                            bits: (2..<8).map { select.double($0).bitPattern }))
+            rows.append(
+                Row(
+                    step: select.int64(0), particle: select.int64(1),
+                    bits: (2..<8).map { select.double($0).bitPattern }))
         }
         self.rows = rows
     }

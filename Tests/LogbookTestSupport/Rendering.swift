@@ -4,20 +4,26 @@ import Foundation
 /// `$LOGBOOK_TEST_ARTIFACTS`, else `.build/test-artifacts` in the package.
 public let testArtifactsDirectory: String = {
     if let path = ProcessInfo.processInfo.environment["LOGBOOK_TEST_ARTIFACTS"], !path.isEmpty { return path }
-    let package = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let package = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     return package.appending(path: ".build/test-artifacts").path()
 }()
 
 /// nil when `path` is well-formed XML (XHTML, SVG), else the parser's
 /// complaint with line and column: Python's strict expat parser decides.
 public func xmlProblem(in path: String) throws -> String? {
-    let result = try runProcess("/usr/bin/env", ["python3", "-c", """
-        import sys, xml.etree.ElementTree as tree
-        try:
-            tree.parse(sys.argv[1])
-        except Exception as error:
-            print(error)
-        """, path])
+    let result = try runProcess(
+        "/usr/bin/env",
+        [
+            "python3", "-c",
+            """
+            import sys, xml.etree.ElementTree as tree
+            try:
+                tree.parse(sys.argv[1])
+            except Exception as error:
+                print(error)
+            """, path,
+        ])
     let problem = (result.stdout + result.stderr).trimmingCharacters(in: .whitespacesAndNewlines)
     return result.status == 0 && problem.isEmpty ? nil : problem
 }
@@ -35,19 +41,26 @@ public struct Screenshot: Sendable {
 /// Runs headless Chromium on `file` with `options`, in a profile of its own.
 private func chromium(_ options: [String], file: String) throws -> ProcessResult {
     let profile = TemporaryDirectory()
-    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
     guard let chromium else {
         throw ScreenshotError(message: "no chromium: scripts/bootstrap installs Debian's chromium package")
     }
-    return try runProcess(chromium, [
-        "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run", "--user-data-dir=\(profile.path)",
-    ] + options + [URL(filePath: file).absoluteString], timeout: .seconds(120))
+    return try runProcess(
+        chromium,
+        [
+            "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+            "--user-data-dir=\(profile.path)",
+        ] + options + [URL(filePath: file).absoluteString], timeout: .seconds(120))
 }
 
 /// The page's DOM after its scripts ran, as headless Chromium serialises it.
 public func renderedDOM(of file: String) throws -> String {
     let result = try chromium(["--dump-dom"], file: file)
-    guard result.status == 0 else { throw ScreenshotError(message: "chromium --dump-dom failed: \(result.stderr.suffix(2000))") }
+    guard result.status == 0 else {
+        throw ScreenshotError(message: "chromium --dump-dom failed: \(result.stderr.suffix(2000))")
+    }
     return result.stdout
 }
 
@@ -59,14 +72,18 @@ public func screenshot(of file: String, width: Int, height: Int, name: String) t
     try? FileManager.default.removeItem(atPath: png)
     let result = try chromium(["--window-size=\(width),\(height)", "--screenshot=\(png)"], file: file)
     guard FileManager.default.fileExists(atPath: png) else {
-        throw ScreenshotError(message: "chromium wrote no screenshot (status \(result.status)): \(result.stderr.suffix(2000))")
+        throw ScreenshotError(
+            message: "chromium wrote no screenshot (status \(result.status)): \(result.stderr.suffix(2000))")
     }
     let measured = try runProcess("/usr/bin/env", ["python3", "-c", pngMeasure, png])
-    let numbers = measured.stdout.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    let numbers = measured.stdout.split(separator: " ").compactMap {
+        Double($0.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
     guard measured.status == 0, numbers.count == 4 else {
         throw ScreenshotError(message: "cannot read \(png): \(measured.stderr)")
     }
-    return Screenshot(path: png, width: Int(numbers[0]), height: Int(numbers[1]), ink: numbers[2], colours: Int(numbers[3]))
+    return Screenshot(
+        path: png, width: Int(numbers[0]), height: Int(numbers[1]), ink: numbers[2], colours: Int(numbers[3]))
 }
 
 public struct ScreenshotError: Error, CustomStringConvertible {

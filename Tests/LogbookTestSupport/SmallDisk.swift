@@ -7,9 +7,13 @@ public func withSmallDisk(in folder: TemporaryDirectory, megabytes: Int = 2, _ b
     try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: false)
     let mounted = try runProcess("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=\(megabytes)m", "tmpfs", disk])
     guard mounted.status == 0 else {
-        throw POSIXError(.EPERM, userInfo: [NSLocalizedDescriptionKey: """
-            mounting a tmpfs on \(disk) needs root: \(mounted.stderr)
-            """])
+        throw POSIXError(
+            .EPERM,
+            userInfo: [
+                NSLocalizedDescriptionKey: """
+                mounting a tmpfs on \(disk) needs root: \(mounted.stderr)
+                """
+            ])
     }
     defer { _ = try? runProcess("/usr/bin/umount", [disk]) }
     try body(disk)

@@ -11,8 +11,10 @@ public struct TestResponse: Sendable {
     /// Send only this many body bytes, then reset the connection.
     public var resetAfter: Int?
 
-    public init(status: Int = 200, headers: [String: String] = [:], body: [UInt8] = [], delay: Duration = .zero,
-                resetAfter: Int? = nil) {
+    public init(
+        status: Int = 200, headers: [String: String] = [:], body: [UInt8] = [], delay: Duration = .zero,
+        resetAfter: Int? = nil
+    ) {
         self.status = status
         self.headers = headers
         self.body = body
@@ -49,10 +51,14 @@ public final class TestHTTPServer: @unchecked Sendable {
     private let requiredAuthorization: String?
     private let stopped = DispatchGroup()
 
-    public init(requiring credentials: (user: String, password: String)? = nil,
-                _ handler: @escaping @Sendable (_ method: String, _ path: String) -> TestResponse) throws {
+    public init(
+        requiring credentials: (user: String, password: String)? = nil,
+        _ handler: @escaping @Sendable (_ method: String, _ path: String) -> TestResponse
+    ) throws {
         self.handler = handler
-        requiredAuthorization = credentials.map { "Basic " + Data("\($0.user):\($0.password)".utf8).base64EncodedString() }
+        requiredAuthorization = credentials.map {
+            "Basic " + Data("\($0.user):\($0.password)".utf8).base64EncodedString()
+        }
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.listener = listener
         var yes: Int32 = 1
@@ -107,7 +113,8 @@ public final class TestHTTPServer: @unchecked Sendable {
             if n <= 0 { return }
             received += buffer[..<n]
         }
-        let requestLine = String(decoding: received.prefix { $0 != 13 && $0 != 10 }, as: UTF8.self).split(separator: " ")
+        let requestLine = String(decoding: received.prefix { $0 != 13 && $0 != 10 }, as: UTF8.self).split(
+            separator: " ")
         guard requestLine.count >= 2 else { return }
         let (method, path) = (String(requestLine[0]), String(requestLine[1]))
         let authorization = String(decoding: received, as: UTF8.self).split(separator: "\r\n")
@@ -117,11 +124,14 @@ public final class TestHTTPServer: @unchecked Sendable {
             requests[path, default: 0] += 1
             if authorization != nil { authorized += 1 }
         }
-        let response = requiredAuthorization == nil || authorization == requiredAuthorization
+        let response =
+            requiredAuthorization == nil || authorization == requiredAuthorization
             ? handler(method, path)
-            : TestResponse(status: 401, headers: ["WWW-Authenticate": "Basic realm=\"test\""], body: Array("who are you?".utf8))
+            : TestResponse(
+                status: 401, headers: ["WWW-Authenticate": "Basic realm=\"test\""], body: Array("who are you?".utf8))
         if response.delay > .zero { Thread.sleep(forTimeInterval: response.delay.inSeconds) }
-        var head = "HTTP/1.1 \(response.status) Status\r\nConnection: close\r\nContent-Length: \(response.body.count)\r\n"
+        var head =
+            "HTTP/1.1 \(response.status) Status\r\nConnection: close\r\nContent-Length: \(response.body.count)\r\n"
         for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
         head += "\r\n"
         var bytes = Array(head.utf8)
@@ -137,6 +147,9 @@ public final class TestHTTPServer: @unchecked Sendable {
 
 private extension Array where Element == UInt8 {
     var containsHeaderEnd: Bool {
-        count >= 4 && (0...(count - 4)).contains { self[$0] == 13 && self[$0 + 1] == 10 && self[$0 + 2] == 13 && self[$0 + 3] == 10 }
+        count >= 4
+            && (0...(count - 4)).contains {
+                self[$0] == 13 && self[$0 + 1] == 10 && self[$0 + 2] == 13 && self[$0 + 3] == 10
+            }
     }
 }

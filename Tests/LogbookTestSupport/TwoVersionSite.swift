@@ -17,8 +17,13 @@ public final class TwoVersionSite: Sendable {
         server = try TestHTTPServer { _, path in
             let second = version.second.load(ordering: .relaxed)
             switch path {
-            case "/": return .html(#"<a href="/a">a</a> <a href="/b">b</a> <a href="/fixme">f</a> "# + (second ? #"<a href="/new">n</a>"# : #"<a href="/old">o</a>"#))
-            case "/a": return .html(#"<a href="/dead">dead</a> <a href="/">home</a>"# + (second ? #"<a href="/#nowhere">x</a>"# : ""))
+            case "/":
+                return .html(
+                    #"<a href="/a">a</a> <a href="/b">b</a> <a href="/fixme">f</a> "#
+                        + (second ? #"<a href="/new">n</a>"# : #"<a href="/old">o</a>"#))
+            case "/a":
+                return .html(
+                    #"<a href="/dead">dead</a> <a href="/">home</a>"# + (second ? #"<a href="/#nowhere">x</a>"# : ""))
             case "/b": return .html(second ? #"<a href="/missing">gone</a>"# : #"<a href="/c">c</a>"#)
             case "/c", "/new", "/old": return .html("<p>page</p>")
             case "/fixme": return second ? .html("<p>fixed</p>") : .html("no", status: 404)

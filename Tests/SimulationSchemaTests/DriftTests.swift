@@ -5,7 +5,9 @@ import Testing
 /// compute it, with the edge cases each relies on.
 @Suite struct DriftTests {
     func totals(_ total: Double?, _ momentum: SIMD3<Double>? = SIMD3(0, 0, 0), step: Int64 = 0) -> FrameTotals {
-        FrameTotals(step: step, time: Double(step), kinetic: 1, potential: total.map { $0 - 1 }, total: total, momentum: momentum)
+        FrameTotals(
+            step: step, time: Double(step), kinetic: 1, potential: total.map { $0 - 1 }, total: total,
+            momentum: momentum)
     }
 
     @Test func driftIsTheChangeRelativeToTheFirstEnergyAndTheDistanceFromTheFirstMomentum() throws {
@@ -37,14 +39,16 @@ import Testing
         #expect(origin.momentumDrift(since: totals(-2, nil)) == nil)
         #expect(try #require(totals(1e308).energyDrift(since: totals(-1e308))).isInfinite)
         #expect(try #require(totals(1).energyDrift(since: totals(5e-324))).isInfinite)
-        #expect(try #require(totals(0, SIMD3(1e308, 0, 0)).momentumDrift(since: totals(0, SIMD3(-1e308, 0, 0)))).isInfinite)
+        #expect(
+            try #require(totals(0, SIMD3(1e308, 0, 0)).momentumDrift(since: totals(0, SIMD3(-1e308, 0, 0)))).isInfinite)
     }
 
     /// A live frame's totals are what its row records: nil where not finite.
     @Test func aFramesTotalsAreNilWhereNotFinite() {
         let finite = Particles(mass: [2], x: [0], y: [0], z: [0], vx: [1], vy: [0], vz: [0])
         let totals = FrameTotals(Frame(step: 3, time: 0.3, particles: finite, potential: -4))
-        #expect(totals == FrameTotals(step: 3, time: 0.3, kinetic: 1, potential: -4, total: -3, momentum: SIMD3(2, 0, 0)))
+        #expect(
+            totals == FrameTotals(step: 3, time: 0.3, kinetic: 1, potential: -4, total: -3, momentum: SIMD3(2, 0, 0)))
 
         let huge = Particles(mass: [1e308], x: [0], y: [0], z: [0], vx: [10], vy: [1], vz: [0])
         let overflowing = FrameTotals(Frame(step: 4, time: 0.4, particles: huge, potential: .nan))

@@ -9,8 +9,9 @@ import Testing
     let database: Connection
     let simulation: RecordedSimulation
 
-    static let particles = Particles(mass: [1, 2, 3], x: [0, 1, 2], y: [0, 0, 0], z: [0, 0, 0],
-                                     vx: [0, 0, 0], vy: [1, 2, 3], vz: [0, 0, 0], labels: ["sun", nil, "moon"])
+    static let particles = Particles(
+        mass: [1, 2, 3], x: [0, 1, 2], y: [0, 0, 0], z: [0, 0, 0],
+        vx: [0, 0, 0], vy: [1, 2, 3], vz: [0, 0, 0], labels: ["sun", nil, "moon"])
 
     init() throws {
         database = try Connection(path: folder.database, mode: .readWrite)
@@ -24,8 +25,12 @@ import Testing
     func record(step: Int, potential: Double = -1) throws {
         var moved = Self.particles
         moved.x = moved.x.map { $0 + Double(step) }
-        try RecordFrame(runID: simulation.runID, frame: Frame(step: step, time: Double(step) / 10, particles: moved,
-                                                              potential: potential)).write(to: database)
+        try RecordFrame(
+            runID: simulation.runID,
+            frame: Frame(
+                step: step, time: Double(step) / 10, particles: moved,
+                potential: potential)
+        ).write(to: database)
     }
 
     @Test func particlesAndFramesReadBackAsRecorded() throws {
@@ -36,8 +41,9 @@ import Testing
         let frames = try simulation.frames()
         #expect(frames.map(\.step) == [0, 5, 10, 15])
         #expect(frames[1] == FrameTotals(Frame(step: 5, time: 0.5, particles: Self.particles, potential: -1)))
-        #expect(frames[3].potential == nil && frames[3].total == nil && frames[3].kinetic == 18,
-                "a total that is not finite is NULL and reads as nil")
+        #expect(
+            frames[3].potential == nil && frames[3].total == nil && frames[3].kinetic == 18,
+            "a total that is not finite is NULL and reads as nil")
         #expect(try RecordedSimulation(database, run: 99).frames().isEmpty)
         #expect(try RecordedSimulation(database, run: 99).particleCount == 0)
     }

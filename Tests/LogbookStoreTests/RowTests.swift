@@ -69,6 +69,7 @@ import Testing
         ("SELECT weight AS x FROM items WHERE id = 2", "column x is NULL, not Double"),
         ("SELECT name AS x FROM items WHERE id = 1", "no column named colour"),
         ("SELECT 'blue' AS x FROM items", "column x holds \"blue\", not a Colour"),
+        ("SELECT NULL AS x FROM items", "column x is NULL, not Colour"),
     ])
     func aMisreadRowNamesTheColumnAndTheSQL(sql: String, message: String) throws {
         let database = try database()
@@ -77,7 +78,7 @@ import Testing
             _ = try select.next { row -> Void in
                 if sql.contains("weight") { _ = try row["x"] as Double }
                 if sql.contains("name") { _ = try row["colour"] as Colour }
-                if sql.contains("blue") { _ = try row["x"] as Colour }
+                if sql.contains("blue") || sql.contains("NULL") { _ = try row["x"] as Colour }
             }
         }
         #expect(error.code == .unreadableRow)

@@ -86,6 +86,23 @@ import Testing
         #expect(error.sql == sql)
     }
 
+    /// A `runs` row the code never writes (by hand, with its CHECK off) is
+    /// an error naming the run, so the user knows which row to look at: every
+    /// command reads the runs, so any of them can meet it.
+    @Test func aMisreadRunNamesTheRun() throws {
+        let database = try Connection(path: folder.database, mode: .readWrite)
+        _ = try database.migrate()
+        try database.execute("PRAGMA ignore_check_constraints = 1")
+        try database.execute("""
+            INSERT INTO runs (id, kind, status, config, logbook_version) VALUES
+                (1, 'crawl', 'completed', '{}', '0'), (7, 'crawl', 'paused', '{}', '0')
+            """)
+        let error = try #require(throws: StoreError.self) { try database.runs() }
+        #expect(error.code == .unreadableRow)
+        #expect(error.message.hasPrefix("run 7: column status holds \"paused\", not a RunStatus"))
+        #expect(try database.runs(id: 1).map(\.id) == [1])
+    }
+
     /// A failing statement's error carries its SQL.
     @Test func aFailedStepCarriesItsSQL() throws {
         let database = try database()

@@ -200,10 +200,11 @@ extension Optional: SQLColumnValue where Wrapped: SQLColumnValue {
     }
 }
 
-/// A text column read as an enum by its raw value; an unknown value is an error naming it.
+/// A text column read as an enum by its raw value; an unknown value is an
+/// error naming it, and a NULL one naming the enum (not the String it is read through).
 extension SQLColumnValue where Self: RawRepresentable, RawValue == String {
     @inlinable public static func read(_ row: Row, at index: Int) throws -> Self {
-        let text = try String.read(row, at: index)
+        guard let text = row.statement.text(index) else { throw row.nullError(index, Self.self) }
         guard let value = Self(rawValue: text) else {
             throw row.statement.readError(
                 "column \(row.statement.columnName(index)) holds \"\(text)\", not a \(Self.self)")

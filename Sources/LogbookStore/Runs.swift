@@ -257,16 +257,22 @@ extension Connection {
 }
 
 extension RunInfo: RowDecodable {
+    /// A row that cannot be read names its run: every command reads the
+    /// runs, so one bad row can stop a command about another run.
     public init(row: Row) throws {
         id = try row["id"]
-        kind = try row["kind"]
-        status = try row["status"]
-        config = try row["config"]
-        startedAt = try row["started_at"]
-        finishedAt = try row["finished_at"]
-        logbookVersion = try row["logbook_version"]
-        summary = try row["summary"]
-        pid = try (row["pid"] as Int64?).map { Int32(truncatingIfNeeded: $0) }
-        host = try row["host"]
+        do {
+            kind = try row["kind"]
+            status = try row["status"]
+            config = try row["config"]
+            startedAt = try row["started_at"]
+            finishedAt = try row["finished_at"]
+            logbookVersion = try row["logbook_version"]
+            summary = try row["summary"]
+            pid = try (row["pid"] as Int64?).map { Int32(truncatingIfNeeded: $0) }
+            host = try row["host"]
+        } catch let error as StoreError where error.code == .unreadableRow {
+            throw StoreError(.unreadableRow, path: error.path, message: "run \(id): \(error.message)", sql: error.sql)
+        }
     }
 }

@@ -79,6 +79,7 @@ import Testing
         ("SELECT weight AS x FROM items WHERE id = 2", "column x is NULL, not Double"),
         ("SELECT name AS x FROM items WHERE id = 1", "no column named colour"),
         ("SELECT 'blue' AS x FROM items", "column x holds \"blue\", not a Colour"),
+        ("SELECT NULL AS x FROM items", "column x is NULL, not Colour"),
     ])
     func aMisreadRowNamesTheColumnAndTheSQL(sql: String, message: String) throws {
         let database = try database()
@@ -87,12 +88,29 @@ import Testing
             _ = try select.next { row -> Void in
                 if sql.contains("weight") { _ = try row["x"] as Double }
                 if sql.contains("name") { _ = try row["colour"] as Colour }
-                if sql.contains("blue") { _ = try row["x"] as Colour }
+                if sql.contains("blue") || sql.contains("NULL") { _ = try row["x"] as Colour }
             }
         }
         #expect(error.code == .unreadableRow)
         #expect(error.message.contains(message) && error.message.hasSuffix(sql))
         #expect(error.sql == sql)
+    }
+
+    /// A `runs` row the code never writes (by hand, with its CHECK off) is
+    /// an error naming the run, so the user knows which row to look at: every
+    /// command reads the runs, so any of them can meet it.
+    @Test func aMisreadRunNamesTheRun() throws {
+        let database = try Connection(path: folder.database, mode: .readWrite)
+        _ = try database.migrate()
+        try database.execute("PRAGMA ignore_check_constraints = 1")
+        try database.execute("""
+            INSERT INTO runs (id, kind, status, config, logbook_version) VALUES
+                (1, 'crawl', 'completed', '{}', '0'), (7, 'crawl', 'paused', '{}', '0')
+            """)
+        let error = try #require(throws: StoreError.self) { try database.runs() }
+        #expect(error.code == .unreadableRow)
+        #expect(error.message.hasPrefix("run 7: column status holds \"paused\", not a RunStatus"))
+        #expect(try database.runs(id: 1).map(\.id) == [1])
     }
 
     /// A failing statement's error carries its SQL.

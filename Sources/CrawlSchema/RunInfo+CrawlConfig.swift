@@ -7,7 +7,7 @@ extension RunInfo {
     public func crawlConfig() throws -> CrawlConfig {
         let config = try settings(as: CrawlConfig.self, filling: CrawlConfig(start: ""))
         guard !config.start.isEmpty else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "run \(id) records no start URL"))
+            throw SettingsError(runID: id, type: "CrawlConfig", reason: "it records no start URL")
         }
         return config
     }

@@ -15,7 +15,8 @@ public final class RunReader {
     public init(path: String, id: Int64) throws {
         connection = try Connection(path: path, mode: .readOnly)
         try connection.requireCurrentSchema()
-        guard let run = try connection.runs().first(where: { $0.id == id }) else {
+        // Only this run's row: a row of another run that cannot be read is not this command's business.
+        guard let run = try connection.runs(id: id).first else {
             throw CompareError(.runNotFound, "\(path): no run \(id) (`logbook runs` lists them)")
         }
         self.run = run

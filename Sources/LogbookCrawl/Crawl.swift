@@ -137,7 +137,13 @@ public enum Crawl: Sendable {
         hooks: CrawlHooks = CrawlHooks()
     ) throws -> CrawlSummary {
         let saved = try recorder.claim(runID, kind: .crawl)
-        let config = try saved.crawlConfig()
+        let config: CrawlConfig
+        do {
+            config = try saved.crawlConfig()
+        } catch {
+            try recorder.send(UpdateRun(id: runID, status: .interrupted))
+            throw CrawlError(.resume, "\(recorder.path): \(error); it cannot be resumed")
+        }
         if config.usesCredentials == true, credentials == nil {
             try recorder.send(UpdateRun(id: runID, status: .interrupted))
             throw CrawlError(

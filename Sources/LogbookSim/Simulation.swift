@@ -224,7 +224,11 @@ private struct SavedRun {
     init(_ run: RunInfo, path: String) throws {
         let runID = run.id
         let recorded = RecordedSimulation(try Connection(path: path, mode: .readOnly), run: runID)
-        config = try run.settings(as: SimulationConfig.self)
+        do {
+            config = try run.settings(as: SimulationConfig.self)
+        } catch {
+            throw SimulationError(.resume, "\(path): \(error); it cannot be resumed")
+        }
         guard let checkpoint = try recorded.checkpoint() else {
             throw SimulationError(.resume, "\(path): run \(runID) has no recorded frame to resume from; start it again")
         }

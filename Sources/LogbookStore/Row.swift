@@ -47,7 +47,7 @@ public struct Row {
     }
 
     @usableFromInline func nullError(_ index: Int, _ type: Any.Type) -> StoreError {
-        statement.readError("column \(statement.columnName(index)) is NULL, not \(type)")
+        statement.readError("column \(statement.columnName(index)) is NULL, not \(typeName(type))")
     }
 }
 
@@ -207,7 +207,7 @@ extension SQLColumnValue where Self: RawRepresentable, RawValue == String {
         guard let text = row.statement.text(index) else { throw row.nullError(index, Self.self) }
         guard let value = Self(rawValue: text) else {
             throw row.statement.readError(
-                "column \(row.statement.columnName(index)) holds \"\(text)\", not a \(Self.self)")
+                "column \(row.statement.columnName(index)) holds \"\(text)\", not a \(typeName(Self.self))")
         }
         return value
     }
@@ -215,4 +215,10 @@ extension SQLColumnValue where Self: RawRepresentable, RawValue == String {
 
 extension SQLBindable where Self: RawRepresentable, RawValue == String {
     public func bind(to statement: Statement, at index: Int) throws { try rawValue.bind(to: statement, at: index) }
+}
+
+/// A type's name with the types it is nested in (`Outcome.Class`, not
+/// `Class`), without its module.
+@usableFromInline func typeName(_ type: Any.Type) -> String {
+    String(reflecting: type).split(separator: ".").dropFirst().joined(separator: ".")
 }

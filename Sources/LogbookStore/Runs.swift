@@ -221,9 +221,10 @@ extension RunInfo {
         return pid
     }
 
-    /// The settings the run was started with (see `StartRun(kind:settings:)`).
+    /// The settings the run was started with (see `StartRun(kind:settings:)`);
+    /// settings that are not a `T` throw why, naming the run and the key.
     public func settings<T: Decodable>(as type: T.Type) throws -> T {
-        try JSONDecoder().decode(type, from: Data(config.utf8))
+        try decoded { try JSONDecoder().decode(type, from: Data(config.utf8)) }
     }
 
     /// The settings, with what the run did not record (a setting newer than
@@ -235,9 +236,58 @@ extension RunInfo {
             }
             return defaults.merging(stored) { merged($1, over: $0) }
         }
-        let stored = try JSONSerialization.jsonObject(with: Data(config.utf8))
-        let base = try JSONSerialization.jsonObject(with: JSONEncoder().encode(defaults))
-        return try JSONDecoder().decode(type, from: JSONSerialization.data(withJSONObject: merged(stored, over: base)))
+        return try decoded {
+            let stored = try JSONSerialization.jsonObject(with: Data(config.utf8), options: .fragmentsAllowed)
+            let base = try JSONSerialization.jsonObject(with: JSONEncoder().encode(defaults))
+            let settings = try JSONSerialization.data(
+                withJSONObject: merged(stored, over: base), options: .fragmentsAllowed)
+            return try JSONDecoder().decode(type, from: settings)
+        }
+    }
+
+    /// `decode`'s value, or why the stored settings are not a `T`.
+    private func decoded<T>(_ decode: () throws -> T) throws -> T {
+        do {
+            return try decode()
+        } catch let error as DecodingError {
+            throw SettingsError(runID: id, type: "\(T.self)", reason: error.reason)
+        } catch {
+            throw SettingsError(runID: id, type: "\(T.self)", reason: "\(error.localizedDescription)")
+        }
+    }
+}
+
+/// A run's stored settings (`runs.config`) that are not what its kind
+/// records: a file edited by hand, or made by another program.
+public struct SettingsError: LogbookError {
+    public let runID: Int64
+    public let type: String
+    public let reason: String
+
+    public init(runID: Int64, type: String, reason: String) {
+        self.runID = runID
+        self.type = type
+        self.reason = reason
+    }
+
+    public var description: String { "run \(runID)'s settings are not a \(type): \(reason)" }
+    public var category: ErrorCategory { .failure }
+}
+
+extension DecodingError {
+    /// What is wrong and where, in a line: "the key start is missing".
+    var reason: String {
+        func at(_ path: [any CodingKey]) -> String {
+            path.isEmpty
+                ? "" : " at \(path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: "."))"
+        }
+        switch self {
+        case .keyNotFound(let key, let context): return "the key \(key.stringValue) is missing\(at(context.codingPath))"
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            return "expected \(type)\(at(context.codingPath))"
+        case .dataCorrupted(let context): return context.debugDescription + at(context.codingPath)
+        @unknown default: return "\(self)"
+        }
     }
 }
 

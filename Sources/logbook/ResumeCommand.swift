@@ -24,7 +24,7 @@ struct ResumeCommand: ParsableCommand {
         let runs = try {
             let connection = try Connection(path: database.path, mode: .readOnly)
             try connection.requireCurrentSchema()
-            return try connection.runs()
+            return try connection.runs(id: runID)
         }()
         let target = if let runID { runs.first { $0.id == runID } } else { runs.last { $0.status != .completed } }
         guard let target else {

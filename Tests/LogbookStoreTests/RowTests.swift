@@ -78,8 +78,8 @@ import Testing
     @Test(arguments: [
         ("SELECT weight AS x FROM items WHERE id = 2", "column x is NULL, not Double"),
         ("SELECT name AS x FROM items WHERE id = 1", "no column named colour"),
-        ("SELECT 'blue' AS x FROM items", "column x holds \"blue\", not a Colour"),
-        ("SELECT NULL AS x FROM items", "column x is NULL, not Colour"),
+        ("SELECT 'blue' AS x FROM items", "column x holds \"blue\", not a RowTests.Colour"),
+        ("SELECT NULL AS x FROM items", "column x is NULL, not RowTests.Colour"),
     ])
     func aMisreadRowNamesTheColumnAndTheSQL(sql: String, message: String) throws {
         let database = try database()
@@ -103,7 +103,8 @@ import Testing
         let database = try Connection(path: folder.database, mode: .readWrite)
         _ = try database.migrate()
         try database.execute("PRAGMA ignore_check_constraints = 1")
-        try database.execute("""
+        try database.execute(
+            """
             INSERT INTO runs (id, kind, status, config, logbook_version) VALUES
                 (1, 'crawl', 'completed', '{}', '0'), (7, 'crawl', 'paused', '{}', '0')
             """)

@@ -1,4 +1,5 @@
 public import CrawlSchema
+import Foundation
 public import LogbookStore
 
 /// What a crawl did, counted from the database. It holds counts only, so it
@@ -43,6 +44,22 @@ extension CrawlSummary {
             pages: counts.pages, ok: counts.ok, notChecked: counts.notChecked,
             redirectsNotFollowed: counts.redirectsNotFollowed, deadURLs: counts.dead,
             brokenFragments: brokenFragments, seconds: seconds)
+    }
+}
+
+extension CrawlSummary {
+    /// The summary of crawl `run`, as recorded in the database at `path`:
+    /// what `logbook links` prints again. Its seconds are from the run's
+    /// start to its end (or to now, for a run not finished).
+    public init(recorded run: RunInfo, path: String) throws {
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let started = format.date(from: run.startedAt)
+        let finished = run.finishedAt.flatMap(format.date) ?? Date()
+        try self.init(
+            runID: run.id, completed: run.status == .completed, path: path,
+            checkFragments: try run.crawlConfig().checkFragments,
+            seconds: started.map { finished.timeIntervalSince($0) } ?? 0)
     }
 }
 

@@ -19,7 +19,8 @@ struct Logbook: ParsableCommand {
         version: LogbookVersion.current,
         subcommands: [
             InitCommand.self, CrawlCommand.self, SimulateCommand.self, ResumeCommand.self, RunsCommand.self,
-            QueryCommand.self, DiffCommand.self, ReportCommand.self, PlotCommand.self, RingWorkerCommand.self,
+            LinksCommand.self, QueryCommand.self, DiffCommand.self, ReportCommand.self, PlotCommand.self,
+            RingWorkerCommand.self,
         ]
     )
 

@@ -71,7 +71,7 @@ import Testing
 
     @Test(arguments: [
         ["init"], ["simulate", "--particles", "2", "--steps", "1"], ["runs"], ["query", "SELECT 1"],
-        ["diff", "1", "2"], ["report", "1", "--out", "r.html"], ["plot", "1", "--out", "p.svg"],
+        ["diff", "1", "2"], ["report", "1", "--out", "r.html"], ["plot", "1", "--out", "p.svg"], ["links"],
     ])
     func anotherProgramsFileIsRefusedByEveryCommandAndLeftByteForByte(command: [String]) throws {
         try makeForeignFile(path)

@@ -18,7 +18,8 @@ struct ResumeCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
     @Argument(help: "The run to resume (default: the latest one not completed).") var runID: Int64?
     @Flag(help: "No progress line.") var quiet = false
-    @Option(help: "For a crawl: text, json, csv, markdown or github, as for crawl.") var format: CrawlCommand.Format = .text
+    @Option(help: "For a crawl: text, json, csv, markdown or github, as for crawl.") var format: CrawlCommand.Format =
+        .text
 
     func run() throws {
         let runs = try {

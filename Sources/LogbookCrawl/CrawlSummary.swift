@@ -4,7 +4,7 @@ public import LogbookStore
 
 /// What a crawl did, counted from the database. It holds counts only, so it
 /// is as small for a million dead links as for one; the links themselves
-/// are read with `CrawlFindings`.
+/// are read with `forEachFinding`.
 public struct CrawlSummary: Sendable {
     public let runID: Int64
     /// False when it was stopped (Ctrl-C) before the frontier emptied.
@@ -63,9 +63,13 @@ extension CrawlSummary {
     }
 }
 
-extension CrawlFindings {
-    /// The findings of `summary`'s run.
-    public init(of summary: CrawlSummary, database: Connection) {
-        self.init(runID: summary.runID, checkFragments: summary.checkFragments, database: database)
+extension CrawlSummary {
+    /// Calls `body` with each finding of `kinds` of this run in `database`
+    /// (a read-only connection will do), as `RecordedCrawl.forEachFinding`.
+    public func forEachFinding(
+        in database: Connection, _ kinds: Set<CrawlFinding.Kind> = Set(CrawlFinding.Kind.allCases),
+        _ body: (CrawlFinding) throws -> Void
+    ) throws {
+        try RecordedCrawl(database, run: runID).forEachFinding(kinds, checkFragments: checkFragments, body)
     }
 }

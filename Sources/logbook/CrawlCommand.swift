@@ -59,17 +59,17 @@ extension CrawlProgress {
 
 /// Prints dead links grouped by the page linking to them, then counts; the
 /// exit code says whether any link is dead. The links are read from the
-/// database as they are printed (`CrawlFindings`) and written in chunks, so
+/// database as they are printed (`forEachFinding`) and written in chunks, so
 /// printing a million takes the memory that printing one does.
 /// `asRecorded`: the run is printed again (`logbook links`), not just ended,
 /// so an interrupted one is said to be partial rather than to be resumed.
 func report(_ summary: CrawlSummary, format: CrawlCommand.Format, database: String, asRecorded: Bool = false) throws {
-    let findings = CrawlFindings(of: summary, database: try Connection(path: database, mode: .readOnly))
+    let connection = try Connection(path: database, mode: .readOnly)
     let output = BufferedOutput(.output)
     switch format {
     case .text:
         var page: String?
-        try findings.forEach { finding in
+        try summary.forEachFinding(in: connection) { finding in
             let referrer = finding.foundOn ?? "(the start URL)"
             if referrer != page {
                 try output.write("\(referrer)\n")
@@ -90,7 +90,7 @@ func report(_ summary: CrawlSummary, format: CrawlCommand.Format, database: Stri
         // pretty printing laid it out when the report was built in memory.
         func array(of kind: CrawlFinding.Kind) throws {
             var opening = "["
-            try findings.forEach([kind]) { finding in
+            try summary.forEachFinding(in: connection, [kind]) { finding in
                 try output.write(opening + "\n    " + finding.json)
                 opening = ","
             }
@@ -113,7 +113,7 @@ func report(_ summary: CrawlSummary, format: CrawlCommand.Format, database: Stri
             """)
     case .csv:
         let printer = try ResultPrinter(columns: ["kind", "url", "status", "error", "found_on", "line"], format: .csv)
-        try findings.forEach { finding in
+        try summary.forEachFinding(in: connection) { finding in
             try printer.row([
                 .text(finding.kind.name), .text(finding.url), finding.status.map { .integer(Int64($0)) } ?? .null,
                 finding.error.map(SQLValue.text) ?? .null, finding.foundOn.map(SQLValue.text) ?? .null,
@@ -131,7 +131,7 @@ func report(_ summary: CrawlSummary, format: CrawlCommand.Format, database: Stri
 
             """)
         var shown = 0
-        try findings.forEach { finding in
+        try summary.forEachFinding(in: connection) { finding in
             if shown == 0 { try output.write("| page | line | link | why |\n|---|---|---|---|\n") }
             shown += 1
             guard shown <= markdownRows else { return }
@@ -144,7 +144,7 @@ func report(_ summary: CrawlSummary, format: CrawlCommand.Format, database: Stri
             try output.write("\n\(shown - markdownRows) more: `logbook links \(summary.runID)` lists them all.\n")
         }
     case .github:
-        try findings.forEach { finding in
+        try summary.forEachFinding(in: connection) { finding in
             var properties = ["title=\(finding.kind == .deadLink ? "Dead link" : "Broken fragment")"]
             if let page = finding.foundOn { properties.insert("file=\(page)", at: 0) }
             if let line = finding.line { properties.insert("line=\(line)", at: properties.count - 1) }

@@ -26,7 +26,7 @@ func crawl(
 /// CLI reads them.
 func findings(_ kind: CrawlFinding.Kind, of summary: CrawlSummary, in path: String) throws -> [CrawlFinding] {
     var found: [CrawlFinding] = []
-    try CrawlFindings(of: summary, database: Connection(path: path, mode: .readOnly)).forEach([kind]) {
+    try summary.forEachFinding(in: Connection(path: path, mode: .readOnly), [kind]) {
         found.append($0)
     }
     return found

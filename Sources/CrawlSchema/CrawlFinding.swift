@@ -24,33 +24,20 @@ public struct CrawlFinding: Hashable, Sendable {
     public let line: Int?
 }
 
-/// A crawl's findings, read from the database while they are visited: a run
-/// with a million dead links is printed in the memory one takes.
-///
-/// The order is the report's: by referring page (the start URL, which no
-/// page links to, first), then a page's dead links before its broken
-/// fragments, each by line, then URL. Pages compare as SQLite's BINARY
-/// collation compares them (UTF-8 bytes). Broken fragments are findings
-/// only in runs made with `checkFragments`.
-public struct CrawlFindings {
-    public let runID: Int64
-    public let checkFragments: Bool
-    private let database: Connection
-
-    /// The findings of run `runID` of `database` (a read-only connection will
-    /// do); `checkFragments` as the run was made.
-    public init(runID: Int64, checkFragments: Bool, database: Connection) {
-        self.runID = runID
-        self.checkFragments = checkFragments
-        self.database = database
-    }
-
-    /// Calls `body` with each finding of `kinds`, in the order above, all
-    /// read by one statement (one snapshot of the file). SQLite sorts them,
-    /// spilling to temporary files beyond its cache, so memory stays flat.
+extension RecordedCrawl {
+    /// Calls `body` with each finding of `kinds`, read from the database while
+    /// they are visited: a run with a million dead links is printed in the
+    /// memory one takes. All are read by one statement (one snapshot of the
+    /// file); SQLite sorts them, spilling to temporary files beyond its cache.
     /// An error `body` throws stops the reading and is rethrown.
-    public func forEach(
-        _ kinds: Set<CrawlFinding.Kind> = Set(CrawlFinding.Kind.allCases),
+    ///
+    /// The order is the report's: by referring page (the start URL, which no
+    /// page links to, first), then a page's dead links before its broken
+    /// fragments, each by line, then URL. Pages compare as SQLite's BINARY
+    /// collation compares them (UTF-8 bytes). Broken fragments are findings
+    /// only in runs made with `checkFragments`, as the run was made.
+    public func forEachFinding(
+        _ kinds: Set<CrawlFinding.Kind> = Set(CrawlFinding.Kind.allCases), checkFragments: Bool,
         _ body: (CrawlFinding) throws -> Void
     ) throws {
         // One statement for both kinds, so the two are ordered together; a
@@ -79,8 +66,3 @@ extension CrawlFinding: RowDecodable {
         line = try row["line"]
     }
 }
-
-/// Not `Sendable`, like the `Connection` it reads: it is used on the thread
-/// that opened the connection.
-@available(*, unavailable)
-extension CrawlFindings: Sendable {}

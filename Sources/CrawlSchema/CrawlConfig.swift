@@ -35,6 +35,22 @@ public struct CrawlConfig: Hashable, Sendable, Codable {
     /// URLs must match one of these (when any are given) and none of `exclude`.
     public var include: [String] = []
     public var exclude: [String] = []
+    /// Take what an earlier crawl in the same file learned (`--reuse`).
+    public var reuse: Reuse?
+
+    /// A crawl that reuses run `run`'s outcomes: external links it found ok
+    /// at most `maxAgeSeconds` ago are not requested again; its pages are
+    /// requested with their validators, and an unchanged one (304) keeps
+    /// its recorded links. Dead links are always checked again.
+    public struct Reuse: Hashable, Sendable, Codable {
+        public var run: Int64
+        public var maxAgeSeconds: Int
+
+        public init(run: Int64, maxAgeSeconds: Int = 86_400) {
+            self.run = run
+            self.maxAgeSeconds = maxAgeSeconds
+        }
+    }
 
     public init(start: String) {
         self.start = start

@@ -25,6 +25,28 @@ public struct Outcome: Sendable {
     public var elapsedMilliseconds: Double?
     public var finalURL: String?
     public var redirects: [String]
+    /// The response's validators, which a later `--reuse` crawl sends back
+    /// to ask whether the page changed.
+    public var etag: String?
+    public var lastModified: String?
+    /// Whether this run fetched the URL or took its outcome from an earlier run.
+    public var source: Source = .fetched
+    /// The run the outcome (cached) or links (revalidated) were taken from.
+    public var sourceRun: Int64?
+    /// When the outcome was really fetched (ISO 8601, UTC), for a cached
+    /// one; nil: now.
+    public var fetchedAt: String?
+
+    /// Where an outcome came from (`fetches.source`).
+    public enum Source: String, Sendable, CaseIterable, SQLBindable, SQLColumnValue {
+        /// Requested by this run.
+        case fetched
+        /// Requested with the earlier run's validators, answered 304 Not
+        /// Modified: that run's links for the page were reused.
+        case revalidated
+        /// Not requested: an earlier run found it ok within `--max-age`.
+        case cached
+    }
 
     public init(
         outcome: Class, status: Int? = nil, error: String? = nil, contentType: String? = nil, bytes: Int? = nil,
@@ -51,12 +73,13 @@ public struct Outcome: Sendable {
         let insert = try database.cached(
             """
             INSERT OR REPLACE INTO fetches
-                (url_id, run_id, status, outcome, error, content_type, bytes, elapsed_ms, final_url, redirects)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                (url_id, run_id, status, outcome, error, content_type, bytes, elapsed_ms, final_url, redirects,
+                 etag, last_modified, source, source_run, fetched_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))
             """)
         try insert.bind(
             urlID, runID, status, outcome, error, contentType, bytes, elapsedMilliseconds, finalURL,
-            redirects.isEmpty ? nil : try Self.json(redirects))
+            redirects.isEmpty ? nil : try Self.json(redirects), etag, lastModified, source, sourceRun, fetchedAt)
         try insert.run()
     }
 }

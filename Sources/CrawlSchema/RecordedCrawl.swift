@@ -109,12 +109,14 @@ public struct RecordedCrawl {
         ).bound(runID, limit).all(URLRow.self)
     }
 
-    /// Every fetch in the order made: what the crawl's charts draw.
+    /// Every fetch in the order made: what the crawl's charts draw. An
+    /// outcome a `--reuse` crawl took without a request is no fetch of it.
     public func fetchTimeline() throws -> [TimelineFetch] {
         try database.prepare(
             """
             SELECT julianday(f.fetched_at) * 86400.0 AS seconds, u.internal, f.outcome
-            FROM fetches AS f JOIN urls AS u ON u.id = f.url_id WHERE f.run_id = ? ORDER BY f.fetched_at
+            FROM fetches AS f JOIN urls AS u ON u.id = f.url_id WHERE f.run_id = ? AND f.source != 'cached'
+            ORDER BY f.fetched_at
             """
         ).bound(runID).all(TimelineFetch.self)
     }
@@ -145,6 +147,8 @@ public struct CrawlCounts: Hashable, Sendable, RowDecodable {
     /// Fetch times; nil before the first fetch.
     public var meanMilliseconds: Double?
     public var maxMilliseconds: Double?
+    /// Outcomes taken from an earlier run (`--reuse`): cached or revalidated.
+    public var reused = 0
 
     /// The counts of a run with no URL.
     public init() {}
@@ -160,6 +164,7 @@ public struct CrawlCounts: Hashable, Sendable, RowDecodable {
         notChecked = try row["not_checked"] as Int? ?? 0
         meanMilliseconds = try row["mean_ms"]
         maxMilliseconds = try row["max_ms"]
+        reused = try row["reused"] as Int? ?? 0
     }
 }
 

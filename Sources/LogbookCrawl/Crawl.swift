@@ -185,7 +185,7 @@ public enum Crawl: Sendable {
             finished.enter()
             Thread {
                 do {
-                    try CrawlWorker(site: site, runID: runID).work(
+                    try CrawlWorker(site: site, runID: runID, database: recorder.path).work(
                         frontier: frontier, recorder: recorder, counters: counters)
                 } catch {
                     failure.withLock { $0 = $0 ?? error }

@@ -17,6 +17,8 @@ public struct CrawlSummary: Sendable {
     public let deadURLs: Int
     /// Links to a `#fragment` the page does not have (0 without --check-fragments).
     public let brokenFragments: Int
+    /// Outcomes taken from an earlier run (`--reuse`) rather than fetched in full.
+    public let reused: Int
     public let seconds: Double
 
     /// True when any link is dead or names a missing fragment.
@@ -43,7 +45,7 @@ extension CrawlSummary {
             runID: runID, completed: completed, checkFragments: checkFragments, urls: counts.urls,
             pages: counts.pages, ok: counts.ok, notChecked: counts.notChecked,
             redirectsNotFollowed: counts.redirectsNotFollowed, deadURLs: counts.dead,
-            brokenFragments: brokenFragments, seconds: seconds)
+            brokenFragments: brokenFragments, reused: counts.reused, seconds: seconds)
     }
 }
 

@@ -71,18 +71,22 @@ struct CrawlWorker {
     private let fetcher: Fetcher
     private let include: [Regex<AnyRegexOutput>]
     private let exclude: [Regex<AnyRegexOutput>]
+    /// The run `--reuse` takes outcomes and links from, on this worker's own
+    /// read-only connection to the crawl's file.
+    private let previous: PreviousCrawl?
 
-    init(site: Site, runID: Int64) throws {
+    init(site: Site, runID: Int64, database path: String) throws {
         self.site = site
         self.runID = runID
         fetcher = Fetcher(share: site.share, limits: site.config.limits)
         include = try site.config.include.map { try Regex($0) }
         exclude = try site.config.exclude.map { try Regex($0) }
+        previous = try site.config.reuse.map { PreviousCrawl(try Connection(path: path, mode: .readOnly), run: $0.run) }
     }
 
     func work(frontier: Frontier, recorder: Recorder, counters: CrawlCounters) throws {
         while let page = try frontier.next() {
-            let visited = visit(page)
+            let visited = try visit(page)
             try recorder.send(
                 PageDone(
                     runID: runID, page: page, outcome: visited.outcome, links: visited.links,
@@ -95,8 +99,14 @@ struct CrawlWorker {
 
     /// Fetches one URL: a page of the site is read and its links resolved; a
     /// URL elsewhere is only checked (HEAD, then GET when HEAD is refused).
-    func visit(_ page: ClaimedURL) -> (outcome: Outcome, links: [FoundLink], anchors: Set<String>) {
+    /// With `--reuse`, an external URL the earlier run found ok recently is
+    /// not requested, and a page is asked whether it changed since.
+    func visit(_ page: ClaimedURL) throws -> (outcome: Outcome, links: [FoundLink], anchors: Set<String>) {
+        let prior = try previous?.fetch(of: page.url)
         guard page.sameSite else {
+            if let reuse = site.config.reuse, let cached = prior?.cached(from: reuse.run, maxAge: reuse.maxAgeSeconds) {
+                return (cached, [], [])
+            }
             var response = fetch(page.url, method: .head)
             if let status = response.status, [400, 403, 405, 501].contains(status) {
                 response = fetch(page.url, method: .get)
@@ -108,8 +118,12 @@ struct CrawlWorker {
         {
             return (Outcome(outcome: .robots, error: "disallowed by robots.txt"), [], [])
         }
-        let response = fetch(page.url, method: .get, keepBody: true)
-        let outcome = classify(response)
+        let response = fetch(page.url, method: .get, keepBody: true, validators: prior?.validators)
+        if response.status == 304, response.failure == nil, let previous, let prior, prior.validators != nil {
+            return try revalidated(page, prior, response, from: previous)
+        }
+        var outcome = classify(response)
+        (outcome.etag, outcome.lastModified) = (response.etag, response.lastModified)
         guard outcome.outcome == .ok, isHTML(response.contentType), site.contains(response.finalURL) else {
             return (outcome, [], [])
         }
@@ -117,15 +131,40 @@ struct CrawlWorker {
         return (outcome, links, anchors)
     }
 
+    /// A page that answered 304 Not Modified: the earlier run's outcome,
+    /// links and anchors for it, the links classified again under this
+    /// crawl's rules (`--include`, `--max-url-length`… may have changed).
+    private func revalidated(
+        _ page: ClaimedURL, _ prior: PreviousFetch, _ response: FetchResult, from previous: PreviousCrawl
+    ) throws -> (outcome: Outcome, links: [FoundLink], anchors: Set<String>) {
+        var outcome = prior.outcome
+        outcome.source = .revalidated
+        outcome.sourceRun = previous.runID
+        outcome.fetchedAt = nil
+        outcome.elapsedMilliseconds = response.elapsedMilliseconds
+        outcome.etag = response.etag ?? outcome.etag
+        outcome.lastModified = response.lastModified ?? outcome.lastModified
+        var base = BaseURL(prior.outcome.finalURL ?? page.url)
+        let links = try previous.links(from: prior.urlID).map { link in
+            resolve(link.reference, element: link.element, attribute: link.attribute, line: link.line, against: &base)
+        }
+        return (outcome, links, site.config.checkFragments ? try previous.anchors(of: prior.urlID) : [])
+    }
+
     /// Tries again after timeouts, resets, refused connections and 5xx, with
     /// doubling backoff, and waits as long as a 429 or 503 asks.
-    private func fetch(_ url: String, method: Fetcher.Method, keepBody: Bool = false) -> FetchResult {
+    private func fetch(
+        _ url: String, method: Fetcher.Method, keepBody: Bool = false,
+        validators: (etag: String?, lastModified: String?)? = nil
+    ) -> FetchResult {
         let host = URLResolver.origin(of: url) ?? url
         var delay = site.config.retryDelayMilliseconds
         var attempt = 0
         while true {
             let response = site.hosts.request(to: host) {
-                fetcher.fetch(url, method: method, keepBody: keepBody, credentials: site.credentials(for: url))
+                fetcher.fetch(
+                    url, method: method, keepBody: keepBody, credentials: site.credentials(for: url),
+                    validators: validators)
             }
             let status = response.status ?? 0
             let transient = response.failure?.isTransient == true || status >= 500 || status == 429
@@ -178,21 +217,28 @@ struct CrawlWorker {
             base = BaseURL(url)
         }
         let links = page.links.map { link in
-            // "#" split as bytes, as libcurl splits it.
-            let hash = link.value.utf8.firstIndex(of: UInt8(ascii: "#"))
-            var resolved = base.resolve(link.value[..<(hash ?? link.value.endIndex)])
-            var fragment: String?
-            if case .web = resolved, let hash {
-                let part = link.value[link.value.utf8.index(after: hash)...].trimmingWhitespace()
-                fragment = part.isEmpty ? nil : String(part)
-            } else if hash != nil {
-                resolved = base.resolve(link.value[...])  // not the web: keep it whole
-            }
-            return FoundLink(
-                target: target(of: link.value, resolved), element: link.element, attribute: link.attribute,
-                fragment: fragment, line: link.line)
+            resolve(link.value, element: link.element, attribute: link.attribute, line: link.line, against: &base)
         }
         return (links, page.anchors)
+    }
+
+    /// A link as written, resolved against `base` and classified.
+    private func resolve(
+        _ value: String, element: String, attribute: String, line: Int, against base: inout BaseURL
+    ) -> FoundLink {
+        // "#" split as bytes, as libcurl splits it.
+        let hash = value.utf8.firstIndex(of: UInt8(ascii: "#"))
+        var resolved = base.resolve(value[..<(hash ?? value.endIndex)])
+        var fragment: String?
+        if case .web = resolved, let hash {
+            let part = value[value.utf8.index(after: hash)...].trimmingWhitespace()
+            fragment = part.isEmpty ? nil : String(part)
+        } else if hash != nil {
+            resolved = base.resolve(value[...])  // not the web: keep it whole
+        }
+        return FoundLink(
+            target: target(of: value, resolved), element: element, attribute: attribute, fragment: fragment,
+            line: line)
     }
 
     private func target(of reference: String, _ resolved: ResolvedURL) -> FoundLink.Target {

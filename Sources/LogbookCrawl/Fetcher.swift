@@ -27,6 +27,9 @@ public struct FetchResult: Sendable {
     public var body: [UInt8] = []
     /// Seconds a 429 or 503 asked to wait.
     public var retryAfter: Int?
+    /// The final response's validators, for a later conditional request.
+    public var etag: String?
+    public var lastModified: String?
 }
 
 /// DNS, connections and TLS sessions shared by every worker's `Fetcher`,
@@ -95,14 +98,29 @@ final class Fetcher {
         errorBuffer.deallocate()
     }
 
-    /// `credentials` are sent as HTTP Basic authentication.
-    func fetch(_ url: String, method: Method, keepBody: Bool, credentials: Credentials? = nil) -> FetchResult {
+    /// `credentials` are sent as HTTP Basic authentication; `validators`
+    /// make the request conditional (`If-None-Match`, `If-Modified-Since`),
+    /// so an unchanged page answers 304 without a body.
+    func fetch(
+        _ url: String, method: Method, keepBody: Bool, credentials: Credentials? = nil,
+        validators: (etag: String?, lastModified: String?)? = nil
+    ) -> FetchResult {
         curl_easy_reset(easy)
         errorBuffer[0] = 0
         let sink = ResponseSink(limit: limits.maxBytes, keepBody: keepBody && method == .get)
         let context = Unmanaged.passRetained(sink)
         defer { context.release() }
         setOptions(url: url, method: method, context: context.toOpaque())
+        var conditional: UnsafeMutablePointer<curl_slist>?
+        defer { curl_slist_free_all(conditional) }
+        if let validators {
+            for header in limits.headers { conditional = curl_slist_append(conditional, header) }
+            if let etag = validators.etag { conditional = curl_slist_append(conditional, "If-None-Match: \(etag)") }
+            if let date = validators.lastModified {
+                conditional = curl_slist_append(conditional, "If-Modified-Since: \(date)")
+            }
+            CCurl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, conditional)
+        }
         if let credentials {
             CCurl_easy_setopt_string(easy, CURLOPT_USERNAME, credentials.user)
             CCurl_easy_setopt_string(easy, CURLOPT_PASSWORD, credentials.password)
@@ -130,6 +148,8 @@ final class Fetcher {
             result.retryAfter = Int(retryAfter)
         }
         result.bytes = sink.received
+        result.etag = sink.etag
+        result.lastModified = sink.lastModified
         if code != CURLE_OK {
             result.failure = failure(code, sink: sink)
             let detail = String(cString: errorBuffer)
@@ -195,6 +215,8 @@ private final class ResponseSink {
     var received = 0
     var exceeded = false
     var locations: [String] = []
+    var etag: String?
+    var lastModified: String?
 
     init(limit: Int, keepBody: Bool) {
         self.limit = limit
@@ -212,12 +234,24 @@ private final class ResponseSink {
         return count
     }
 
-    /// Notes every Location header: the redirect chain.
+    /// Notes every Location header (the redirect chain), and the last
+    /// response's validators.
     func header(_ data: UnsafeMutablePointer<CChar>, _ count: Int) -> Int {
         let line = String(decoding: UnsafeRawBufferPointer(start: data, count: count), as: UTF8.self)
-        if line.lowercased().hasPrefix("location:") {
-            let value = line.dropFirst("location:".count).trimmingWhitespace()
-            if !value.isEmpty { locations.append(String(value)) }
+        let lowercased = line.lowercased()
+        func value(of name: String) -> String? {
+            guard lowercased.hasPrefix(name) else { return nil }
+            let value = line.dropFirst(name.count).trimmingWhitespace()
+            return value.isEmpty ? nil : String(value)
+        }
+        if lowercased.hasPrefix("http/") {
+            (etag, lastModified) = (nil, nil)
+        } else if let location = value(of: "location:") {
+            locations.append(location)
+        } else if let tag = value(of: "etag:") {
+            etag = tag
+        } else if let date = value(of: "last-modified:") {
+            lastModified = date
         }
         return count
     }

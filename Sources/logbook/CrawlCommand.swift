@@ -26,14 +26,16 @@ struct CrawlCommand: ParsableCommand {
     @OptionGroup(title: "Scope") var scope: CrawlScopeOptions
     @OptionGroup(title: "Requests") var fetch: FetchOptions
     @OptionGroup(title: "Politeness") var politeness: PolitenessOptions
+    @OptionGroup(title: "Reuse") var reuse: ReuseOptions
     @Option(help: "text, json, csv, markdown or github (annotations).") var format: Format = .text
     @Flag(help: "No progress line.") var quiet = false
 
     func run() throws {
         let config = CrawlConfig(start: url, scope: scope, fetch: fetch, politeness: politeness)
-        let (prepared, credentials) = try Crawl.prepare(config, credentials: .fromEnvironment)
+        var (prepared, credentials) = try Crawl.prepare(config, credentials: .fromEnvironment)
 
         let recorder = try Recorder(path: database.path, options: Crawl.recorderOptions)
+        prepared.reuse = try reuse.resolve(start: prepared.start, database: database.path)
         let summary = try recording(into: recorder, quiet: quiet) { display in
             try Crawl.start(
                 prepared, credentials: credentials, recorder: recorder,
@@ -82,7 +84,8 @@ func report(_ summary: CrawlSummary, format: CrawlCommand.Format, database: Stri
             run \(summary.runID): crawl \(summary.completed ? "completed" : "interrupted") in \
             \(String(format: "%.1f", summary.seconds)) s: \(summary.pages) pages, \(summary.urls) URLs, \
             \(summary.ok) ok, \(summary.deadURLs) dead, \(summary.redirectsNotFollowed) redirects not followed, \
-            \(summary.notChecked) not checked\(summary.brokenFragments == 0 ? "" : ", \(summary.brokenFragments) broken fragments")
+            \(summary.notChecked) not checked\(summary.brokenFragments == 0 ? "" : ", \(summary.brokenFragments) broken fragments")\
+            \(summary.reused == 0 ? "" : ", \(summary.reused) reused from an earlier run")
 
             """)
     case .json:

@@ -35,7 +35,9 @@ public struct TestResponse: Sendable {
 /// crawler's tests: one thread per connection, `Connection: close`, answers
 /// from `handler(method, path)`. Stopped when the value goes away. Given a
 /// user and password, it answers 401 to any request without them (HTTP
-/// Basic).
+/// Basic). With `validators`, a 200 carries an `ETag` (a hash of its body)
+/// and answers 304 without a body to an `If-None-Match` naming it, as
+/// nginx does for files.
 ///
 /// `@unchecked Sendable`: the socket is only closed by `stop`; counts are
 /// read and written holding `countsLock` (an NSLock rather than a Mutex:
@@ -47,15 +49,18 @@ public final class TestHTTPServer: @unchecked Sendable {
     private let countsLock = NSLock()
     private var requests: [String: Int] = [:]
     private var authorized = 0
+    private var fullBodies = 0
+    private let validators: Bool
     /// The `Authorization` header a request must carry, when any.
     private let requiredAuthorization: String?
     private let stopped = DispatchGroup()
 
     public init(
-        requiring credentials: (user: String, password: String)? = nil,
+        requiring credentials: (user: String, password: String)? = nil, validators: Bool = false,
         _ handler: @escaping @Sendable (_ method: String, _ path: String) -> TestResponse
     ) throws {
         self.handler = handler
+        self.validators = validators
         requiredAuthorization = credentials.map {
             "Basic " + Data("\($0.user):\($0.password)".utf8).base64EncodedString()
         }
@@ -95,6 +100,9 @@ public final class TestHTTPServer: @unchecked Sendable {
     /// How many requests `path` has had.
     public func requestCount(_ path: String) -> Int { countsLock.withLock { requests[path, default: 0] } }
 
+    /// How many GET responses were a 200 with its whole body: full downloads.
+    public var fullBodyCount: Int { countsLock.withLock { fullBodies } }
+
     /// How many requests carried an `Authorization` header.
     public var authorizedRequestCount: Int { countsLock.withLock { authorized } }
 
@@ -117,18 +125,32 @@ public final class TestHTTPServer: @unchecked Sendable {
             separator: " ")
         guard requestLine.count >= 2 else { return }
         let (method, path) = (String(requestLine[0]), String(requestLine[1]))
-        let authorization = String(decoding: received, as: UTF8.self).split(separator: "\r\n")
-            .first { $0.lowercased().hasPrefix("authorization:") }
-            .map { $0.dropFirst("authorization:".count).trimmingCharacters(in: .whitespaces) }
-        countsLock.withLock {
-            requests[path, default: 0] += 1
-            if authorization != nil { authorized += 1 }
+        let requestHeaders = String(decoding: received, as: UTF8.self).split(separator: "\r\n")
+        func header(_ name: String) -> String? {
+            requestHeaders.first { $0.lowercased().hasPrefix(name + ":") }
+                .map { $0.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces) }
         }
-        let response =
+        let authorization = header("authorization")
+        var response =
             requiredAuthorization == nil || authorization == requiredAuthorization
             ? handler(method, path)
             : TestResponse(
                 status: 401, headers: ["WWW-Authenticate": "Basic realm=\"test\""], body: Array("who are you?".utf8))
+        if validators, response.status == 200 {
+            let etag =
+                "\""
+                + String(
+                    response.body.reduce(UInt64(14_695_981_039_346_656_037)) {
+                        ($0 ^ UInt64($1)) &* 1_099_511_628_211
+                    }, radix: 16) + "\""
+            response.headers["ETag"] = etag
+            if header("if-none-match") == etag { response = TestResponse(status: 304, headers: ["ETag": etag]) }
+        }
+        countsLock.withLock {
+            requests[path, default: 0] += 1
+            if authorization != nil { authorized += 1 }
+            if method == "GET", response.status == 200 { fullBodies += 1 }
+        }
         if response.delay > .zero { Thread.sleep(forTimeInterval: response.delay.inSeconds) }
         var head =
             "HTTP/1.1 \(response.status) Status\r\nConnection: close\r\nContent-Length: \(response.body.count)\r\n"

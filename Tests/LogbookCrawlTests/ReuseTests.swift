@@ -1,6 +1,7 @@
 import Foundation
 import LogbookStore
 import LogbookTestSupport
+import Synchronization
 import Testing
 
 /// `crawl --reuse`: the database as the cache for the next crawl, against
@@ -11,31 +12,36 @@ import Testing
 
     /// 200 pages of a site, every tenth linking a dead page of the site, and
     /// every page linking one of 20 URLs on another server, a quarter of them
-    /// dead. `changed` pages link one more dead page.
-    final class Sites: @unchecked Sendable {
+    /// dead. A changed page links one more dead page.
+    struct Sites {
         let elsewhere: TestHTTPServer
-        var site: TestHTTPServer!
-        private let lock = NSLock()
-        private var changed: Set<Int> = []
+        let site: TestHTTPServer
+        private let changed = Changes()
+
+        final class Changes: Sendable { let pages = Mutex<Set<Int>>([]) }
 
         init() throws {
-            elsewhere = try TestHTTPServer(validators: true) { _, path in
+            let elsewhere = try TestHTTPServer(validators: true) { _, path in
                 guard let n = Int(path.dropFirst(3)) else { return .html("no", status: 404) }
                 return n % 4 == 0 ? .html("gone", status: 404) : .html("there")
             }
-            site = try TestHTTPServer(validators: true) { [unowned self] _, path in
+            let changed = changed
+            site = try TestHTTPServer(validators: true) { _, path in
                 guard path.hasPrefix("/p/"), let page = Int(path.dropFirst(3)), page < 200 else {
                     return path == "/" ? .html("<a href=\"/p/0\">start</a>") : .html("missing", status: 404)
                 }
                 var links = [(page + 1) % 200, (page * 7 + 3) % 200].map { "<a href=\"/p/\($0)\">\($0)</a>" }
                 links.append("<a href=\"\(elsewhere.url("/e/\(page % 20)"))\">out</a>")
                 if page % 10 == 0 { links.append("<a href=\"/dead/\(page)\">dead</a>") }
-                if lock.withLock({ changed.contains(page) }) { links.append("<a href=\"/new-dead/\(page)\">new</a>") }
+                if changed.pages.withLock({ $0.contains(page) }) {
+                    links.append("<a href=\"/new-dead/\(page)\">new</a>")
+                }
                 return .html(links.joined(separator: "\n"))
             }
+            self.elsewhere = elsewhere
         }
 
-        func change(_ page: Int) { _ = lock.withLock { changed.insert(page) } }
+        func change(_ page: Int) { _ = changed.pages.withLock { $0.insert(page) } }
     }
 
     func crawl(_ sites: Sites, _ extra: [String] = []) throws -> ProcessResult {

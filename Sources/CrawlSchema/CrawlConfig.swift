@@ -35,6 +35,9 @@ public struct CrawlConfig: Hashable, Sendable, Codable {
     /// URLs must match one of these (when any are given) and none of `exclude`.
     public var include: [String] = []
     public var exclude: [String] = []
+    /// The site's build folder, read in place of its server (an absolute
+    /// path); `start` is then the URL it is served at (`--base-url`).
+    public var folder: String?
     /// Take what an earlier crawl in the same file learned (`--reuse`).
     public var reuse: Reuse?
 

@@ -90,6 +90,17 @@ public enum Crawl: Sendable {
                 """)
         }
         config.start = url
+        if let folder = config.folder {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                throw CrawlError(.options, "\(folder) is not a folder")
+            }
+            // The folder is the site at the base URL's path: its root is a folder, and other URLs of the host
+            // are the deployed site's, checked over HTTP.
+            if !config.start.hasSuffix("/"), !config.start.contains("?") { config.start += "/" }
+            config.scope =
+                config.scope ?? URLResolver.origin(of: config.start).map { String(config.start.dropFirst($0.count)) }
+        }
         let credentials = inURL ?? credentials
         config.usesCredentials = credentials == nil ? nil : true
         if config.workers < 1 { throw CrawlError(.options, "--workers must be 1 or more, not \(config.workers)") }

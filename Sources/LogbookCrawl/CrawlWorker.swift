@@ -12,6 +12,8 @@ final class Site: Sendable {
     private let credentials: Credentials?
     let share: FetchShare
     let hosts: HostLimiter
+    /// The build folder read in place of the site's server, when crawling one.
+    let folder: SiteFolder?
     /// Nil until the first worker that asks has fetched them. (Not a
     /// `Mutex`: ThreadSanitizer does not see its futex, and reports races.)
     private let robots = Guarded<RobotsRules?>(nil)
@@ -22,6 +24,7 @@ final class Site: Sendable {
         self.credentials = credentials
         self.share = share
         hosts = HostLimiter(perHost: config.perHost, delay: .milliseconds(config.delayMilliseconds))
+        folder = config.folder.map { SiteFolder($0, base: config.start) }
     }
 
     /// Same scheme, host and port as the start URL, and under `--scope`.
@@ -97,8 +100,9 @@ struct CrawlWorker {
         }
     }
 
-    /// Fetches one URL: a page of the site is read and its links resolved; a
-    /// URL elsewhere is only checked (HEAD, then GET when HEAD is refused).
+    /// Fetches one URL: a page of the site is read (from its server, or its
+    /// build folder) and its links resolved; a URL elsewhere is only checked
+    /// (HEAD, then GET when HEAD is refused).
     /// With `--reuse`, an external URL the earlier run found ok recently is
     /// not requested, and a page is asked whether it changed since.
     func visit(_ page: ClaimedURL) throws -> (outcome: Outcome, links: [FoundLink], anchors: Set<String>) {
@@ -113,14 +117,19 @@ struct CrawlWorker {
             }
             return (classify(response), [], [])
         }
-        if site.config.obeyRobots,
-            !site.robotsRules(using: fetcher).allows(String(page.url.dropFirst(site.origin.count)))
-        {
-            return (Outcome(outcome: .robots, error: "disallowed by robots.txt"), [], [])
-        }
-        let response = fetch(page.url, method: .get, keepBody: true, validators: prior?.validators)
-        if response.status == 304, response.failure == nil, let previous, let prior, prior.validators != nil {
-            return try revalidated(page, prior, response, from: previous)
+        let response: FetchResult
+        if let folder = site.folder {
+            response = folder.read(page.url, maxBytes: site.config.limits.maxBytes)
+        } else {
+            if site.config.obeyRobots,
+                !site.robotsRules(using: fetcher).allows(String(page.url.dropFirst(site.origin.count)))
+            {
+                return (Outcome(outcome: .robots, error: "disallowed by robots.txt"), [], [])
+            }
+            response = fetch(page.url, method: .get, keepBody: true, validators: prior?.validators)
+            if response.status == 304, response.failure == nil, let previous, let prior, prior.validators != nil {
+                return try revalidated(page, prior, response, from: previous)
+            }
         }
         var outcome = classify(response)
         (outcome.etag, outcome.lastModified) = (response.etag, response.lastModified)
@@ -193,7 +202,7 @@ struct CrawlWorker {
             outcome.outcome = .error
         case (nil, let status?) where status >= 400:
             outcome.outcome = .dead
-            outcome.error = "HTTP \(status)"
+            outcome.error = response.error ?? "HTTP \(status)"
         case (nil, let status?) where status >= 300:
             outcome.outcome = .redirect
             outcome.error = "HTTP \(status) without a usable Location"

@@ -22,7 +22,9 @@ struct CrawlCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, csv, markdown, github }
 
     @OptionGroup var database: DatabaseOption
-    @Argument(help: "The start URL.") var url: String
+    @Argument(help: "The start URL, or a site's build folder (with --base-url).") var url: String
+    @Option(help: "The URL a build folder given as the start is served at, e.g. https://example.org/.")
+    var baseURL: String?
     @OptionGroup(title: "Scope") var scope: CrawlScopeOptions
     @OptionGroup(title: "Requests") var fetch: FetchOptions
     @OptionGroup(title: "Politeness") var politeness: PolitenessOptions
@@ -31,7 +33,8 @@ struct CrawlCommand: ParsableCommand {
     @Flag(help: "No progress line.") var quiet = false
 
     func run() throws {
-        let config = CrawlConfig(start: url, scope: scope, fetch: fetch, politeness: politeness)
+        var config = CrawlConfig(start: url, scope: scope, fetch: fetch, politeness: politeness)
+        (config.start, config.folder) = try startAndFolder()
         var (prepared, credentials) = try Crawl.prepare(config, credentials: .fromEnvironment)
 
         let recorder = try Recorder(path: database.path, options: Crawl.recorderOptions)
@@ -42,6 +45,29 @@ struct CrawlCommand: ParsableCommand {
                 hooks: CrawlHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
         }
         try report(summary, format: format, database: database.path)
+    }
+}
+
+extension CrawlCommand {
+    /// The start URL and the build folder read in its place, if `url` is
+    /// one: `crawl ./public --base-url https://example.org/`.
+    private func startAndFolder() throws -> (start: String, folder: String?) {
+        var isFolder: ObjCBool = false
+        let folder = FileManager.default.fileExists(atPath: url, isDirectory: &isFolder) && isFolder.boolValue
+        switch (baseURL, folder) {
+        case (let base?, true):
+            return (
+                base, URL(filePath: url, directoryHint: .isDirectory).standardizedFileURL.path(percentEncoded: false)
+            )
+        case (_?, false):
+            throw UsageError("--base-url is the URL a build folder is served at, and \(url) is not a folder")
+        case (nil, true) where !url.contains("://"):
+            throw UsageError(
+                "\(url) is a folder: give the URL its files are served at with --base-url, e.g. --base-url https://example.org/"
+            )
+        default:
+            return (url, nil)
+        }
     }
 }
 

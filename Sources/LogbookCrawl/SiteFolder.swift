@@ -1,0 +1,122 @@
+import Foundation
+import LogbookStore
+
+/// A site's build folder, read in place of its server
+/// (`crawl ./public --base-url https://example.org/`): a URL under the base
+/// URL names a file under the folder, answered as a static server would
+/// answer it, so a folder crawl and a crawl of the deployed site record the
+/// same URLs and `diff` cleanly.
+///
+/// `/a/` reads `a/index.html` (or `index.htm`); `/a`, a folder, is a
+/// redirect to `/a/`, as nginx answers; `/a` with no such file or folder
+/// reads `a.html` when there is one (GitHub Pages' and Netlify's pretty
+/// URLs). The query is ignored. Nothing outside the folder is read: `..`
+/// in any spelling and symbolic links out of it are "not found".
+struct SiteFolder: Sendable {
+    /// The folder, with symbolic links resolved.
+    let root: String
+    /// The site's URL that the folder is served at, ending in "/".
+    let base: String
+
+    init(_ path: String, base: String) {
+        root = URL(filePath: path).resolvingSymlinksInPath().path(percentEncoded: false)
+        self.base = base
+    }
+
+    /// What a static server would answer for `url`, which starts with `base`.
+    func read(_ url: String, maxBytes: Int) -> FetchResult {
+        let started = ContinuousClock.now
+        var result = answer(url, maxBytes: maxBytes)
+        result.elapsedMilliseconds = (ContinuousClock.now - started).inSeconds * 1000
+        return result
+    }
+
+    private func answer(_ url: String, maxBytes: Int) -> FetchResult {
+        let withoutQuery = url.prefix { $0 != "?" }
+        let query = url[withoutQuery.endIndex...]
+        guard withoutQuery.hasPrefix(base) || withoutQuery + "/" == base else {
+            return missing(url, "is not under --base-url \(base)")
+        }
+        guard let relative = String(withoutQuery.dropFirst(base.count)).removingPercentEncoding,
+            !relative.contains("\0"),
+            !relative.split(separator: "/", omittingEmptySubsequences: false).contains(where: {
+                $0 == ".." || $0 == "."
+            })
+        else {
+            return missing(url, "names no file in \(root)")
+        }
+        var file = relative.isEmpty ? root : root + "/" + relative
+        var finalURL = url
+        var redirects: [String] = []
+        switch kind(of: file) {
+        case .folder:
+            if !relative.isEmpty, !relative.hasSuffix("/") {
+                finalURL = String(withoutQuery) + "/" + query
+                redirects = [finalURL]
+            }
+            guard
+                let index = ["index.html", "index.htm"].map({ file + "/" + $0 }).first(where: { kind(of: $0) == .file })
+            else {
+                return missing(url, "is the folder \(file), which has no index.html")
+            }
+            file = index
+        case .file:
+            break
+        case .none:
+            guard !relative.isEmpty, !relative.hasSuffix("/"), kind(of: file + ".html") == .file else {
+                return missing(url, "has no file \(file)")
+            }
+            file += ".html"
+        }
+        guard isInside(file) else { return missing(url, "leaves \(root) through a symbolic link") }
+        var result = FetchResult(status: 200, finalURL: finalURL, redirects: redirects)
+        result.contentType = Self.contentType(of: file)
+        let isHTML = result.contentType.map { $0.hasPrefix("text/html") || $0.hasPrefix("application/xhtml") } ?? false
+        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        result.bytes = size
+        if size > maxBytes {
+            result.failure = .tooLarge
+            result.error = "\(file) is larger than \(maxBytes) bytes"
+        } else if isHTML {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                return missing(url, "has the file \(file), which cannot be read")
+            }
+            result.body = Array(data)
+        }
+        return result
+    }
+
+    private enum Kind { case file, folder }
+
+    private func kind(of path: String) -> Kind? {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return nil }
+        return isFolder.boolValue ? .folder : .file
+    }
+
+    /// Whether `path`, its symbolic links resolved, lies in the folder.
+    private func isInside(_ path: String) -> Bool {
+        let resolved = URL(filePath: path).resolvingSymlinksInPath().path(percentEncoded: false)
+        return resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/")
+    }
+
+    /// A 404 saying why, as a dead link's error.
+    private func missing(_ url: String, _ why: String) -> FetchResult {
+        var result = FetchResult(status: 404, finalURL: url)
+        result.error = "not found: \(url) \(why)"
+        return result
+    }
+
+    /// The Content-Type a static server sends for the file's extension.
+    static func contentType(of file: String) -> String {
+        let types = [
+            "html": "text/html", "htm": "text/html", "xhtml": "application/xhtml+xml", "css": "text/css",
+            "js": "text/javascript", "mjs": "text/javascript", "json": "application/json", "xml": "application/xml",
+            "txt": "text/plain", "svg": "image/svg+xml", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
+            "gif": "image/gif", "webp": "image/webp", "avif": "image/avif", "ico": "image/x-icon",
+            "pdf": "application/pdf", "woff": "font/woff", "woff2": "font/woff2", "wasm": "application/wasm",
+        ]
+        let ext = URL(filePath: file).pathExtension.lowercased()
+        return types[ext] ?? "application/octet-stream"
+    }
+}

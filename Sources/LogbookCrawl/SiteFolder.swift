@@ -10,16 +10,17 @@ import LogbookStore
 /// `/a/` reads `a/index.html` (or `index.htm`); `/a`, a folder, is a
 /// redirect to `/a/`, as nginx answers; `/a` with no such file or folder
 /// reads `a.html` when there is one (GitHub Pages' and Netlify's pretty
-/// URLs). The query is ignored. Nothing outside the folder is read: `..`
-/// in any spelling and symbolic links out of it are "not found".
+/// URLs). The query is ignored. No URL names a file outside the folder:
+/// `..` in any spelling is "not found". Symbolic links in the folder are
+/// followed, as nginx follows them: they are the folder's (Debian's Python
+/// docs link their jquery.js to /usr/share/javascript), not a page's.
 struct SiteFolder: Sendable {
-    /// The folder, with symbolic links resolved.
     let root: String
     /// The site's URL that the folder is served at, ending in "/".
     let base: String
 
     init(_ path: String, base: String) {
-        root = URL(filePath: path).resolvingSymlinksInPath().path(percentEncoded: false)
+        root = path.hasSuffix("/") ? String(path.dropLast()) : path
         self.base = base
     }
 
@@ -68,7 +69,6 @@ struct SiteFolder: Sendable {
             }
             file += ".html"
         }
-        guard isInside(file) else { return missing(url, "leaves \(root) through a symbolic link") }
         var result = FetchResult(status: 200, finalURL: finalURL, redirects: redirects)
         result.contentType = Self.contentType(of: file)
         let isHTML = result.contentType.map { $0.hasPrefix("text/html") || $0.hasPrefix("application/xhtml") } ?? false
@@ -92,12 +92,6 @@ struct SiteFolder: Sendable {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return nil }
         return isFolder.boolValue ? .folder : .file
-    }
-
-    /// Whether `path`, its symbolic links resolved, lies in the folder.
-    private func isInside(_ path: String) -> Bool {
-        let resolved = URL(filePath: path).resolvingSymlinksInPath().path(percentEncoded: false)
-        return resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/")
     }
 
     /// A 404 saying why, as a dead link's error.

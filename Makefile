@@ -1,7 +1,7 @@
 # The two set-up commands on a fresh machine: `make demo` and `make test`.
 SWIFT := scripts/swift
 
-.PHONY: build lint format test demo bench bench-sim bench-crawl bench-compare fuzz
+.PHONY: build lint format test demo ci-example bench bench-sim bench-crawl bench-compare fuzz
 build:
 	scripts/bootstrap
 
@@ -38,6 +38,12 @@ demo:
 	scripts/bootstrap --no-build
 	$(SWIFT) build -c release --product logbook
 	scripts/demo .build/release/logbook
+
+# A CI job's use of logbook on the demo site's build folder: SARIF, JUnit, annotations; exits 1 (dead links).
+ci-example:
+	scripts/bootstrap --no-build
+	$(SWIFT) build -c release --product logbook
+	scripts/ci-example .build/release/logbook
 
 bench:
 	scripts/bootstrap --no-build

@@ -26,11 +26,13 @@ struct CrawlCommand: ParsableCommand {
     @OptionGroup(title: "Scope") var scope: CrawlScopeOptions
     @OptionGroup(title: "Requests") var fetch: FetchOptions
     @OptionGroup(title: "Politeness") var politeness: PolitenessOptions
+    @OptionGroup(title: "Rules") var rules: CrawlRuleOptions
     @Option(help: "text, json, csv, markdown or github (annotations).") var format: Format = .text
     @Flag(help: "No progress line.") var quiet = false
 
     func run() throws {
-        let config = CrawlConfig(start: url, scope: scope, fetch: fetch, politeness: politeness)
+        var config = CrawlConfig(start: url, scope: scope, fetch: fetch, politeness: politeness)
+        rules.apply(to: &config)
         let (prepared, credentials) = try Crawl.prepare(config, credentials: .fromEnvironment)
 
         let recorder = try Recorder(path: database.path, options: Crawl.recorderOptions)

@@ -22,6 +22,7 @@ struct CrawlCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, csv, markdown, github }
 
     @OptionGroup var database: DatabaseOption
+    @OptionGroup var configFile: ConfigFileOption
     @Argument(help: "The start URL.") var url: String
     @OptionGroup(title: "Scope") var scope: CrawlScopeOptions
     @OptionGroup(title: "Requests") var fetch: FetchOptions

@@ -45,11 +45,21 @@ struct ConfigFile {
 
     init(path: String) throws {
         self.path = path
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw UsageError("\(path) is a folder, not a TOML file")
+        }
+        // Through a file handle, which also reads a device: `--config /dev/null` reads nothing.
+        let data: Data
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            data = try FileHandle(forReadingFrom: URL(filePath: path)).readToEnd() ?? Data()
         } catch {
             throw UsageError("cannot read \(path): \((error as NSError).localizedDescription)")
         }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw UsageError("cannot read \(path) as UTF-8 text")
+        }
+        self.text = text
         do {
             table = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
@@ -58,7 +68,7 @@ struct ConfigFile {
     }
 
     /// The arguments that say what the file says to a command with
-    /// `flags`, one list for each key, in the file's order; keys in
+    /// `flags`, one list for each key (in key order: TOMLKit's); keys in
     /// `known` are taken or left to the other commands, and any other key
     /// is an error. A flag `commandLine` gives is left out (an array too:
     /// the command line's replaces the file's).
@@ -70,21 +80,30 @@ struct ConfigFile {
                 argument.hasPrefix("--") ? argument.dropFirst(2).split(separator: "=", maxSplits: 1).first : nil
             }.map(String.init))
         return try table.keys.compactMap { key in
-            guard known.contains(key), !Self.reserved.contains(key) else {
+            guard !Self.reserved.contains(key) else {
+                throw error(key, "not a setting: give --\(key) on the command line")
+            }
+            guard known.contains(key) else {
                 throw error(key, "unknown key: no command that reads \(path) has --\(key)")
             }
-            guard let flag = flags.flag(named: key), given.isDisjoint(with: flag.names) else { return nil }
-            return (key, try arguments(key, table[key]!, flag))  // swift-format-ignore: NeverForceUnwrap
+            guard let flag = flags.flag(named: key), given.isDisjoint(with: flag.names), let value = table[key] else {
+                return nil
+            }
+            return (key, try arguments(key, value, flag))
         }
     }
 
     /// `--key` for a flag set to true, `--key=value` for an option (so a
     /// value starting with "-" is a value), once for each value of an array.
-    private func arguments(_ key: String, _ value: any TOMLValueConvertible, _ flag: CommandFlags.Flag) throws
+    private func arguments(
+        _ key: String, _ value: any TOMLValueConvertible, _ flag: CommandFlags.Flag
+    ) throws
         -> [String]
     {
         guard flag.takesValue else {
-            guard value.type == .bool, let on = value.bool else { throw error(key, "expects true or false, not a TOML \(value.type)") }
+            guard value.type == .bool, let on = value.bool else {
+                throw error(key, "expects true or false, not a TOML \(value.type)")
+            }
             return on ? ["--\(key)"] : []
         }
         guard let array = value.array else { return ["--\(key)=\(try text(of: value, key))"] }
@@ -133,16 +152,18 @@ extension Logbook {
     /// bad usage naming the file, the line and the key: the key without
     /// which the arguments parse.
     static func parseAsRoot(withConfigFile arguments: [String]) throws -> any ParsableCommand {
-        let readers = try configuration.subcommands.map { ($0, try CommandFlags(of: $0)) }.filter {
-            $0.1.flag(named: "config") != nil
-        }
         let commandLine = arguments.dropFirst()
-        guard let name = arguments.first, let flags = readers.first(where: { $0.0.configuration.commandName == name })?.1,
+        guard let name = arguments.first,
+            let command = configuration.subcommands.first(where: { $0.configuration.commandName == name }),
+            case let flags = try CommandFlags(of: command), flags.flag(named: "config") != nil,
             !commandLine.prefix(while: { $0 != "--" }).contains(where: { $0 == "--help" || $0 == "-h" }),
             let file = try ConfigFile.named(in: commandLine)
         else { return try parseAsRoot(arguments) }
 
-        let known = readers.reduce(into: Set<String>()) { $0.formUnion($1.1.names) }
+        let readers = try configuration.subcommands.map(CommandFlags.init(of:)).filter {
+            $0.flag(named: "config") != nil
+        }
+        let known = readers.reduce(into: Set<String>()) { $0.formUnion($1.names) }
         let fromFile = try file.arguments(for: flags, known: known, commandLine: commandLine)
         func parse(_ keys: some Sequence<(key: String, arguments: [String])>) throws -> any ParsableCommand {
             try parseAsRoot([name] + keys.flatMap(\.arguments) + commandLine)

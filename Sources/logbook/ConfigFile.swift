@@ -27,6 +27,9 @@ struct ConfigFile {
     /// Keys that are not the command's settings.
     static let reserved: Set = ["config", "help", "version"]
 
+    /// A value of the file: a string, number, boolean, array or table.
+    private typealias Value = any TOMLValueConvertible
+
     let path: String
     private let text: String
     private let table: TOMLTable
@@ -89,17 +92,13 @@ struct ConfigFile {
             guard let flag = flags.flag(named: key), given.isDisjoint(with: flag.names), let value = table[key] else {
                 return nil
             }
-            return (key, try arguments(key, value, flag))
+            return (key, try arguments(key, value, of: flag))
         }
     }
 
     /// `--key` for a flag set to true, `--key=value` for an option (so a
     /// value starting with "-" is a value), once for each value of an array.
-    private func arguments(
-        _ key: String, _ value: any TOMLValueConvertible, _ flag: CommandFlags.Flag
-    ) throws
-        -> [String]
-    {
+    private func arguments(_ key: String, _ value: Value, of flag: CommandFlags.Flag) throws -> [String] {
         guard flag.takesValue else {
             guard value.type == .bool, let on = value.bool else {
                 throw error(key, "expects true or false, not a TOML \(value.type)")
@@ -111,7 +110,7 @@ struct ConfigFile {
         return try array.map { "--\(key)=\(try text(of: $0, key))" }
     }
 
-    private func text(of value: any TOMLValueConvertible, _ key: String) throws -> String {
+    private func text(of value: Value, _ key: String) throws -> String {
         switch value.type {
         case .string: value.string ?? ""
         case .int: value.int.map(String.init) ?? ""

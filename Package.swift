@@ -8,7 +8,9 @@ let package = Package(
         .library(name: "LogbookStore", targets: ["LogbookStore"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // logbook.toml, the command-line flags a CI job keeps in its repository.
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         // C libraries, each behind a module that only Swift files facing C import.
@@ -86,6 +88,7 @@ let package = Package(
                 "LogbookCrawl",
                 "LogbookSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
 

@@ -35,6 +35,13 @@ public struct CrawlConfig: Hashable, Sendable, Codable {
     /// URLs must match one of these (when any are given) and none of `exclude`.
     public var include: [String] = []
     public var exclude: [String] = []
+    /// The final statuses counted as ok (`--accept`). Any other is dead,
+    /// except a 3xx (a redirect without a usable Location), which stays a
+    /// redirect not followed.
+    public var accept = StatusCodes.success
+    /// Requests to URLs a rule matches go where its replacement says (the
+    /// first rule that matches); the URLs are recorded as found.
+    public var remap: [URLRemap] = []
     /// The site's build folder, read in place of its server (an absolute
     /// path); `start` is then the URL it is served at (`--base-url`).
     public var folder: String?

@@ -106,7 +106,7 @@ public enum Crawl: Sendable {
         if config.workers < 1 { throw CrawlError(.options, "--workers must be 1 or more, not \(config.workers)") }
         if config.perHost < 1 { throw CrawlError(.options, "--per-host must be 1 or more, not \(config.perHost)") }
         if config.retries < 0 { throw CrawlError(.options, "--retries must be 0 or more, not \(config.retries)") }
-        for pattern in config.include + config.exclude {
+        for pattern in config.include + config.exclude + config.remap.map(\.pattern) {
             do { _ = try Regex(pattern) } catch {
                 throw CrawlError(.options, "\"\(pattern)\" is not a regular expression: \(error)")
             }

@@ -35,7 +35,8 @@ final class Site: Sendable {
     }
 
     /// The credentials for a request to `url`: only to the start URL's
-    /// origin (libcurl does not send them on a redirect to another host).
+    /// origin (libcurl does not send them on a redirect to another host),
+    /// so not to a host a `--remap` rule sends the request to instead.
     func credentials(for url: String) -> Credentials? {
         credentials != nil && path(of: url) != nil ? credentials : nil
     }
@@ -49,12 +50,14 @@ final class Site: Sendable {
             ? Substring(path) : nil
     }
 
-    /// The site's robots.txt rules, fetched once by whichever worker asks first.
-    /// The others wait for that fetch, holding no rules of their own.
-    func robotsRules(using fetcher: Fetcher) -> RobotsRules {
+    /// The site's robots.txt rules, fetched once by whichever worker asks first
+    /// (where `remap` sends the request). The others wait for that fetch,
+    /// holding no rules of their own.
+    func robotsRules(using fetcher: Fetcher, remap: URLRemapper) -> RobotsRules {
         robots.update { robots in
             if let robots { return robots }
-            let response = fetcher.fetch(origin + "/robots.txt", method: .get, keepBody: true, credentials: credentials)
+            let request = remap.request(for: origin + "/robots.txt")
+            let response = fetcher.fetch(request, method: .get, keepBody: true, credentials: credentials(for: request))
             let rules =
                 response.status == 200
                 ? RobotsRules(String(decoding: response.body, as: UTF8.self), agent: "logbook")
@@ -77,6 +80,7 @@ struct CrawlWorker {
     /// The run `--reuse` takes outcomes and links from, on this worker's own
     /// read-only connection to the crawl's file.
     private let previous: PreviousCrawl?
+    private let remap: URLRemapper
 
     init(site: Site, runID: Int64, database path: String) throws {
         self.site = site
@@ -85,6 +89,7 @@ struct CrawlWorker {
         include = try site.config.include.map { try Regex($0) }
         exclude = try site.config.exclude.map { try Regex($0) }
         previous = try site.config.reuse.map { PreviousCrawl(try Connection(path: path, mode: .readOnly), run: $0.run) }
+        remap = try URLRemapper(site.config.remap)
     }
 
     func work(frontier: Frontier, recorder: Recorder, counters: CrawlCounters) throws {
@@ -100,20 +105,22 @@ struct CrawlWorker {
         }
     }
 
-    /// Fetches one URL: a page of the site is read (from its server, or its
-    /// build folder) and its links resolved; a URL elsewhere is only checked
-    /// (HEAD, then GET when HEAD is refused).
-    /// With `--reuse`, an external URL the earlier run found ok recently is
-    /// not requested, and a page is asked whether it changed since.
+    /// Fetches one URL (where `--remap` sends it): a page of the site is
+    /// read (from its server, or its build folder) and its links resolved; a
+    /// URL elsewhere is only checked (HEAD, then GET when HEAD is refused).
+    /// Only a 2xx page's links are the site's: an accepted 403 or 429 is an
+    /// error page. With `--reuse`, an external URL the earlier run found ok
+    /// recently is not requested, and a page is asked whether it changed since.
     func visit(_ page: ClaimedURL) throws -> (outcome: Outcome, links: [FoundLink], anchors: Set<String>) {
         let prior = try previous?.fetch(of: page.url)
+        let request = remap.request(for: page.url)
         guard page.sameSite else {
             if let reuse = site.config.reuse, let cached = prior?.cached(from: reuse.run, maxAge: reuse.maxAgeSeconds) {
                 return (cached, [], [])
             }
-            var response = fetch(page.url, method: .head)
+            var response = fetch(request, method: .head)
             if let status = response.status, [400, 403, 405, 501].contains(status) {
-                response = fetch(page.url, method: .get)
+                response = fetch(request, method: .get)
             }
             return (classify(response), [], [])
         }
@@ -122,21 +129,25 @@ struct CrawlWorker {
             response = folder.read(page.url, maxBytes: site.config.limits.maxBytes)
         } else {
             if site.config.obeyRobots,
-                !site.robotsRules(using: fetcher).allows(String(page.url.dropFirst(site.origin.count)))
+                !site.robotsRules(using: fetcher, remap: remap).allows(String(page.url.dropFirst(site.origin.count)))
             {
                 return (Outcome(outcome: .robots, error: "disallowed by robots.txt"), [], [])
             }
-            response = fetch(page.url, method: .get, keepBody: true, validators: prior?.validators)
+            response = fetch(request, method: .get, keepBody: true, validators: prior?.validators)
             if response.status == 304, response.failure == nil, let previous, let prior, prior.validators != nil {
                 return try revalidated(page, prior, response, from: previous)
             }
         }
         var outcome = classify(response)
         (outcome.etag, outcome.lastModified) = (response.etag, response.lastModified)
-        guard outcome.outcome == .ok, isHTML(response.contentType), site.contains(response.finalURL) else {
+        let address = URLRemapper.siteURL(
+            of: response.finalURL, requested: site.folder == nil ? request : page.url, for: page.url)
+        guard outcome.outcome == .ok, (200..<300).contains(response.status ?? 0), isHTML(response.contentType),
+            site.contains(address)
+        else {
             return (outcome, [], [])
         }
-        let (links, anchors) = links(in: response)
+        let (links, anchors) = links(in: response, at: address)
         return (outcome, links, anchors)
     }
 
@@ -161,7 +172,8 @@ struct CrawlWorker {
     }
 
     /// Tries again after timeouts, resets, refused connections and 5xx, with
-    /// doubling backoff, and waits as long as a 429 or 503 asks.
+    /// doubling backoff, and waits as long as a 429 or 503 asks; a status
+    /// `--accept` counts as ok is an answer, and not asked again.
     private func fetch(
         _ url: String, method: Fetcher.Method, keepBody: Bool = false,
         validators: (etag: String?, lastModified: String?)? = nil
@@ -176,7 +188,9 @@ struct CrawlWorker {
                     validators: validators)
             }
             let status = response.status ?? 0
-            let transient = response.failure?.isTransient == true || status >= 500 || status == 429
+            let transient =
+                response.failure?.isTransient == true
+                || (status >= 500 || status == 429) && !site.config.accept.contains(status)
             guard transient, attempt < site.config.retries else { return response }
             attempt += 1
             if let wait = response.retryAfter, status == 429 || status == 503 {
@@ -200,12 +214,14 @@ struct CrawlWorker {
             outcome.error = "redirect to \(response.redirects.last ?? "?") not followed: only http and https are"
         case (.some, _):
             outcome.outcome = .error
-        case (nil, let status?) where status >= 400:
-            outcome.outcome = .dead
-            outcome.error = response.error ?? "HTTP \(status)"
-        case (nil, let status?) where status >= 300:
+        case (nil, let status?) where site.config.accept.contains(status):
+            break
+        case (nil, let status?) where (300..<400).contains(status):
             outcome.outcome = .redirect
             outcome.error = "HTTP \(status) without a usable Location"
+        case (nil, let status?):
+            outcome.outcome = .dead
+            outcome.error = response.error ?? "HTTP \(status)"
         default:
             break
         }
@@ -217,11 +233,12 @@ struct CrawlWorker {
         return type.hasPrefix("text/html") || type.hasPrefix("application/xhtml")
     }
 
-    /// The page's links, resolved against its `<base href>` or final URL,
-    /// and classified: to fetch, to check, or recorded as not checked.
-    private func links(in response: FetchResult) -> (links: [FoundLink], anchors: Set<String>) {
+    /// The page's links, resolved against its `<base href>` or `address`
+    /// (its final URL, as the site's), and classified: to fetch, to check,
+    /// or recorded as not checked.
+    private func links(in response: FetchResult, at address: String) -> (links: [FoundLink], anchors: Set<String>) {
         let page = LinkExtractor.extract(response.body, contentType: response.contentType)
-        var base = BaseURL(response.finalURL)
+        var base = BaseURL(address)
         if let href = page.base, case .web(let url, _, _) = base.resolve(href[...]) {
             base = BaseURL(url)
         }

@@ -22,12 +22,14 @@ struct CrawlCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, csv, markdown, github }
 
     @OptionGroup var database: DatabaseOption
+    @OptionGroup var configFile: ConfigFileOption
     @Argument(help: "The start URL, or a site's build folder (with --base-url).") var url: String
     @Option(help: "The URL a build folder given as the start is served at, e.g. https://example.org/.")
     var baseURL: String?
     @OptionGroup(title: "Scope") var scope: CrawlScopeOptions
     @OptionGroup(title: "Requests") var fetch: FetchOptions
     @OptionGroup(title: "Politeness") var politeness: PolitenessOptions
+    @OptionGroup(title: "Rules") var rules: CrawlRuleOptions
     @OptionGroup(title: "Reuse") var reuse: ReuseOptions
     @Option(help: "text, json, csv, markdown or github (annotations).") var format: Format = .text
     @Flag(help: "No progress line.") var quiet = false
@@ -35,6 +37,7 @@ struct CrawlCommand: ParsableCommand {
     func run() throws {
         var config = CrawlConfig(start: url, scope: scope, fetch: fetch, politeness: politeness)
         (config.start, config.folder) = try startAndFolder()
+        rules.apply(to: &config)
         var (prepared, credentials) = try Crawl.prepare(config, credentials: .fromEnvironment)
 
         let recorder = try Recorder(path: database.path, options: Crawl.recorderOptions)

@@ -21,6 +21,7 @@ struct DiffCommand: ParsableCommand {
             """)
 
     @OptionGroup var database: DatabaseOption
+    @OptionGroup var configFile: ConfigFileOption
     @Option(
         name: .customLong("db-b"), help: ArgumentHelp("The file B is in (default: the --db file).", valueName: "path"))
     var databaseB: String?

@@ -16,6 +16,7 @@ struct LinksCommand: ParsableCommand {
             """)
 
     @OptionGroup var database: DatabaseOption
+    @OptionGroup var configFile: ConfigFileOption
     @Argument(help: "The crawl's id (default: the latest crawl).") var runID: Int64?
     @Option(help: "text, json, csv, markdown or github.") var format: CrawlCommand.Format = .text
 

@@ -29,7 +29,8 @@ struct Logbook: ParsableCommand {
         keepLargeBuffersOutOfMallocArenas()
         StandardStream.fillClosedDescriptors()
         do {
-            var command = try parseAsRoot(Array(movingGlobalOptions(in: CommandLine.arguments.dropFirst())))
+            var command = try parseAsRoot(
+                withConfigFile: Array(movingGlobalOptions(in: CommandLine.arguments.dropFirst())))
             try command.run()
             Foundation.exit(ExitStatus.success)
         } catch {

@@ -16,6 +16,7 @@ struct ResumeCommand: ParsableCommand {
             """)
 
     @OptionGroup var database: DatabaseOption
+    @OptionGroup var configFile: ConfigFileOption
     @Argument(help: "The run to resume (default: the latest one not completed).") var runID: Int64?
     @Flag(help: "No progress line.") var quiet = false
     @Option(help: "For a crawl: text, json, csv, markdown or github, as for crawl.") var format: CrawlCommand.Format =

@@ -17,6 +17,8 @@ import Testing
         config.checkFragments = true
         config.limits.maxBytes = 7
         config.exclude = ["x"]
+        config.accept = try StatusCodes(parsing: "200..299,403")
+        config.remap = [URLRemap(pattern: "^https://site/(.*)", replacement: "http://staging/$1")]
         let stored = try StartRun(kind: .crawl, settings: config).config
         #expect(try run(stored).crawlConfig() == config)
     }

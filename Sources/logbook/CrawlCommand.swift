@@ -9,9 +9,10 @@ struct CrawlCommand: ParsableCommand {
         commandName: "crawl",
         abstract: "Crawl a site for dead links, recording every URL, outcome and link.",
         discussion: """
-            Fetches every page of the start URL's site (same scheme, host and port; under --scope \
-            when given), follows links between them, and checks links to other sites (HEAD, then \
-            GET when HEAD is refused) without following them. Only http and https are fetched, \
+            Fetches every page of the start URLs' site (each start URL's scheme, host and port; under \
+            --scope when given), follows links between them, and checks links to other sites (HEAD, \
+            then GET when HEAD is refused) without following them. Start URLs are the arguments, \
+            the lines of --urls-from and the URLs of --sitemap. Only http and https are fetched, \
             for requests and for redirects. Exit code 1 when any link is dead. Ctrl-C stops, \
             and `logbook resume` continues.
             """)
@@ -22,7 +23,8 @@ struct CrawlCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, csv, markdown, github }
 
     @OptionGroup var database: DatabaseOption
-    @Argument(help: "The start URL.") var url: String
+    @Argument(help: ArgumentHelp("Start URLs.", valueName: "url")) var urls: [String] = []
+    @OptionGroup(title: "Start URLs") var starts: StartOptions
     @OptionGroup(title: "Scope") var scope: CrawlScopeOptions
     @OptionGroup(title: "Requests") var fetch: FetchOptions
     @OptionGroup(title: "Politeness") var politeness: PolitenessOptions
@@ -30,13 +32,15 @@ struct CrawlCommand: ParsableCommand {
     @Flag(help: "No progress line.") var quiet = false
 
     func run() throws {
-        let config = CrawlConfig(start: url, scope: scope, fetch: fetch, politeness: politeness)
-        let (prepared, credentials) = try Crawl.prepare(config, credentials: .fromEnvironment)
+        var config = CrawlConfig(start: urls.first ?? "", scope: scope, fetch: fetch, politeness: politeness)
+        config.moreStarts = urls.count > 1 ? Array(urls.dropFirst()) : nil
+        starts.apply(to: &config)
+        let prepared = try Crawl.prepare(config, listed: starts.listed(), credentials: .fromEnvironment)
 
         let recorder = try Recorder(path: database.path, options: Crawl.recorderOptions)
         let summary = try recording(into: recorder, quiet: quiet) { display in
             try Crawl.start(
-                prepared, credentials: credentials, recorder: recorder,
+                prepared, recorder: recorder,
                 hooks: CrawlHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
         }
         try report(summary, format: format, database: database.path)

@@ -16,7 +16,9 @@ enum Gunzip {
     static func decompress(_ bytes: [UInt8], limit: Int) throws -> [UInt8] {
         var stream = z_stream()
         // 16 + 15: a gzip header and trailer around the largest window.
-        guard CZlib_inflateInit2(&stream, 16 + MAX_WBITS) == Z_OK else { throw GunzipError(description: "zlib: out of memory") }
+        guard CZlib_inflateInit2(&stream, 16 + MAX_WBITS) == Z_OK else {
+            throw GunzipError(description: "zlib: out of memory")
+        }
         defer { inflateEnd(&stream) }
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)

@@ -24,8 +24,10 @@ struct SitemapReader {
         self.credentials = credentials
     }
 
-    /// Calls `found` with each page location of the sitemap at `url` (normalised)
-    /// and of the sitemaps it lists, in order, and the sitemap listing it.
+    /// Calls `found` with each page location of the sitemap at `url`
+    /// (normalised) and of the sitemaps it lists, in order, and the sitemap
+    /// listing it. Locations are read against the sitemap's URL, so a
+    /// relative one (which the protocol does not allow) is taken as meant.
     mutating func read(_ url: String, level: Int = 1, found: (String, String) throws -> Void) throws {
         guard read.insert(url).inserted else { return }
         guard read.count <= Self.maxSitemaps else {
@@ -33,7 +35,13 @@ struct SitemapReader {
         }
         switch try sitemap(at: url) {
         case .pages(let locations):
-            for location in locations { try found(location, url) }
+            for location in locations {
+                guard case .web(let page, _, _) = URLResolver.resolve(location, against: url) else {
+                    try found(location, url)  // refused there, saying why
+                    continue
+                }
+                try found(page, url)
+            }
         case .index(let locations):
             for location in locations {
                 guard case .web(let listed, _, _) = URLResolver.resolve(location, against: url) else {
@@ -59,7 +67,8 @@ struct SitemapReader {
             throw CrawlError(.sitemap, "sitemap \(url) cannot be fetched: HTTP \(response.status ?? 0)")
         }
         do {
-            let body = Gunzip.isGzip(response.body) ? try Gunzip.decompress(response.body, limit: maxBytes) : response.body
+            let body =
+                Gunzip.isGzip(response.body) ? try Gunzip.decompress(response.body, limit: maxBytes) : response.body
             return try SitemapParser.parse(body)
         } catch {
             throw CrawlError(.options, "sitemap \(url) is not a sitemap: \(error)")

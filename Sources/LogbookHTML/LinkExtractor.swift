@@ -36,7 +36,7 @@ public enum LinkExtractor: Sendable {
         "embed": ["src"], "track": ["src"], "object": ["data"],
     ]
 
-    private static let ready: Bool = {
+    static let ready: Bool = {
         xmlInitParser()
         return true
     }()

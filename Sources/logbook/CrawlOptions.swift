@@ -13,7 +13,8 @@ struct CrawlScopeOptions: ParsableArguments {
     @Option(help: "Follow pages at most this many links from the start.", allowed: 0...Int.max) var maxDepth: Int?
     @Option(help: "Fetch at most this many pages of the site.", allowed: 1...Int.max) var maxPages: Int?
     @Option(
-        name: .customLong("max-urls"), help: "Fetch or check at most this many URLs, pages and links elsewhere together.",
+        name: .customLong("max-urls"),
+        help: "Fetch or check at most this many URLs, pages and links elsewhere together.",
         allowed: 1...Int.max)
     var maxURLs: Int?
     @Option(help: "Longest URL checked.", allowed: 1...8_000_000) var maxURLLength = defaults.maxURLLength

@@ -28,9 +28,9 @@ struct StartOptions: ParsableArguments {
         let bytes: Data
         do { bytes = try file.readToEnd() ?? Data() } catch { throw unreadable(name, error.localizedDescription) }
         var listed: [ListedURL] = []
-        for (index, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-            .enumerated()
-        {
+        // A CRLF is one Character, and a line break.
+        let lines = String(decoding: bytes, as: UTF8.self).split(omittingEmptySubsequences: false) { $0.isNewline }
+        for (index, line) in lines.enumerated() {
             let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !text.isEmpty, !text.hasPrefix("#") else { continue }
             listed.append(ListedURL(url: text, source: "--urls-from \(name) line \(index + 1)"))

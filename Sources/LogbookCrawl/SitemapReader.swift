@@ -61,7 +61,9 @@ struct SitemapReader {
     private func sitemap(at url: String) throws -> Sitemap {
         let response = fetcher.fetch(url, method: .get, keepBody: true, credentials: credentials(url))
         if let error = response.error {
-            throw CrawlError(.sitemap, "sitemap \(url) cannot be fetched: \(error)")
+            // Too large is a matter of --max-bytes, as it is once decompressed.
+            throw CrawlError(
+                response.failure == .tooLarge ? .options : .sitemap, "sitemap \(url) cannot be fetched: \(error)")
         }
         guard let status = response.status, (200..<300).contains(status) else {
             throw CrawlError(.sitemap, "sitemap \(url) cannot be fetched: HTTP \(response.status ?? 0)")

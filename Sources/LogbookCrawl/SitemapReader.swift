@@ -16,7 +16,8 @@ struct SitemapReader {
     let maxBytes: Int
     /// What a request to a URL sends: the credentials only to their origin.
     let credentials: (String) -> Credentials?
-    private var read: Set<String> = []
+    /// Sitemaps read so far, so each is read once.
+    private var visited: Set<String> = []
 
     init(limits: FetchLimits, credentials: @escaping (String) -> Credentials?) {
         fetcher = Fetcher(share: FetchShare(), limits: limits)
@@ -29,8 +30,8 @@ struct SitemapReader {
     /// listing it. Locations are read against the sitemap's URL, so a
     /// relative one (which the protocol does not allow) is taken as meant.
     mutating func read(_ url: String, level: Int = 1, found: (String, String) throws -> Void) throws {
-        guard read.insert(url).inserted else { return }
-        guard read.count <= Self.maxSitemaps else {
+        guard visited.insert(url).inserted else { return }
+        guard visited.count <= Self.maxSitemaps else {
             throw CrawlError(.options, "sitemap \(url): more than \(Self.maxSitemaps) sitemaps to read in all")
         }
         switch try sitemap(at: url) {

@@ -36,6 +36,8 @@ public enum LinkExtractor: Sendable {
         "embed": ["src"], "track": ["src"], "object": ["data"],
     ]
 
+    /// libxml2's one-time set-up, before any parser (HTML or, for
+    /// `SitemapParser`, XML) runs on any thread.
     static let ready: Bool = {
         xmlInitParser()
         return true

@@ -169,6 +169,8 @@ import Testing
             case "/broken.xml": Self.xml("<urlset><url><loc>http://x/</loc></url>\n<url>")
             case "/html.xml": .html("<html><body>not found</body></html>")
             case "/big.xml.gz": TestResponse(headers: ["Content-Type": "application/gzip"], body: bomb)
+            case "/cut.xml.gz":
+                TestResponse(headers: ["Content-Type": "application/gzip"], body: Array(bomb.prefix(40)))
             case "/bad-loc.xml": Self.xml(Self.urlset(["ftp://example.org/file"]))
             default: .html("gone", status: 404)
             }

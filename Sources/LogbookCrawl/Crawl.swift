@@ -143,12 +143,12 @@ public enum Crawl: Sendable {
 
     /// Continues crawl `runID` of `recorder`'s database with its recorded
     /// settings: URLs a killed run left `fetching` are fetched again, and
-    /// the start URL is seeded again (a run made before `StartCrawl`
-    /// committed start URLs with the run, that failed before its seed was
-    /// committed, on a full disk, has an empty frontier, which would read
-    /// as a completed crawl of nothing; `SeedCrawl` ignores a URL the run
-    /// has). Start URLs from lists and sitemaps are not read again. The run
-    /// is claimed first (`Recorder.claim`): a run another live process is
+    /// the start URL is seeded again (`SeedCrawl` ignores a URL the run has):
+    /// a run made before start URLs were committed with the run's row
+    /// (`StartCrawl`) that failed on a full disk before its seed was
+    /// committed has an empty frontier, which would read as a completed
+    /// crawl of nothing. Lists and sitemaps are not read again: their start
+    /// URLs were committed with the run. The run is claimed first (`Recorder.claim`): a run another live process is
     /// writing is refused. A crawl made with credentials needs them again
     /// (they were never recorded).
     public static func resume(

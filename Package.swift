@@ -32,6 +32,13 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
 
+        // zlib, for gzipped sitemaps.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+
         // Migrations/*.sql embedded into LogbookStore at build time.
         .executableTarget(name: "MigrationEmbedder"),
         .plugin(
@@ -61,7 +68,7 @@ let package = Package(
         ),
         .target(
             name: "LogbookCrawl",
-            dependencies: ["LogbookStore", "CrawlSchema", "LogbookHTML", "CCurl"]
+            dependencies: ["LogbookStore", "CrawlSchema", "LogbookHTML", "CCurl", "CZlib"]
         ),
         .target(
             name: "LogbookSim",

@@ -1,8 +1,20 @@
 /// Everything a crawl needs, stored as `runs.config` so `resume` continues
 /// with exactly the same settings.
 public struct CrawlConfig: Hashable, Sendable, Codable {
-    /// The normalised start URL; its scheme, host and port are "the site".
+    /// The normalised start URL (the first, when there are several); its
+    /// scheme, host and port are "the site", with `origins`.
     public var start: String
+    /// The other start URLs given as arguments, normalised. Those read from
+    /// `--urls-from` and `sitemaps` are recorded in `urls` only (with the
+    /// run's row, by `StartCrawl`). Nil: none (as in runs made before).
+    public var moreStarts: [String]?
+    /// The origins (scheme://host[:port]) of the site besides `start`'s: of
+    /// every other start URL, whatever it came from. Nil: `start`'s only.
+    public var origins: [String]?
+    /// The sitemaps (`--sitemap`) whose URLs were start URLs, as given.
+    public var sitemaps: [String]?
+    /// The file (or "-", standard input) `--urls-from` read start URLs from.
+    public var urlsFrom: String?
     /// Only URLs of the site under this path prefix are followed.
     public var scope: String?
     public var workers = 8
@@ -13,6 +25,8 @@ public struct CrawlConfig: Hashable, Sendable, Codable {
     public var maxDepth: Int?
     /// At most this many pages of the site are fetched.
     public var maxPages: Int?
+    /// At most this many URLs are fetched or checked, pages and links elsewhere together.
+    public var maxURLs: Int?
     public var maxURLLength = 2048
     /// Attempts after the first for timeouts, resets and 5xx, with backoff.
     public var retries = 2

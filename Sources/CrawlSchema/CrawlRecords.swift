@@ -41,25 +41,82 @@ public struct FoundLink: Sendable {
     }
 }
 
-/// Puts the start URL in the frontier.
+/// Puts start URLs in the frontier at depth 0, in order; a URL the run has
+/// already is left as it is. Those beyond `--max-pages` or `--max-urls` are
+/// recorded as excluded, as `PageDone` records the pages it finds beyond them.
 public struct SeedCrawl: Record {
+    /// A normalised start URL and its host.
+    public struct Seed: Hashable, Sendable {
+        public let url: String
+        public let host: String
+
+        public init(url: String, host: String) {
+            self.url = url
+            self.host = host
+        }
+    }
+
     public let runID: Int64
-    public let url: String
-    public let host: String
+    public let seeds: [Seed]
+    public let maxPages: Int?
+    public let maxURLs: Int?
 
     public init(runID: Int64, url: String, host: String) {
+        self.init(runID: runID, seeds: [Seed(url: url, host: host)])
+    }
+
+    public init(runID: Int64, seeds: [Seed], maxPages: Int? = nil, maxURLs: Int? = nil) {
         self.runID = runID
-        self.url = url
-        self.host = host
+        self.seeds = seeds
+        self.maxPages = maxPages
+        self.maxURLs = maxURLs
     }
 
     public func write(to database: Connection) throws {
         let insert = try database.cached(
             """
-            INSERT OR IGNORE INTO urls (run_id, url, host, depth, internal) VALUES (?, ?, ?, 0, 1)
+            INSERT OR IGNORE INTO urls (run_id, url, host, depth, internal, state) VALUES (?, ?, ?, 0, ?, ?)
             """)
-        try insert.bind(runID, url, host)
-        try insert.run()
+        var pages = try maxPages == nil ? 0 : pageCount(ofRun: runID, on: database)
+        let requested = try maxURLs == nil ? nil : RequestedURLs.of(run: runID, on: database)
+        for seed in seeds {
+            let limit =
+                maxPages.flatMap { pages >= $0 ? beyond("--max-pages", $0) : nil }
+                ?? urlLimitReached(maxURLs, requested)
+            try insert.bind(runID, seed.url, seed.host, limit == nil, limit == nil ? "queued" : "done")
+            try insert.run()
+            guard database.changes == 1 else { continue }
+            if let limit {
+                try Outcome(outcome: .excluded, error: limit).write(
+                    urlID: database.lastInsertRowID, runID: runID, to: database)
+            } else {
+                pages += 1
+                requested?.add(settled: nil)
+            }
+        }
+    }
+}
+
+/// Starts a crawl: the run's row and its start URLs in one transaction, so a
+/// recorded run always has them all (however many a sitemap or a list
+/// gave), and `resume` never needs to read them again.
+public struct StartCrawl: Request {
+    public let run: StartRun
+    public let seeds: [SeedCrawl.Seed]
+    public let maxPages: Int?
+    public let maxURLs: Int?
+
+    public init(settings: CrawlConfig, seeds: [SeedCrawl.Seed]) throws {
+        run = try StartRun(kind: .crawl, settings: settings)
+        self.seeds = seeds
+        maxPages = settings.maxPages
+        maxURLs = settings.maxURLs
+    }
+
+    public func answer(from database: Connection) throws -> Int64 {
+        let runID = try run.answer(from: database)
+        try SeedCrawl(runID: runID, seeds: seeds, maxPages: maxPages, maxURLs: maxURLs).write(to: database)
+        return runID
     }
 }
 
@@ -117,10 +174,12 @@ public struct PageDone: Record {
     /// New pages of the site beyond these are recorded as excluded.
     public let maxDepth: Int?
     public let maxPages: Int?
+    /// New URLs beyond this many fetched or checked are recorded as excluded.
+    public let maxURLs: Int?
 
     public init(
         runID: Int64, page: ClaimedURL, outcome: Outcome, links: [FoundLink], anchors: Set<String>,
-        maxDepth: Int?, maxPages: Int?
+        maxDepth: Int?, maxPages: Int?, maxURLs: Int? = nil
     ) {
         self.runID = runID
         self.page = page
@@ -129,6 +188,7 @@ public struct PageDone: Record {
         self.anchors = anchors
         self.maxDepth = maxDepth
         self.maxPages = maxPages
+        self.maxURLs = maxURLs
     }
 
     public func write(to database: Connection) throws {
@@ -152,7 +212,8 @@ public struct PageDone: Record {
         let forget = try database.cached("DELETE FROM links WHERE from_url_id = ?")
         try forget.bind(page.id)
         try forget.run()
-        var pages = try maxPages == nil ? 0 : pageCount(on: database)
+        var pages = try maxPages == nil ? 0 : pageCount(ofRun: runID, on: database)
+        let requested = try maxURLs == nil ? nil : RequestedURLs.of(run: runID, on: database)
         let known = database.memo { KnownURLs() }.of(run: runID)
         var edges: [(target: Int64, link: FoundLink)] = []
         edges.reserveCapacity(links.count)
@@ -166,7 +227,11 @@ public struct PageDone: Record {
             if let remembered = known[url] {
                 entry = remembered
             } else {
-                if sameSite, settled == nil, let limit = limitReached(depth: depth + 1, pages: pages) {
+                if settled == nil,
+                    let limit = sameSite
+                        ? limitReached(depth: depth + 1, pages: pages, requested: requested)
+                        : urlLimitReached(maxURLs, requested)
+                {
                     settled = Outcome(outcome: .excluded, error: limit)
                     sameSite = false
                 }
@@ -175,6 +240,7 @@ public struct PageDone: Record {
                 if database.changes == 1 {
                     entry = KnownURLs.Entry(id: database.lastInsertRowID, depth: depth + 1)
                     if sameSite { pages += 1 }
+                    requested?.add(settled: settled)
                     if let settled { try settled.write(urlID: entry.id, runID: runID, to: database) }
                 } else {
                     guard let found = try find.bound(runID, url).first(KnownURLs.Entry.self) else { continue }
@@ -182,7 +248,7 @@ public struct PageDone: Record {
                 }
             }
             if entry.depth > depth + 1 {
-                try lower(entry.id, to: depth + 1, pages: &pages, on: database)
+                try lower(entry.id, to: depth + 1, pages: &pages, requested: requested, on: database)
                 entry.depth = depth + 1
             }
             known[url] = entry
@@ -202,10 +268,10 @@ public struct PageDone: Record {
     }
 
     /// Why a new page of the site at `depth` is not followed, if a limit says so.
-    private func limitReached(depth: Int, pages: Int) -> String? {
+    private func limitReached(depth: Int, pages: Int, requested: RequestedURLs?) -> String? {
         if let maxDepth, depth > maxDepth { return Self.tooDeep(maxDepth) }
-        if let maxPages, pages >= maxPages { return "beyond --max-pages \(maxPages)" }
-        return nil
+        if let maxPages, pages >= maxPages { return beyond("--max-pages", maxPages) }
+        return urlLimitReached(maxURLs, requested)
     }
 
     private static func tooDeep(_ maxDepth: Int) -> String { "deeper than --max-depth \(maxDepth)" }
@@ -215,7 +281,9 @@ public struct PageDone: Record {
     /// breadth first. A page `--max-depth` excluded that is now within it is
     /// queued (when `--max-pages` allows). Rare: workers take URLs in the
     /// order found, so most pages are first found by a shortest path.
-    private func lower(_ url: Int64, to depth: Int, pages: inout Int, on database: Connection) throws {
+    private func lower(
+        _ url: Int64, to depth: Int, pages: inout Int, requested: RequestedURLs?, on database: Connection
+    ) throws {
         let update = try database.cached(
             "UPDATE urls SET depth = ?2 WHERE id = ?1 AND depth > ?2 RETURNING internal, state")
         let targets = try database.cached("SELECT DISTINCT to_url_id FROM links WHERE from_url_id = ?")
@@ -228,7 +296,7 @@ public struct PageDone: Record {
             if lowered.ofSite, lowered.state == "done" {
                 waiting += try targets.bound(url).column(Int64.self).map { ($0, depth + 1) }
             } else if !lowered.ofSite, let maxDepth, depth <= maxDepth, try wasTooDeep(url, maxDepth, on: database) {
-                if let limit = limitReached(depth: depth, pages: pages) {
+                if let limit = limitReached(depth: depth, pages: pages, requested: requested) {
                     try Outcome(outcome: .excluded, error: limit).write(urlID: url, runID: runID, to: database)
                     continue
                 }
@@ -239,6 +307,7 @@ public struct PageDone: Record {
                 try forget.bind(url)
                 try forget.run()
                 pages += 1
+                requested?.add(settled: nil)
             }
         }
     }
@@ -260,10 +329,18 @@ public struct PageDone: Record {
             "SELECT 1 FROM fetches WHERE url_id = ? AND outcome = 'excluded' AND error = ?")
         return try excluded.bound(url, Self.tooDeep(maxDepth)).scalar(Int.self) != nil
     }
+}
 
-    /// The pages of the site recorded so far, counted once per record.
-    private func pageCount(on database: Connection) throws -> Int {
-        let count = try database.cached("SELECT count(*) FROM urls WHERE run_id = ? AND internal = 1")
-        return try count.bound(runID).scalar(Int.self) ?? 0
-    }
+/// Why no more URLs are requested, when `requested` has reached `maxURLs`.
+private func urlLimitReached(_ maxURLs: Int?, _ requested: RequestedURLs?) -> String? {
+    guard let maxURLs, let requested, requested.count >= maxURLs else { return nil }
+    return beyond("--max-urls", maxURLs)
+}
+
+private func beyond(_ flag: String, _ limit: Int) -> String { "beyond \(flag) \(limit)" }
+
+/// The pages of the site run `runID` has recorded, counted once per record.
+private func pageCount(ofRun runID: Int64, on database: Connection) throws -> Int {
+    let count = try database.cached("SELECT count(*) FROM urls WHERE run_id = ? AND internal = 1")
+    return try count.bound(runID).scalar(Int.self) ?? 0
 }

@@ -12,6 +12,8 @@ public struct CrawlError: LogbookError, Sendable {
         public static let options = Code(name: "options")
         /// The run cannot be resumed.
         public static let resume = Code(name: "resume")
+        /// A sitemap cannot be fetched (one that is not a sitemap is `options`).
+        public static let sitemap = Code(name: "sitemap")
     }
 
     public let code: Code
@@ -60,49 +62,26 @@ public enum Crawl: Sendable {
         batchInterval: .seconds(1), capacity: 256,
         pageCacheBytes: 16 << 20)
 
-    /// Checks `config` and normalises its start URL. A `user:password@` in
-    /// it is taken out and returned as the credentials (instead of
-    /// `credentials`), so it is never recorded.
+    /// Checks `config` and reads its start URLs: `config.start`, then
+    /// `config.moreStarts`, `listed` and what `config.sitemaps` list (fetched
+    /// now, so a sitemap that cannot be read starts no run), normalised. The
+    /// first start URL is `start`; every start URL's origin is of the site
+    /// (`origins`). A `user:password@` in the first is taken out and returned
+    /// as the credentials (instead of `credentials`), so it is never
+    /// recorded; they go to its origin only, so any other start URL with
+    /// them is refused.
     public static func prepare(
-        _ config: CrawlConfig,
-        credentials: Credentials? = nil
-    ) throws -> (config: CrawlConfig, credentials: Credentials?) {
+        _ config: CrawlConfig, listed: [ListedURL] = [], credentials: Credentials? = nil
+    ) throws -> PreparedCrawl {
         var config = config
-        let (start, inURL) = URLResolver.removingCredentials(from: config.start)
-        let url: String
-        switch URLResolver.resolve(start, against: start) {
-        case .web(let normalised, _, _):
-            url = normalised
-        case .otherScheme:
-            throw CrawlError(.options, "\(Credentials.redacting(config.start)) is not an http or https URL")
-        case .invalid:
-            throw CrawlError(
-                .options,
-                """
-                \(Credentials.redacting(config.start)) is not a valid URL: \(URLResolver.problem(with: start))
-                """)
-        }
-        if url.utf8.count > config.maxURLLength {
-            throw CrawlError(
-                .options,
-                """
-                the start URL is \(url.utf8.count) bytes long, longer than --max-url-length \(config.maxURLLength)
-                """)
-        }
-        config.start = url
         if let folder = config.folder {
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
                 throw CrawlError(.options, "\(folder) is not a folder")
             }
-            // The folder is the site at the base URL's path: its root is a folder, and other URLs of the host
-            // are the deployed site's, checked over HTTP.
+            // The folder's root is a folder: its URL ends in "/".
             if !config.start.hasSuffix("/"), !config.start.contains("?") { config.start += "/" }
-            config.scope =
-                config.scope ?? URLResolver.origin(of: config.start).map { String(config.start.dropFirst($0.count)) }
         }
-        let credentials = inURL ?? credentials
-        config.usesCredentials = credentials == nil ? nil : true
         if config.workers < 1 { throw CrawlError(.options, "--workers must be 1 or more, not \(config.workers)") }
         if config.perHost < 1 { throw CrawlError(.options, "--per-host must be 1 or more, not \(config.perHost)") }
         if config.retries < 0 { throw CrawlError(.options, "--retries must be 0 or more, not \(config.retries)") }
@@ -111,18 +90,58 @@ public enum Crawl: Sendable {
                 throw CrawlError(.options, "\"\(pattern)\" is not a regular expression: \(error)")
             }
         }
-        return (config, credentials)
+        var starts = StartURLs(maxURLLength: config.maxURLLength)
+        var credentials = credentials
+        if !config.start.isEmpty {
+            let (start, inURL) = URLResolver.removingCredentials(from: config.start)
+            credentials = inURL ?? credentials
+            _ = try starts.add(start, shown: Credentials.redacting(config.start))
+        }
+        config.moreStarts = try config.moreStarts.map { try $0.map { try starts.add($0) } }
+        for url in listed { _ = try starts.add(url.url, from: url.source) }
+        if let sitemaps = config.sitemaps {
+            // Credentials go to the first start URL's origin, sitemaps there included.
+            let origin = starts.seeds.first.flatMap { URLResolver.origin(of: $0.url) }
+            var reader = SitemapReader(limits: config.limits) { url in
+                origin != nil && URLResolver.origin(of: url) == origin ? credentials : nil
+            }
+            for sitemap in sitemaps {
+                let url = try StartURLs.checked(sitemap, from: "--sitemap", maxURLLength: config.maxURLLength).url
+                try reader.read(url) { location, listing in _ = try starts.add(location, from: "sitemap \(listing)") }
+            }
+        }
+        guard let first = starts.seeds.first else {
+            throw CrawlError(.options, "there is no start URL: give one or more, --urls-from or --sitemap")
+        }
+        config.start = first.url
+        if config.folder != nil {
+            // The folder is the site at the base URL's path; other URLs of its host are the deployed site's,
+            // checked over HTTP.
+            config.scope =
+                config.scope ?? URLResolver.origin(of: config.start).map { String(config.start.dropFirst($0.count)) }
+        }
+        config.origins = starts.origins.count > 1 ? Array(starts.origins.dropFirst()) : nil
+        config.usesCredentials = credentials == nil ? nil : true
+        return PreparedCrawl(config: config, credentials: credentials, seeds: starts.seeds)
     }
 
-    /// Records a new crawl of `config.start` through `recorder`, sending
-    /// `credentials` (or those in the start URL) to the start URL's origin.
+    /// Records a new crawl of `config`'s start URLs through `recorder`,
+    /// sending `credentials` (or those in the start URL) to the start URL's origin.
     public static func start(
         _ config: CrawlConfig, credentials: Credentials? = nil, recorder: Recorder,
         hooks: CrawlHooks = CrawlHooks()
     ) throws -> CrawlSummary {
-        let (config, credentials) = try prepare(config, credentials: credentials)
-        let runID = try recorder.start(try StartRun(kind: .crawl, settings: config))
-        return try run(runID, first: [try seed(runID, config)], config, credentials, recorder, hooks)
+        try start(try prepare(config, credentials: credentials), recorder: recorder, hooks: hooks)
+    }
+
+    /// Records a crawl `prepare` made ready: its run and start URLs are
+    /// committed together (`StartCrawl`), then it crawls.
+    public static func start(
+        _ crawl: PreparedCrawl, recorder: Recorder, hooks: CrawlHooks = CrawlHooks()
+    ) throws -> CrawlSummary {
+        let runID = try recorder.ask(StartCrawl(settings: crawl.config, seeds: crawl.seeds))
+        try recorder.flush()
+        return try run(runID, first: [], crawl.config, crawl.credentials, recorder, hooks)
     }
 
     /// Puts the start URL of `config` (as `prepare` normalised it) in run
@@ -131,16 +150,19 @@ public enum Crawl: Sendable {
         guard case .web(let url, let host, _) = URLResolver.resolve(config.start, against: config.start) else {
             throw CrawlError(.options, "\(Credentials.redacting(config.start)) is not an http or https URL")
         }
-        return SeedCrawl(runID: runID, url: url, host: host)
+        return SeedCrawl(
+            runID: runID, seeds: [SeedCrawl.Seed(url: url, host: host)], maxPages: config.maxPages,
+            maxURLs: config.maxURLs)
     }
 
     /// Continues crawl `runID` of `recorder`'s database with its recorded
     /// settings: URLs a killed run left `fetching` are fetched again, and
-    /// the start URL is seeded again (a run that failed before its seed was
-    /// committed, on a full disk, has an empty frontier, which would read
-    /// as a completed crawl of nothing; `SeedCrawl` ignores a URL the run
-    /// has). The run
-    /// is claimed first (`Recorder.claim`): a run another live process is
+    /// the start URL is seeded again (`SeedCrawl` ignores a URL the run has):
+    /// a run made before start URLs were committed with the run's row
+    /// (`StartCrawl`) that failed on a full disk before its seed was
+    /// committed has an empty frontier, which would read as a completed
+    /// crawl of nothing. Lists and sitemaps are not read again: their start
+    /// URLs were committed with the run. The run is claimed first (`Recorder.claim`): a run another live process is
     /// writing is refused. A crawl made with credentials needs them again
     /// (they were never recorded).
     public static func resume(

@@ -3,34 +3,39 @@ import Foundation
 import LogbookHTML
 import LogbookStore
 
-/// What every worker of one crawl shares: the settings, the site's origin
+/// What every worker of one crawl shares: the settings, the site's origins
 /// and credentials, libcurl's shared caches, per-host limits and robots.txt
 /// rules.
 final class Site: Sendable {
     let config: CrawlConfig
+    /// The start URL's origin: the only one the credentials go to.
     let origin: String
+    /// Every origin of the site: the start URLs'.
+    let origins: Set<String>
     private let credentials: Credentials?
     let share: FetchShare
     let hosts: HostLimiter
     /// The build folder read in place of the site's server, when crawling one.
     let folder: SiteFolder?
-    /// Nil until the first worker that asks has fetched them. (Not a
-    /// `Mutex`: ThreadSanitizer does not see its futex, and reports races.)
-    private let robots = Guarded<RobotsRules?>(nil)
+    /// Each origin's, once the first worker that asks has fetched them. (Not
+    /// a `Mutex`: ThreadSanitizer does not see its futex, and reports races.)
+    private let robots = Guarded<[String: RobotsRules]>([:])
 
     init(config: CrawlConfig, credentials: Credentials?, share: FetchShare) {
         self.config = config
         origin = URLResolver.origin(of: config.start) ?? config.start
+        origins = Set([origin] + (config.origins ?? []))
         self.credentials = credentials
         self.share = share
         hosts = HostLimiter(perHost: config.perHost, delay: .milliseconds(config.delayMilliseconds))
         folder = config.folder.map { SiteFolder($0, base: config.start) }
     }
 
-    /// Same scheme, host and port as the start URL, and under `--scope`.
-    /// `url` is normalised (by `URLResolver`), so comparing text suffices.
+    /// Of an origin of the site (a start URL's scheme, host and port), and
+    /// under `--scope`. `url` is normalised (by `URLResolver`), so comparing
+    /// text suffices.
     func contains(_ url: String) -> Bool {
-        guard let path = path(of: url) else { return false }
+        guard let path = split(url)?.path else { return false }
         return config.scope.map { path.hasPrefix($0) } ?? true
     }
 
@@ -38,31 +43,37 @@ final class Site: Sendable {
     /// origin (libcurl does not send them on a redirect to another host),
     /// so not to a host a `--remap` rule sends the request to instead.
     func credentials(for url: String) -> Credentials? {
-        credentials != nil && path(of: url) != nil ? credentials : nil
+        credentials != nil && split(url)?.origin == origin ? credentials : nil
     }
 
-    /// What follows the origin in `url`, when `url` is of the origin.
-    /// Compared as UTF-8 bytes, as libcurl compares hosts.
-    private func path(of url: String) -> Substring? {
-        guard url.utf8.starts(with: origin.utf8) else { return nil }
-        let path = url.utf8.dropFirst(origin.utf8.count)
-        return path.isEmpty || path.first == UInt8(ascii: "/") || path.first == UInt8(ascii: "?")
-            ? Substring(path) : nil
+    /// `url`'s origin and what follows it, when the origin is one of the
+    /// site's. Compared as UTF-8 bytes, as libcurl compares hosts; a URL
+    /// with user information is of no origin here.
+    func split(_ url: String) -> (origin: String, path: Substring)? {
+        let bytes = url.utf8
+        guard let colon = bytes.firstRange(of: "://".utf8) else { return nil }
+        let end = bytes[colon.upperBound...].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") }
+        let originEnd = end ?? bytes.endIndex
+        // The usual crawl has one origin: compared in place, with no string made.
+        if bytes[..<originEnd].elementsEqual(origin.utf8) { return (origin, Substring(bytes[originEnd...])) }
+        guard origins.count > 1, case let found = String(Substring(bytes[..<originEnd])), origins.contains(found)
+        else { return nil }
+        return (found, Substring(bytes[originEnd...]))
     }
 
-    /// The site's robots.txt rules, fetched once by whichever worker asks first
-    /// (where `remap` sends the request). The others wait for that fetch,
-    /// holding no rules of their own.
-    func robotsRules(using fetcher: Fetcher, remap: URLRemapper) -> RobotsRules {
+    /// The robots.txt rules of `origin`, fetched once (where `remap` sends
+    /// the request) by whichever worker asks first. The others wait for that
+    /// fetch, holding no rules of their own.
+    func robotsRules(of origin: String, using fetcher: Fetcher, remap: URLRemapper) -> RobotsRules {
         robots.update { robots in
-            if let robots { return robots }
+            if let rules = robots[origin] { return rules }
             let request = remap.request(for: origin + "/robots.txt")
             let response = fetcher.fetch(request, method: .get, keepBody: true, credentials: credentials(for: request))
             let rules =
                 response.status == 200
                 ? RobotsRules(String(decoding: response.body, as: UTF8.self), agent: "logbook")
                 : .allowAll
-            robots = rules
+            robots[origin] = rules
             return rules
         }
     }
@@ -99,7 +110,7 @@ struct CrawlWorker {
                 PageDone(
                     runID: runID, page: page, outcome: visited.outcome, links: visited.links,
                     anchors: site.config.checkFragments ? visited.anchors : [],
-                    maxDepth: site.config.maxDepth, maxPages: site.config.maxPages))
+                    maxDepth: site.config.maxDepth, maxPages: site.config.maxPages, maxURLs: site.config.maxURLs))
             frontier.done()
             counters.count(dead: visited.outcome.outcome.isDead)
         }
@@ -124,12 +135,12 @@ struct CrawlWorker {
             }
             return (classify(response), [], [])
         }
-        let response: FetchResult
-        if let folder = site.folder {
-            response = folder.read(page.url, maxBytes: site.config.limits.maxBytes)
+        var (response, requested) = (FetchResult(finalURL: page.url), request)
+        if let folder = site.folder, page.url.hasPrefix(folder.base) {
+            (response, requested) = (folder.read(page.url, maxBytes: site.config.limits.maxBytes), page.url)
         } else {
-            if site.config.obeyRobots,
-                !site.robotsRules(using: fetcher, remap: remap).allows(String(page.url.dropFirst(site.origin.count)))
+            if site.config.obeyRobots, let (origin, path) = site.split(page.url),
+                !site.robotsRules(of: origin, using: fetcher, remap: remap).allows(String(path))
             {
                 return (Outcome(outcome: .robots, error: "disallowed by robots.txt"), [], [])
             }
@@ -140,8 +151,7 @@ struct CrawlWorker {
         }
         var outcome = classify(response)
         (outcome.etag, outcome.lastModified) = (response.etag, response.lastModified)
-        let address = URLRemapper.siteURL(
-            of: response.finalURL, requested: site.folder == nil ? request : page.url, for: page.url)
+        let address = URLRemapper.siteURL(of: response.finalURL, requested: requested, for: page.url)
         guard outcome.outcome == .ok, (200..<300).contains(response.status ?? 0), isHTML(response.contentType),
             site.contains(address)
         else {

@@ -36,7 +36,9 @@ public enum LinkExtractor: Sendable {
         "embed": ["src"], "track": ["src"], "object": ["data"],
     ]
 
-    private static let ready: Bool = {
+    /// libxml2's one-time set-up, before any parser (HTML or, for
+    /// `SitemapParser`, XML) runs on any thread.
+    static let ready: Bool = {
         xmlInitParser()
         return true
     }()

@@ -9,9 +9,10 @@ struct CrawlCommand: ParsableCommand {
         commandName: "crawl",
         abstract: "Crawl a site for dead links, recording every URL, outcome and link.",
         discussion: """
-            Fetches every page of the start URL's site (same scheme, host and port; under --scope \
-            when given), follows links between them, and checks links to other sites (HEAD, then \
-            GET when HEAD is refused) without following them. Only http and https are fetched, \
+            Fetches every page of the start URLs' site (each start URL's scheme, host and port; under \
+            --scope when given), follows links between them, and checks links to other sites (HEAD, \
+            then GET when HEAD is refused) without following them. Start URLs are the arguments, \
+            the lines of --urls-from and the URLs of --sitemap. Only http and https are fetched, \
             for requests and for redirects. Exit code 1 when any link is dead. Ctrl-C stops, \
             and `logbook resume` continues.
             """)
@@ -23,9 +24,12 @@ struct CrawlCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOption
     @OptionGroup var configFile: ConfigFileOption
-    @Argument(help: "The start URL, or a site's build folder (with --base-url).") var url: String
+    @Argument(
+        help: ArgumentHelp("Start URLs; the first may be a site's build folder (with --base-url).", valueName: "url"))
+    var urls: [String] = []
     @Option(help: "The URL a build folder given as the start is served at, e.g. https://example.org/.")
     var baseURL: String?
+    @OptionGroup(title: "Start URLs") var starts: StartOptions
     @OptionGroup(title: "Scope") var scope: CrawlScopeOptions
     @OptionGroup(title: "Requests") var fetch: FetchOptions
     @OptionGroup(title: "Politeness") var politeness: PolitenessOptions
@@ -35,16 +39,18 @@ struct CrawlCommand: ParsableCommand {
     @Flag(help: "No progress line.") var quiet = false
 
     func run() throws {
-        var config = CrawlConfig(start: url, scope: scope, fetch: fetch, politeness: politeness)
+        var config = CrawlConfig(start: urls.first ?? "", scope: scope, fetch: fetch, politeness: politeness)
         (config.start, config.folder) = try startAndFolder()
+        config.moreStarts = urls.count > 1 ? Array(urls.dropFirst()) : nil
+        starts.apply(to: &config)
         rules.apply(to: &config)
-        var (prepared, credentials) = try Crawl.prepare(config, credentials: .fromEnvironment)
+        var prepared = try Crawl.prepare(config, listed: starts.listed(), credentials: .fromEnvironment)
+        prepared.config.reuse = try reuse.resolve(start: prepared.config.start, database: database.path)
 
         let recorder = try Recorder(path: database.path, options: Crawl.recorderOptions)
-        prepared.reuse = try reuse.resolve(start: prepared.start, database: database.path)
         let summary = try recording(into: recorder, quiet: quiet) { display in
             try Crawl.start(
-                prepared, credentials: credentials, recorder: recorder,
+                prepared, recorder: recorder,
                 hooks: CrawlHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
         }
         try report(summary, format: format, database: database.path)
@@ -55,6 +61,10 @@ extension CrawlCommand {
     /// The start URL and the build folder read in its place, if `url` is
     /// one: `crawl ./public --base-url https://example.org/`.
     private func startAndFolder() throws -> (start: String, folder: String?) {
+        guard let url = urls.first else {
+            if baseURL != nil { throw UsageError("--base-url is the URL a build folder is served at: give the folder") }
+            return ("", nil)
+        }
         var isFolder: ObjCBool = false
         let folder = FileManager.default.fileExists(atPath: url, isDirectory: &isFolder) && isFolder.boolValue
         switch (baseURL, folder) {

@@ -12,6 +12,11 @@ struct CrawlScopeOptions: ParsableArguments {
     @Flag(help: "Do not check links to other sites.") var noExternal = false
     @Option(help: "Follow pages at most this many links from the start.", allowed: 0...Int.max) var maxDepth: Int?
     @Option(help: "Fetch at most this many pages of the site.", allowed: 1...Int.max) var maxPages: Int?
+    @Option(
+        name: .customLong("max-urls"),
+        help: "Fetch or check at most this many URLs, pages and links elsewhere together.",
+        allowed: 1...Int.max)
+    var maxURLs: Int?
     @Option(help: "Longest URL checked.", allowed: 1...8_000_000) var maxURLLength = defaults.maxURLLength
     @Flag(help: "Check that #fragment links to pages of the site name an id or a[name] there.") var checkFragments =
         false
@@ -23,6 +28,7 @@ struct CrawlScopeOptions: ParsableArguments {
         config.checkExternal = !noExternal
         config.maxDepth = maxDepth
         config.maxPages = maxPages
+        config.maxURLs = maxURLs
         config.maxURLLength = maxURLLength
         config.checkFragments = checkFragments
         config.include = include

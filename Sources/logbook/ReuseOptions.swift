@@ -1,5 +1,6 @@
 import ArgumentParser
 import CrawlSchema
+import Foundation
 import LogbookStore
 
 /// `--reuse`: the database as a cache for the next crawl of the same site.
@@ -18,12 +19,17 @@ struct ReuseOptions: ParsableArguments {
         if maxAge != nil, !reuse, reuseRun == nil { throw ValidationError("--max-age applies with --reuse only") }
     }
 
-    /// The run to reuse, found in the database at `path` (which a Recorder
-    /// has opened, so it is migrated). `--reuse` in a file with no earlier
+    /// The run to reuse, found in the database at `path` (read before the
+    /// crawl opens it to write, so a bad flag leaves no file). `--reuse` in a file with no earlier
     /// crawl of `start` says so and reuses nothing: a scheduled job runs the
     /// same command the first time as every time after.
     func resolve(start: String, database path: String) throws -> CrawlConfig.Reuse? {
         guard reuse || reuseRun != nil else { return nil }
+        guard FileManager.default.fileExists(atPath: path) else {
+            if let reuseRun { throw UsageError("--reuse-run: \(path) does not exist, so it has no run \(reuseRun)") }
+            printError("logbook: \(path) does not exist yet: nothing to reuse, every URL is fetched")
+            return nil
+        }
         let database = try Connection(path: path, mode: .readOnly)
         let maxAge = maxAge?.seconds ?? CrawlConfig.Reuse(run: 0).maxAgeSeconds
         if let reuseRun {

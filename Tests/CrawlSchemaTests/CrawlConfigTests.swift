@@ -19,6 +19,11 @@ import Testing
         config.exclude = ["x"]
         config.accept = try StatusCodes(parsing: "200..299,403")
         config.remap = [URLRemap(pattern: "^https://site/(.*)", replacement: "http://staging/$1")]
+        config.moreStarts = ["http://h/b"]
+        config.origins = ["http://other:8080"]
+        config.sitemaps = ["http://h/sitemap.xml"]
+        config.urlsFrom = "-"
+        config.maxURLs = 12
         let stored = try StartRun(kind: .crawl, settings: config).config
         #expect(try run(stored).crawlConfig() == config)
     }
@@ -30,6 +35,8 @@ import Testing
         expected.workers = 3
         expected.limits.maxBytes = 5
         #expect(config == expected)
+        #expect(config.moreStarts == nil && config.origins == nil && config.sitemaps == nil)
+        #expect(config.urlsFrom == nil && config.maxURLs == nil)
         #expect(throws: (any Error).self) { try run(#"{"workers": 3}"#).crawlConfig() }
     }
 }

@@ -1,0 +1,85 @@
+public import CrawlSchema
+
+/// A crawl ready to start (`Crawl.prepare`): its settings, with the start
+/// URLs normalised and the site's origins; the credentials, which are never
+/// recorded; and every start URL, in order.
+public struct PreparedCrawl: Sendable {
+    /// What `runs.config` records (a caller may add to it, e.g. `reuse`).
+    public var config: CrawlConfig
+    public let credentials: Credentials?
+    public let seeds: [SeedCrawl.Seed]
+}
+
+/// A start URL read from a list (`--urls-from`), and where: "FILE line N".
+public struct ListedURL: Hashable, Sendable {
+    public let url: String
+    public let source: String
+
+    public init(url: String, source: String) {
+        self.url = url
+        self.source = source
+    }
+}
+
+/// The start URLs of a crawl as `prepare` reads them: each normalised and
+/// checked, a bad one refused with where it came from.
+struct StartURLs {
+    /// Start URLs a crawl takes at most: about 100 MB of them, held until the run starts.
+    static let limit = 1_000_000
+
+    let maxURLLength: Int
+    private(set) var seeds: [SeedCrawl.Seed] = []
+    /// The origins of `seeds`, each once, in the order first seen.
+    private(set) var origins: [String] = []
+    private var knownOrigins: Set<String> = []
+
+    init(maxURLLength: Int) {
+        self.maxURLLength = maxURLLength
+    }
+
+    /// Adds `url`, read from `source` (nil: the command line), and returns it
+    /// normalised. `shown` is how a message shows it.
+    mutating func add(_ url: String, from source: String? = nil, shown: String? = nil) throws -> String {
+        let seed = try Self.checked(url, from: source, shown: shown, maxURLLength: maxURLLength)
+        guard seeds.count < Self.limit else {
+            throw CrawlError(.options, "\(source.map { "\($0): " } ?? "")more than \(Self.limit) start URLs")
+        }
+        seeds.append(seed)
+        if let origin = URLResolver.origin(of: seed.url), knownOrigins.insert(origin).inserted {
+            origins.append(origin)
+        }
+        return seed.url
+    }
+
+    /// `url` normalised, or why it cannot be a start URL (or a sitemap's).
+    static func checked(
+        _ url: String, from source: String?, shown: String? = nil, maxURLLength: Int
+    ) throws -> SeedCrawl.Seed {
+        let shown = shown ?? Credentials.redacting(url)
+        let place = source.map { "\($0): " } ?? ""
+        guard URLResolver.removingCredentials(from: url).credentials == nil else {
+            throw CrawlError(
+                .options,
+                """
+                \(place)\(shown) holds credentials, which go only to the first start URL's origin: give them \
+                there or as LOGBOOK_CREDENTIALS=user:password
+                """)
+        }
+        switch URLResolver.resolve(url, against: url) {
+        case .web(let normalised, let host, _):
+            if normalised.utf8.count > maxURLLength {
+                throw CrawlError(
+                    .options,
+                    """
+                    \(place)the start URL is \(normalised.utf8.count) bytes long, longer than --max-url-length \
+                    \(maxURLLength)
+                    """)
+            }
+            return SeedCrawl.Seed(url: normalised, host: host)
+        case .otherScheme:
+            throw CrawlError(.options, "\(place)\(shown) is not an http or https URL")
+        case .invalid:
+            throw CrawlError(.options, "\(place)\(shown) is not a valid URL: \(URLResolver.problem(with: url))")
+        }
+    }
+}

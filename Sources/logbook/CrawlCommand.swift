@@ -30,7 +30,9 @@ struct CrawlCommand: ParsableCommand {
     @OptionGroup(title: "Requests") var fetch: FetchOptions
     @OptionGroup(title: "Politeness") var politeness: PolitenessOptions
     @Option(help: "text, json, csv, markdown, github (annotations), junit or sarif.") var format: Format = .text
-    @Option(help: ArgumentHelp("Write the findings to this file (replaced whole) instead of standard output.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Write the findings to this file (replaced whole) instead of standard output.", valueName: "file"))
     var output: OutputFile?
     @Flag(help: "No progress line.") var quiet = false
 

@@ -26,7 +26,9 @@ struct DiffCommand: ParsableCommand {
     var databaseB: String?
     @OptionGroup var tolerance: ToleranceOptions
     @Option(help: "text or json; for crawls also csv, markdown, github, junit or sarif.") var format: DiffFormat = .text
-    @Option(help: ArgumentHelp("Write the comparison to this file (replaced whole) instead of standard output.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Write the comparison to this file (replaced whole) instead of standard output.", valueName: "file"))
     var output: OutputFile?
     @Argument(help: "The baseline run: ID or PATH:ID.") var a: RunReference
     @Argument(help: "The run to check: ID or PATH:ID.") var b: RunReference
@@ -60,7 +62,9 @@ struct DiffCommand: ParsableCommand {
                 throw UsageError("diff --format \(format.rawValue) is for crawls; a simulation diff is text or json")
             }
             let diff = try SimulationDiff(first, second, tolerance: try tolerance.value)
-            try write(to: output, sparing: databases) { try show(diff, text: diff.text, regressed: diff.regressed, to: $0) }
+            try write(to: output, sparing: databases) {
+                try show(diff, text: diff.text, regressed: diff.regressed, to: $0)
+            }
             regressed = diff.regressed
         default:
             throw first.unknownKind

@@ -60,7 +60,8 @@ typealias Findings = ((CrawlFinding) throws -> Void) throws -> Void
 
 extension CrawlSummary {
     /// The run's findings in `format`.
-    fileprivate func write(_ format: CrawlCommand.Format, from connection: Connection, to stream: StandardStream) throws {
+    fileprivate func write(_ format: CrawlCommand.Format, from connection: Connection, to stream: StandardStream) throws
+    {
         let output = BufferedOutput(stream)
         let findings: Findings = { try forEachFinding(in: connection, Set(CrawlFinding.Kind.allCases), $0) }
         switch format {

@@ -18,7 +18,9 @@ struct LinksCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
     @Argument(help: "The crawl's id (default: the latest crawl).") var runID: Int64?
     @Option(help: "text, json, csv, markdown, github, junit or sarif.") var format: CrawlCommand.Format = .text
-    @Option(help: ArgumentHelp("Write the findings to this file (replaced whole) instead of standard output.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Write the findings to this file (replaced whole) instead of standard output.", valueName: "file"))
     var output: OutputFile?
 
     func validate() throws { try output?.asFindingsOutput.requirePath() }

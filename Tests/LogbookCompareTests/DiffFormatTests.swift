@@ -9,7 +9,8 @@ extension CrawlDiffTests {
     @Test func everyFindingsFormatCarriesTheRegressions() throws {
         let site = try TwoVersionSite()
         try crawlBothVersions(site, into: path, options: ["--check-fragments"])
-        let diff = try #require(try json(try logbook("diff", "--db", path, "--format", "json", "1", "2"))["diff"] as? [String: Any])
+        let diff = try #require(
+            try json(try logbook("diff", "--db", path, "--format", "json", "1", "2"))["diff"] as? [String: Any])
         // (page, link) of each newly dead link on each page of B, and of each newly broken fragment.
         var expected: Set<[String]> = []
         for link in try #require(diff["newlyDead"] as? [[String: Any]]) {
@@ -42,14 +43,17 @@ extension CrawlDiffTests {
         #expect(Set(try JSONDecoder().decode([[String]].self, from: Data(parsed.stdout.utf8))) == expected)
 
         let github = try diffed("github").stdout.split(separator: "\n").map { line in
-            let file = line.drop { $0 != "=" }.dropFirst().prefix { $0 != "," }.replacingOccurrences(of: "%3A", with: ":")
+            let file = line.drop { $0 != "=" }.dropFirst().prefix { $0 != "," }.replacingOccurrences(
+                of: "%3A", with: ":")
             return [file, String(line.split(separator: "::")[1].split(separator: " ")[0])]
         }
         #expect(Set(github) == expected)
 
         let markdown = try diffed("markdown").stdout
         let rows = markdown.split(separator: "\n").filter { $0.hasPrefix("| `") }.map {
-            $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "`", with: "") }
+            $0.split(separator: "|").map {
+                $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "`", with: "")
+            }
         }
         #expect(Set(rows.map { [$0[0], $0[2]] }) == expected)
         #expect(markdown.contains("Fixed:\n\n- `\(site.url("/fixme"))`: dead 404 → ok 200"))
@@ -84,7 +88,8 @@ extension CrawlDiffTests {
         let file = folder.file("diff.json")
         let json = try logbook("diff", "--db", path, "--format", "json", "--output", file, "1", "2")
         #expect(json.status == 0 && json.stdout.isEmpty)
-        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any]
+        let document =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any]
         #expect(document?["regressed"] as? Bool == false)
     }
 }

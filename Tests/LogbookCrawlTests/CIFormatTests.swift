@@ -56,7 +56,8 @@ extension FindingFormatTests {
             default: TestResponse(status: 404)
             }
         }
-        let crawled = try logbook("crawl", "--db", path, "--quiet", "--check-fragments", "--format", "junit", server.url("/"))
+        let crawled = try logbook(
+            "crawl", "--db", path, "--quiet", "--check-fragments", "--format", "junit", server.url("/"))
         #expect(crawled.status == 1)
         let junit = folder.file("links.xml")
         try crawled.stdout.write(toFile: junit, atomically: true, encoding: .utf8)
@@ -90,7 +91,8 @@ extension FindingFormatTests {
         let empty = try logbook("links", "--db", path, "--output", "")
         #expect(empty.status == 2 && empty.stderr.contains("--output needs a path"))
         let database = try logbook("links", "--db", path, "--output", path)
-        #expect(database.status == 2 && database.stderr.contains("--output \(path) is \(path), the database being read"))
+        #expect(
+            database.status == 2 && database.stderr.contains("--output \(path) is \(path), the database being read"))
     }
 }
 

@@ -54,8 +54,9 @@ extension RecordedCrawl {
     /// `dead_links` and a broken fragment one of `broken_fragments` (with
     /// `checkFragments`, as the run was made): the same rows the findings are.
     ///
-    /// The order is `forEachFinding`'s: by page (URLs no page links to, such
-    /// as the start URL, first, with a nil page), then line, URL and fragment.
+    /// By page as `forEachFinding` orders them (URLs no page links to, such
+    /// as the start URL, first, with a nil page), then by line, URL and
+    /// fragment (a page's findings, there, put dead links first).
     public func forEachCheckedLink(checkFragments: Bool, _ body: (CheckedLink) throws -> Void) throws {
         let rows = try database.prepare(
             """

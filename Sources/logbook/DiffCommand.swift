@@ -48,7 +48,7 @@ struct DiffCommand: ParsableCommand {
         switch first.run.kind {
         case .crawl:
             let diff = try CrawlDiff(first, second)
-            try write(to: output, sparing: databases) { stream in
+            try writeOutput(to: output, sparing: databases) { stream in
                 guard format != .text, format != .json else {
                     return try show(diff, text: diff.text, regressed: diff.regressed, to: stream)
                 }
@@ -62,7 +62,7 @@ struct DiffCommand: ParsableCommand {
                 throw UsageError("diff --format \(format.rawValue) is for crawls; a simulation diff is text or json")
             }
             let diff = try SimulationDiff(first, second, tolerance: try tolerance.value)
-            try write(to: output, sparing: databases) {
+            try writeOutput(to: output, sparing: databases) {
                 try show(diff, text: diff.text, regressed: diff.regressed, to: $0)
             }
             regressed = diff.regressed

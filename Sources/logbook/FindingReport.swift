@@ -16,7 +16,7 @@ func report(
     asRecorded: Bool = false
 ) throws {
     let connection = try Connection(path: database, mode: .readOnly)
-    try write(to: destination, sparing: [database], recorded: asRecorded ? nil : summary.runID) { stream in
+    try writeOutput(to: destination, sparing: [database], recorded: asRecorded ? nil : summary.runID) { stream in
         try summary.write(format, from: connection, to: stream)
     }
     if !summary.completed, asRecorded {
@@ -32,7 +32,7 @@ func report(
 /// file that cannot be written is a runtime failure naming `--output`; for a
 /// crawl just recorded (`recorded`), the message says how to write its
 /// findings again without crawling.
-func write(
+func writeOutput(
     to destination: OutputFile?, sparing databases: [String], recorded runID: Int64? = nil,
     _ body: (StandardStream) throws -> Void
 ) throws {

@@ -102,6 +102,8 @@ struct JUnitReport {
     /// Every link of a crawl, a suite per page (`RecordedCrawl.forEachCheckedLink`).
     static func crawl(_ summary: CrawlSummary, from connection: Connection, to output: BufferedOutput) throws {
         let report = try JUnitReport(named: "logbook crawl of run \(summary.runID)", to: output)
+        // The page of the suite being gathered: .none before the first link,
+        // .some(nil) for URLs no page links to.
         var page: String?? = .none
         var cases: [TestCase] = []
         try RecordedCrawl(connection, run: summary.runID).forEachCheckedLink(

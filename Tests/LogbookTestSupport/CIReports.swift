@@ -8,8 +8,9 @@ import Foundation
 private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().path
 
-/// The venv's Python is missing: the test says how to make it.
-public struct MissingVenv: Error, CustomStringConvertible {
+/// The venv's Python is missing (the message says how to make it), or a
+/// reader found the document malformed (the message is Python's).
+public struct PythonReaderError: Error, CustomStringConvertible {
     public let description: String
 }
 
@@ -18,10 +19,11 @@ public struct MissingVenv: Error, CustomStringConvertible {
 func venvPython<T: Decodable>(_ script: String, _ arguments: [String], as type: T.Type) throws -> T {
     let python = repositoryRoot + "/.venv/bin/python"
     guard FileManager.default.isExecutableFile(atPath: python) else {
-        throw MissingVenv(description: "\(python) is missing: run scripts/bootstrap to make the tests' Python venv")
+        throw PythonReaderError(
+            description: "\(python) is missing: run scripts/bootstrap to make the tests' Python venv")
     }
     let result = try runProcess(python, ["-c", script] + arguments)
-    guard result.status == 0 else { throw MissingVenv(description: "python failed: \(result.stderr)") }
+    guard result.status == 0 else { throw PythonReaderError(description: "python failed: \(result.stderr)") }
     return try JSONDecoder().decode(T.self, from: Data(result.stdout.utf8))
 }
 

@@ -22,6 +22,19 @@ public struct CrawlFinding: Hashable, Sendable {
     public let foundOn: String?
     /// The line of the link in `foundOn`.
     public let line: Int?
+
+    /// For findings that are not read from a run's views: a diff's newly dead links.
+    public init(kind: Kind, url: String, status: Int?, error: String?, foundOn: String?, line: Int?) {
+        self.kind = kind
+        self.url = url
+        self.status = status
+        self.error = error
+        self.foundOn = foundOn
+        self.line = line
+    }
+
+    /// A broken fragment's `error`.
+    public static let missingFragment = "no such id or a[name]"
 }
 
 extension RecordedCrawl {
@@ -47,11 +60,13 @@ extension RecordedCrawl {
             """
             SELECT found_on, 0 AS kind, line, url, status, error FROM dead_links WHERE run_id = ?1 AND ?2
             UNION ALL
-            SELECT found_on, 1, line, url || '#' || fragment, NULL, 'no such id or a[name]'
+            SELECT found_on, 1, line, url || '#' || fragment, NULL, ?4
             FROM broken_fragments WHERE run_id = ?1 AND ?3
             ORDER BY found_on, kind, line, url
             """)
-        try rows.bind(runID, kinds.contains(.deadLink), checkFragments && kinds.contains(.brokenFragment))
+        try rows.bind(
+            runID, kinds.contains(.deadLink), checkFragments && kinds.contains(.brokenFragment),
+            CrawlFinding.missingFragment)
         while let finding = try rows.next(CrawlFinding.self) { try body(finding) }
     }
 }

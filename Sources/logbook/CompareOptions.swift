@@ -41,7 +41,7 @@ struct DocumentOptions: ParsableArguments {
     var out: OutputFile
 
     func validate() throws {
-        if out.path.isEmpty { throw ValidationError("--out needs a path") }
+        try out.requirePath()
     }
 
     func open() throws -> RunReader { try runID.open(default: database.path) }

@@ -26,26 +26,46 @@ struct DiffCommand: ParsableCommand {
         name: .customLong("db-b"), help: ArgumentHelp("The file B is in (default: the --db file).", valueName: "path"))
     var databaseB: String?
     @OptionGroup var tolerance: ToleranceOptions
-    @Option(help: "text or json.") var format: DiffFormat = .text
+    @Option(help: "text or json; for crawls also csv, markdown, github, junit or sarif.") var format: DiffFormat = .text
+    @Option(
+        help: ArgumentHelp(
+            "Write the comparison to this file (replaced whole) instead of standard output.", valueName: "file"))
+    var output: OutputFile?
     @Argument(help: "The baseline run: ID or PATH:ID.") var a: RunReference
     @Argument(help: "The run to check: ID or PATH:ID.") var b: RunReference
 
+    /// text and json for both kinds; the findings formats (as crawl's) for crawls only.
     enum DiffFormat: String, ExpressibleByArgument, CaseIterable {
-        case text, json
+        case text, json, csv, markdown, github, junit, sarif
     }
+
+    func validate() throws { try output?.asFindingsOutput.requirePath() }
 
     func run() throws {
         let first = try a.open(default: database.path)
         let second = try b.open(default: databaseB ?? database.path)
+        let databases = [first.connection.path, second.connection.path]
         let regressed: Bool
         switch first.run.kind {
         case .crawl:
             let diff = try CrawlDiff(first, second)
-            try show(diff, text: diff.text, regressed: diff.regressed)
+            try writeOutput(to: output, sparing: databases) { stream in
+                guard format != .text, format != .json else {
+                    return try show(diff, text: diff.text, regressed: diff.regressed, to: stream)
+                }
+                let buffered = BufferedOutput(stream)
+                try diff.write(format, to: buffered, stream: stream)
+                try buffered.flush()
+            }
             regressed = diff.regressed
         case .simulation:
+            guard format == .text || format == .json else {
+                throw UsageError("diff --format \(format.rawValue) is for crawls; a simulation diff is text or json")
+            }
             let diff = try SimulationDiff(first, second, tolerance: try tolerance.value)
-            try show(diff, text: diff.text, regressed: diff.regressed)
+            try writeOutput(to: output, sparing: databases) {
+                try show(diff, text: diff.text, regressed: diff.regressed, to: $0)
+            }
             regressed = diff.regressed
         default:
             throw first.unknownKind
@@ -53,17 +73,19 @@ struct DiffCommand: ParsableCommand {
         if regressed { throw ExitCode(ExitStatus.findings) }
     }
 
-    private func show(_ diff: some Encodable & Sendable, text: String, regressed: Bool) throws {
-        switch format {
-        case .text:
-            try StandardStream.output.write(text + "\n")
-        case .json:
+    /// The diff as text or json.
+    private func show(
+        _ diff: some Encodable & Sendable, text: String, regressed: Bool, to stream: StandardStream
+    ) throws {
+        if format == .text {
+            try stream.write(text + "\n")
+        } else {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             encoder.nonConformingFloatEncodingStrategy = .convertToString(
                 positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             let data = try encoder.encode(DiffDocument(regressed: regressed, diff: diff))
-            try StandardStream.output.write(String(decoding: data, as: UTF8.self) + "\n")
+            try stream.write(String(decoding: data, as: UTF8.self) + "\n")
         }
     }
 }

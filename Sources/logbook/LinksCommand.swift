@@ -18,7 +18,13 @@ struct LinksCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
     @OptionGroup var configFile: ConfigFileOption
     @Argument(help: "The crawl's id (default: the latest crawl).") var runID: Int64?
-    @Option(help: "text, json, csv, markdown or github.") var format: CrawlCommand.Format = .text
+    @Option(help: "text, json, csv, markdown, github, junit or sarif.") var format: CrawlCommand.Format = .text
+    @Option(
+        help: ArgumentHelp(
+            "Write the findings to this file (replaced whole) instead of standard output.", valueName: "file"))
+    var output: OutputFile?
+
+    func validate() throws { try output?.asFindingsOutput.requirePath() }
 
     func run() throws {
         let connection = try Connection(path: database.path, mode: .readOnly)
@@ -31,7 +37,7 @@ struct LinksCommand: ParsableCommand {
             throw UsageError("\(database.path): run \(run.id) is a \(run.kind), not a crawl")
         }
         try report(
-            CrawlSummary(recorded: run, path: database.path), format: format, database: database.path,
+            CrawlSummary(recorded: run, path: database.path), format: format, database: database.path, to: output,
             asRecorded: true)
     }
 }

@@ -22,38 +22,53 @@ import LogbookStore
 struct OutputFile: ExpressibleByArgument, Sendable {
     /// The path as given.
     let path: String
+    /// The flag that named it, for messages: `--out`, or `--output` for findings.
+    var flag = "--out"
 
     init(argument: String) { path = argument }
+
+    /// An empty path names no file: a usage error naming the flag.
+    func requirePath() throws {
+        if path.isEmpty { throw ValidationError("\(flag) needs a path") }
+    }
 
     /// "-", or a name for descriptor 1 such as `/dev/stdout`.
     var isStandardOutput: Bool { path == "-" || (try? followingLinks()) == .descriptor(STDOUT_FILENO) }
 
     /// Writes `text`; `databases` are the files the text was read from.
     func write(_ text: String, sparing databases: [String]) throws {
-        if path == "-" { return try StandardStream.output.write(text) }
+        try write(sparing: databases) { try $0.write(text) }
+    }
+
+    /// Writes what `body` writes to the stream it is given, in the same ways
+    /// and with the same refusals as `write(_:sparing:)`: a document streamed
+    /// in flat memory (a million findings) still replaces a file whole or not
+    /// at all, since the rename comes after `body` returns.
+    func write(sparing databases: [String], _ body: (StandardStream) throws -> Void) throws {
+        if path == "-" { return try body(.output) }
         let spared = try databases.map { try Self(argument: $0).followingLinks() }
         switch try followingLinks() {
         case .descriptor(STDOUT_FILENO):
-            try StandardStream.output.write(text)
+            try body(.output)
         case .descriptor(let descriptor):
             var status = stat()
             guard fstat(descriptor, &status) == 0 else { throw failure(errno) }
             try refuseDatabase(status, "/proc/self/fd/\(descriptor)", spared)
-            try writeAll(text, to: descriptor, naming: path)
+            try body(StandardStream(descriptor: descriptor, name: path))
         case .path(let target):
             var status = stat()
             guard stat(target, &status) == 0 else {
                 guard errno == ENOENT else { throw failure(errno) }
                 try refuseDatabaseFile(named: target, spared)
-                return try replace(target, with: text, replacing: nil)
+                return try replace(target, replacing: nil, body)
             }
             try refuseDatabase(status, target, spared)
             switch status.st_mode & S_IFMT {
             case S_IFREG:
                 try refuseReadOnly(target, status)
-                try replace(target, with: text, replacing: status)
+                try replace(target, replacing: status, body)
             case S_IFDIR: throw failure(EISDIR)
-            default: try writeInPlace(target, text)
+            default: try writeInPlace(target, body)
             }
         }
     }
@@ -105,7 +120,7 @@ struct OutputFile: ExpressibleByArgument, Sendable {
                 if stat(file, &other) == 0, other.st_dev == status.st_dev, other.st_ino == status.st_ino {
                     let what =
                         file == database ? "the database being read" : "a file of the database being read, \(database)"
-                    throw UsageError("--out \(path) is \(file), \(what); refusing to replace it with a report")
+                    throw UsageError("\(flag) \(path) is \(file), \(what); refusing to replace it with a report")
                 }
             }
         }
@@ -127,7 +142,7 @@ struct OutputFile: ExpressibleByArgument, Sendable {
             sameFile(folder(of: $0), folder(of: target)) && name(of: $0) == name(of: target)
         }) {
             throw UsageError(
-                "--out \(path) is a file of \(database), the database being read; refusing to write a report there")
+                "\(flag) \(path) is a file of \(database), the database being read; refusing to write a report there")
         }
     }
 
@@ -148,10 +163,10 @@ struct OutputFile: ExpressibleByArgument, Sendable {
         if !writable { throw OutputRefusal(description: "\(path) is read-only") }
     }
 
-    /// Writes a temporary file beside `target` and renames it over `target`.
+    /// Writes a temporary file beside `target` (what `body` writes) and renames it over `target`.
     /// `replaced` is the existing file's status: its permissions are kept,
     /// and its owner when root can give it; a new file gets the umask's default.
-    private func replace(_ target: String, with text: String, replacing replaced: stat?) throws {
+    private func replace(_ target: String, replacing replaced: stat?, _ body: (StandardStream) throws -> Void) throws {
         let folder = folder(of: target)
         let temporary = "\(folder)/.\(name(of: target)).\(UInt64.random(in: .min ... .max)).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
@@ -165,7 +180,7 @@ struct OutputFile: ExpressibleByArgument, Sendable {
                 if geteuid() == 0, fchown(descriptor, replaced.st_uid, replaced.st_gid) != 0 { throw failure(errno) }
                 if fchmod(descriptor, replaced.st_mode & 0o7777) != 0 { throw failure(errno) }
             }
-            try writeAll(text, to: descriptor, naming: path)
+            try body(StandardStream(descriptor: descriptor, name: path))
             if fsync(descriptor) != 0 { throw failure(errno) }
         } catch {
             unlink(temporary)
@@ -179,11 +194,11 @@ struct OutputFile: ExpressibleByArgument, Sendable {
     }
 
     /// Opens a device or FIFO and writes to it; opening a FIFO waits for a reader.
-    private func writeInPlace(_ target: String, _ text: String) throws {
+    private func writeInPlace(_ target: String, _ body: (StandardStream) throws -> Void) throws {
         let descriptor = open(target, O_WRONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw failure(errno) }
         defer { close(descriptor) }
-        try writeAll(text, to: descriptor, naming: path)
+        try body(StandardStream(descriptor: descriptor, name: path))
     }
 
     private func failure(_ code: Int32) -> OutputError { OutputError(target: path, code: code) }

@@ -29,9 +29,11 @@ final class ResultPrinter {
     private var widthsFixed = false
     private var rowCount = 0
 
-    init(columns: [String], format: OutputFormat) throws {
+    /// Rows go to `stream`: standard output, or an output file's.
+    init(columns: [String], format: OutputFormat, to stream: StandardStream = .output) throws {
         self.columns = columns
         self.format = format
+        output = BufferedOutput(stream)
         switch format {
         case .table: break
         case .csv: try write(columns.map(Self.csvField).joined(separator: ",") + "\r\n")
@@ -76,7 +78,7 @@ final class ResultPrinter {
 
     // MARK: Output
 
-    private let output = BufferedOutput(.output)
+    private let output: BufferedOutput
 
     private func write(_ text: String) throws {
         try output.write(text)

@@ -19,8 +19,12 @@ struct ResumeCommand: ParsableCommand {
     @OptionGroup var configFile: ConfigFileOption
     @Argument(help: "The run to resume (default: the latest one not completed).") var runID: Int64?
     @Flag(help: "No progress line.") var quiet = false
-    @Option(help: "For a crawl: text, json, csv, markdown or github, as for crawl.") var format: CrawlCommand.Format =
-        .text
+    @Option(help: "For a crawl: text, json, csv, markdown, github, junit or sarif, as for crawl.")
+    var format: CrawlCommand.Format = .text
+    @Option(help: ArgumentHelp("For a crawl: write the findings to this file, as for crawl.", valueName: "file"))
+    var output: OutputFile?
+
+    func validate() throws { try output?.asFindingsOutput.requirePath() }
 
     func run() throws {
         let runs = try {
@@ -54,7 +58,7 @@ struct ResumeCommand: ParsableCommand {
                     target.id, credentials: .fromEnvironment, recorder: recorder,
                     hooks: CrawlHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
             }
-            try report(summary, format: format, database: database.path)
+            try report(summary, format: format, database: database.path, to: output)
         default:
             throw UsageError(
                 "\(database.path): run \(target.id) is a \(target.kind), which this logbook does not resume")

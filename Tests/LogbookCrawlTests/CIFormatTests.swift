@@ -1,0 +1,105 @@
+import Foundation
+import LogbookStore
+import LogbookTestSupport
+import Testing
+
+/// `--format junit` and `--format sarif`, read back as CI reads them
+/// (junitparser, the SARIF 2.1.0 schema), and `--output FILE`.
+extension FindingFormatTests {
+    @Test func junitAndSARIFCarryExactlyTheDeadLinks() throws {
+        let server = try site()
+        let junit = folder.file("links.xml")
+        let crawled = try logbook(
+            "crawl", "--db", path, "--quiet", "--format", "junit", "--output", junit, server.url("/"))
+        #expect(crawled.status == 1, "dead links: \(crawled.stderr)")
+        #expect(crawled.stdout.isEmpty, "the report went to the file: \(crawled.stdout)")
+        let expected = try deadLinks()
+
+        // A testcase per link (and one for the start URL), a suite per page,
+        // a failure per row of dead_links at its page and line.
+        let cases = try readJUnit(junit)
+        let links = try logbook("query", "--db", path, "--format", "csv", "SELECT count(*) AS n FROM links")
+        #expect(cases.count == Int(links.stdout.split(separator: "\r\n")[1])! + 1)
+        let failed = cases.filter { $0.result == "failed" }
+        #expect(failed.allSatisfy { $0.type == "dead-link" && $0.suite == $0.file && $0.classname == $0.file })
+        #expect(
+            Set(failed.map { [$0.file ?? "", $0.line ?? "", $0.name, String($0.message?.dropFirst(5) ?? "")] })
+                == expected)
+        #expect(cases.contains { $0.name == server.url("/a,b.html") && $0.result == "passed" })
+        #expect(cases.contains { $0.suite == "(the start URL)" && $0.name == server.url("/") })
+
+        // SARIF from the recorded run: a result per dead link at its page and line.
+        let sarif = folder.file("links.sarif")
+        let again = try logbook("links", "--db", path, "--format", "sarif", "--output", sarif)
+        #expect(again.status == 1 && again.stdout.isEmpty)
+        let results = try readSARIF(sarif)
+        #expect(results.allSatisfy { $0.ruleId == "dead-link" })
+        #expect(
+            Set(
+                results.map { result in
+                    let (url, why) = result.message.splitOnce(": ")
+                    return [result.uri, result.startLine.map(String.init) ?? "", url, String(why.dropFirst(5))]
+                }) == expected)
+    }
+
+    /// Markup characters, a control character XML cannot hold, a broken
+    /// fragment and a link not checked, in both formats.
+    @Test func junitAndSARIFEscapeAndClassifyEveryLink() throws {
+        let server = try TestHTTPServer { _, path in
+            switch path {
+            case "/":
+                TestResponse(
+                    body: Array(
+                        "<p id=top>\n<a href='/q?a=1&amp;b=&lt;\"x\"&gt;'>q</a>\n<a href='/c\u{1}<d>'>c</a>\n"
+                            .utf8)
+                        + Array("<a href='/#nowhere'>n</a>\n<a href='mailto:a@b'>m</a>\n<a href='/#top'>t</a>\n".utf8))
+            default: TestResponse(status: 404)
+            }
+        }
+        let crawled = try logbook(
+            "crawl", "--db", path, "--quiet", "--check-fragments", "--format", "junit", server.url("/"))
+        #expect(crawled.status == 1)
+        let junit = folder.file("links.xml")
+        try crawled.stdout.write(toFile: junit, atomically: true, encoding: .utf8)
+        let cases = try readJUnit(junit)
+        let byName = Dictionary(cases.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let query = try #require(cases.first { $0.name.hasPrefix(server.url("/q?a=1&b=")) }, "\(cases)").name
+        #expect(byName[query]?.result == "failed")
+        #expect(byName[server.url("/#nowhere")]?.type == "broken-fragment")
+        #expect(byName[server.url("/#top")]?.result == "passed")
+        #expect(byName["mailto:a@b"]?.result == "skipped")
+        #expect(byName.keys.contains { $0.contains("\u{FFFD}") }, "the control character as U+FFFD: \(byName.keys)")
+
+        let sarif = folder.file("links.sarif")
+        #expect(try logbook("links", "--db", path, "--format", "sarif", "--output", sarif).status == 1)
+        let results = try readSARIF(sarif)
+        #expect(results.filter { $0.ruleId == "broken-fragment" }.map(\.startLine) == [4])
+        #expect(results.contains { $0.message.hasPrefix(query + ": HTTP 404") && $0.startLine == 2 })
+    }
+
+    /// An --output that cannot be written is a runtime failure naming the
+    /// flag and the folder; the crawl is recorded all the same.
+    @Test func anOutputThatCannotBeWrittenIsNamed() throws {
+        let server = try site()
+        let missing = folder.file("missing/links.sarif")
+        let crawled = try logbook(
+            "crawl", "--db", path, "--quiet", "--format", "sarif", "--output", missing, server.url("/"))
+        #expect(crawled.status == 3)
+        #expect(crawled.stderr.contains("--output: cannot write \(folder.file("missing"))"), "\(crawled.stderr)")
+        #expect(crawled.stderr.contains("logbook links 1 --output FILE"))
+        #expect(try logbook("links", "--db", path, "--format", "sarif").status == 1, "the run was recorded")
+        let empty = try logbook("links", "--db", path, "--output", "")
+        #expect(empty.status == 2 && empty.stderr.contains("--output needs a path"))
+        let database = try logbook("links", "--db", path, "--output", path)
+        #expect(
+            database.status == 2 && database.stderr.contains("--output \(path) is \(path), the database being read"))
+    }
+}
+
+extension String {
+    /// The text before and after the last `separator`.
+    fileprivate func splitOnce(_ separator: String) -> (String, String) {
+        guard let range = range(of: separator, options: .backwards) else { return (self, "") }
+        return (String(self[..<range.lowerBound]), String(self[range.upperBound...]))
+    }
+}

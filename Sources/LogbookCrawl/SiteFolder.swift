@@ -14,12 +14,12 @@ import LogbookStore
 /// `..` in any spelling is "not found". Symbolic links in the folder are
 /// followed, as nginx follows them: they are the folder's (Debian's Python
 /// docs link their jquery.js to /usr/share/javascript), not a page's.
-struct SiteFolder: Sendable {
+public struct SiteFolder: Sendable {
     let root: String
     /// The site's URL that the folder is served at, ending in "/".
     let base: String
 
-    init(_ path: String, base: String) {
+    public init(_ path: String, base: String) {
         root = path.hasSuffix("/") ? String(path.dropLast()) : path
         self.base = base
     }
@@ -32,11 +32,25 @@ struct SiteFolder: Sendable {
         return result
     }
 
-    private func answer(_ url: String, maxBytes: Int) -> FetchResult {
+    /// The file a static server would answer `url` with: where a CI report
+    /// locates a finding on a page (`logbook crawl FOLDER`'s annotations).
+    /// Nil when there is none.
+    public func file(for url: String) -> String? {
+        if case .file(let file, _, _) = locate(url) { file } else { nil }
+    }
+
+    /// Where `url` leads in the folder: a file (reached through a redirect
+    /// to `finalURL` when it names a folder without its slash), or why none.
+    private enum Located {
+        case file(String, finalURL: String, redirects: [String])
+        case missing(String)
+    }
+
+    private func locate(_ url: String) -> Located {
         let withoutQuery = url.prefix { $0 != "?" }
         let query = url[withoutQuery.endIndex...]
         guard withoutQuery.hasPrefix(base) || withoutQuery + "/" == base else {
-            return missing(url, "is not under --base-url \(base)")
+            return .missing("is not under --base-url \(base)")
         }
         guard let relative = String(withoutQuery.dropFirst(base.count)).removingPercentEncoding,
             !relative.contains("\0"),
@@ -44,30 +58,34 @@ struct SiteFolder: Sendable {
                 $0 == ".." || $0 == "."
             })
         else {
-            return missing(url, "names no file in \(root)")
+            return .missing("names no file in \(root)")
         }
-        var file = relative.isEmpty ? root : root + "/" + relative
-        var finalURL = url
-        var redirects: [String] = []
+        let file = relative.isEmpty ? root : root + "/" + relative
         switch kind(of: file) {
         case .folder:
-            if !relative.isEmpty, !relative.hasSuffix("/") {
-                finalURL = String(withoutQuery) + "/" + query
-                redirects = [finalURL]
-            }
+            let redirected = !relative.isEmpty && !relative.hasSuffix("/")
+            let finalURL = redirected ? String(withoutQuery) + "/" + query : url
             guard
                 let index = ["index.html", "index.htm"].map({ file + "/" + $0 }).first(where: { kind(of: $0) == .file })
             else {
-                return missing(url, "is the folder \(file), which has no index.html")
+                return .missing("is the folder \(file), which has no index.html")
             }
-            file = index
+            return .file(index, finalURL: finalURL, redirects: redirected ? [finalURL] : [])
         case .file:
-            break
+            return .file(file, finalURL: url, redirects: [])
         case .none:
             guard !relative.isEmpty, !relative.hasSuffix("/"), kind(of: file + ".html") == .file else {
-                return missing(url, "has no file \(file)")
+                return .missing("has no file \(file)")
             }
-            file += ".html"
+            return .file(file + ".html", finalURL: url, redirects: [])
+        }
+    }
+
+    private func answer(_ url: String, maxBytes: Int) -> FetchResult {
+        let (file, finalURL, redirects): (String, String, [String])
+        switch locate(url) {
+        case .missing(let why): return missing(url, why)
+        case .file(let found, let address, let chain): (file, finalURL, redirects) = (found, address, chain)
         }
         var result = FetchResult(status: 200, finalURL: finalURL, redirects: redirects)
         result.contentType = Self.contentType(of: file)

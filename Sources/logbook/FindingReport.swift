@@ -123,11 +123,12 @@ extension CrawlSummary {
                 """)
             try FindingReport.markdownTable(findings, listedBy: "logbook links \(runID)", to: output)
         case .github:
-            try FindingReport.github(findings, to: output)
+            try FindingReport.github(findings, locating: PageLocations(run: runID, in: connection).locate, to: output)
         case .junit:
-            try JUnitReport.crawl(self, from: connection, to: output)
+            try JUnitReport.crawl(
+                self, from: connection, locating: PageLocations(run: runID, in: connection).locate, to: output)
         case .sarif:
-            try SARIFLog.write(findings, to: output)
+            try SARIFLog.write(findings, locating: PageLocations(run: runID, in: connection).locate, to: output)
         }
         try output.flush()
     }
@@ -168,10 +169,12 @@ enum FindingReport {
     }
 
     /// A GitHub Actions `::error` workflow command per finding, on its page and line.
-    static func github(_ findings: Findings, to output: BufferedOutput) throws {
+    static func github(
+        _ findings: Findings, locating locate: @escaping (String) -> String, to output: BufferedOutput
+    ) throws {
         try findings { finding in
             var properties = ["title=\(finding.kind == .deadLink ? "Dead link" : "Broken fragment")"]
-            if let page = finding.foundOn { properties.insert("file=\(page)", at: 0) }
+            if let page = finding.foundOn { properties.insert("file=\(locate(page))", at: 0) }
             if let line = finding.line { properties.insert("line=\(line)", at: properties.count - 1) }
             try output.write(
                 "::error \(properties.map(\.annotationProperty).joined(separator: ","))::"

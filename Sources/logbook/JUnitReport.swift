@@ -52,10 +52,13 @@ struct JUnitReport {
     }
 
     private let output: BufferedOutput
+    /// A test's `file`: its page's location (`PageLocations`).
+    private let locate: (String) -> String
 
     /// Starts the document; `name` names the whole report.
-    init(named name: String, to output: BufferedOutput) throws {
+    init(named name: String, locating locate: @escaping (String) -> String = { $0 }, to output: BufferedOutput) throws {
         self.output = output
+        self.locate = locate
         try output.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"\(name.xmlEscaped)\">\n")
     }
 
@@ -76,7 +79,7 @@ struct JUnitReport {
         for test in cases {
             let classname = test.page ?? Self.noPage
             var tag = "    <testcase name=\"\(test.name.xmlEscaped)\" classname=\"\(classname.xmlEscaped)\""
-            if let page = test.page { tag += " file=\"\(page.xmlEscaped)\"" }
+            if let page = test.page { tag += " file=\"\(locate(page).xmlEscaped)\"" }
             if let line = test.line { tag += " line=\"\(line)\"" }
             switch test.result {
             case .passed:
@@ -100,8 +103,11 @@ struct JUnitReport {
     static let noPage = "(the start URL)"
 
     /// Every link of a crawl, a suite per page (`RecordedCrawl.forEachCheckedLink`).
-    static func crawl(_ summary: CrawlSummary, from connection: Connection, to output: BufferedOutput) throws {
-        let report = try JUnitReport(named: "logbook crawl of run \(summary.runID)", to: output)
+    static func crawl(
+        _ summary: CrawlSummary, from connection: Connection, locating locate: @escaping (String) -> String,
+        to output: BufferedOutput
+    ) throws {
+        let report = try JUnitReport(named: "logbook crawl of run \(summary.runID)", locating: locate, to: output)
         // The page of the suite being gathered: .none before the first link,
         // .some(nil) for URLs no page links to.
         var page: String?? = .none

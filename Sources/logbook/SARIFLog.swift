@@ -4,14 +4,17 @@ import LogbookStore
 /// Findings as a SARIF 2.1.0 log (OASIS; what GitHub code scanning and
 /// GitLab's security reports read): one run of the tool `logbook` with the
 /// rules `dead-link` and `broken-fragment`, and one result per finding,
-/// located at the page that links (`artifactLocation.uri`, the page's URL)
+/// located at the page that links (`artifactLocation.uri`: the page's URL,
+/// or its file in a crawl of a build folder, `PageLocations`)
 /// and the link's line there (`region.startLine`). A dead start URL, which
 /// no page links to, is located at itself, without a region.
 ///
 /// Written as the findings are visited, so a million results take the
 /// memory one does; the document is a fixed head, the results, a fixed tail.
 enum SARIFLog {
-    static func write(_ findings: Findings, to output: BufferedOutput) throws {
+    static func write(
+        _ findings: Findings, locating locate: @escaping (String) -> String, to output: BufferedOutput
+    ) throws {
         let rules = CrawlFinding.Kind.allCases.map { kind in
             """
             {"id": \(kind.ruleID.jsonQuoted), "name": \(kind.ruleName.jsonQuoted), \
@@ -39,14 +42,14 @@ enum SARIFLog {
             """)
         var separator = "\n"
         try findings { finding in
-            try output.write(separator + "        " + result(finding))
+            try output.write(separator + "        " + result(finding, at: locate(finding.foundOn ?? finding.url)))
             separator = ",\n"
         }
         try output.write(separator == "\n" ? "]\n    }\n  ]\n}\n" : "\n      ]\n    }\n  ]\n}\n")
     }
 
     /// One result, on one line.
-    private static func result(_ finding: CrawlFinding) -> String {
+    private static func result(_ finding: CrawlFinding, at location: String) -> String {
         let region = finding.line.flatMap { $0 >= 1 ? ", \"region\": {\"startLine\": \($0)}" : nil } ?? ""
         let message = "\(finding.url): \(finding.why)"
         return """
@@ -54,7 +57,7 @@ enum SARIFLog {
             "ruleIndex": \(CrawlFinding.Kind.allCases.firstIndex(of: finding.kind)!), "level": "error", \
             "message": {"text": \(message.jsonQuoted)}, \
             "locations": [{"physicalLocation": {"artifactLocation": {"uri": \
-            \((finding.foundOn ?? finding.url).jsonQuoted)}\(region)}}]}
+            \(location.jsonQuoted)}\(region)}}]}
             """
     }
 }

@@ -104,6 +104,34 @@ import Testing
         #expect(diff.stdout.contains("\(base)about"))
     }
 
+    @Test func reportsOfAFolderCrawlLocateFindingsInThePagesFiles() throws {
+        let elsewhere = try TestHTTPServer { _, path in path == "/ok" ? .html("ok") : .html("gone", status: 404) }
+        try build(externalOK: elsewhere.url("/ok"), externalDead: elsewhere.url("/gone"))
+        let base = "https://example.org/docs/"
+        // Run where a CI job runs, at the repository's root: the folder's files are located relative to it.
+        let sarif = try logbook(
+            "crawl", "www/docs", "--base-url", base, "--db", path, "--quiet", "--retries", "0", "--format", "sarif",
+            in: folder.path)
+        #expect(sarif.status == 1, "\(sarif.stderr)")
+        let log = try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any]
+        let results = ((log?["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]]) ?? []
+        let uris = Set(
+            results.compactMap {
+                (($0["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
+                    .flatMap { $0["artifactLocation"] as? [String: Any] }?["uri"] as? String
+            })
+        #expect(uris == ["www/docs/index.html", "www/docs/guide/intro.html"])
+        let github = try logbook("links", "--db", path, "--format", "github", in: folder.path)
+        #expect(github.stdout.contains("::error file=www/docs/index.html,line=4,"), "\(github.stdout)")
+        let junit = try logbook("links", "--db", path, "--format", "junit", in: folder.path)
+        #expect(junit.stdout.contains("file=\"www/docs/guide/intro.html\" line=\"1\""), "\(junit.stdout)")
+        // Elsewhere, the files are named whole; the run's URLs stay the site's.
+        let away = try logbook("links", "--db", path, "--format", "github", in: "/")
+        #expect(away.stdout.hasPrefix("::error file=/"), "\(away.stdout)")
+        #expect(away.stdout.contains("/www/docs/index.html,line=4,"), "\(away.stdout)")
+        #expect(try deadLinks(run: 1).contains("\(base)missing.html on \(base):4"))
+    }
+
     @Test func aFolderWithoutItsURLOrAURLWithoutAFolderIsABadFlag() throws {
         try FileManager.default.createDirectory(atPath: docs, withIntermediateDirectories: true)
         let noBase = try logbook("crawl", docs, "--db", path)

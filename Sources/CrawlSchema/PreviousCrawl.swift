@@ -7,16 +7,33 @@ public import LogbookStore
 public struct PreviousCrawl {
     public let database: Connection
     public let runID: Int64
+    /// Whether the earlier run's outcomes of links elsewhere hold for this
+    /// crawl: its requests went where this crawl's go (the same `--remap`
+    /// rules) with the same headers.
+    public let reusesOutcomes: Bool
+    /// Whether its pages' links and anchors do: as above, and it recorded
+    /// the pages' anchors when this crawl checks fragments.
+    public let reusesPages: Bool
+    /// This crawl's `--accept`: an earlier ok whose status it does not
+    /// accept is no ok now.
+    private let accept: StatusCodes
 
-    /// Run `runID` of `database`.
-    public init(_ database: Connection, run runID: Int64) {
+    /// Run `runID` of `database`, for a crawl with `config`. An earlier run
+    /// whose settings cannot be read is reused for nothing.
+    public init(_ database: Connection, run runID: Int64, for config: CrawlConfig) {
         self.database = database
         self.runID = runID
+        let earlier = try? database.runs(id: runID).first?.crawlConfig()
+        let sameRequests = earlier.map { $0.remap == config.remap && $0.limits.headers == config.limits.headers }
+        reusesOutcomes = sameRequests ?? false
+        reusesPages = reusesOutcomes && (!config.checkFragments || earlier?.checkFragments == true)
+        accept = config.accept
     }
 
-    /// The earlier run's outcome for `url`, if it has one.
+    /// The earlier run's outcome for `url`, if it has one that still holds:
+    /// an ok whose status this crawl does not accept is none.
     public func fetch(of url: String) throws -> PreviousFetch? {
-        try database.cached(
+        let found = try database.cached(
             """
             SELECT u.id, f.outcome, f.status, f.error, f.content_type, f.bytes, f.final_url, f.redirects, f.etag,
                    f.last_modified, f.source, f.source_run, f.fetched_at,
@@ -24,6 +41,10 @@ public struct PreviousCrawl {
             FROM urls AS u JOIN fetches AS f ON f.url_id = u.id WHERE u.run_id = ? AND u.url = ?
             """
         ).bound(runID, url).first(PreviousFetch.self)
+        guard let found, found.outcome.outcome != .ok || found.outcome.status.map(accept.contains) == true else {
+            return nil
+        }
+        return found
     }
 
     /// The links the earlier run recorded on page `urlID`, in the page's order.

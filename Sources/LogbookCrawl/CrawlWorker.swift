@@ -99,7 +99,9 @@ struct CrawlWorker {
         fetcher = Fetcher(share: site.share, limits: site.config.limits)
         include = try site.config.include.map { try Regex($0) }
         exclude = try site.config.exclude.map { try Regex($0) }
-        previous = try site.config.reuse.map { PreviousCrawl(try Connection(path: path, mode: .readOnly), run: $0.run) }
+        previous = try site.config.reuse.map {
+            PreviousCrawl(try Connection(path: path, mode: .readOnly), run: $0.run, for: site.config)
+        }
         remap = try URLRemapper(site.config.remap)
     }
 
@@ -126,7 +128,9 @@ struct CrawlWorker {
         let prior = try previous?.fetch(of: page.url)
         let request = remap.request(for: page.url)
         guard page.sameSite else {
-            if let reuse = site.config.reuse, let cached = prior?.cached(from: reuse.run, maxAge: reuse.maxAgeSeconds) {
+            if let reuse = site.config.reuse, previous?.reusesOutcomes == true,
+                let cached = prior?.cached(from: reuse.run, maxAge: reuse.maxAgeSeconds)
+            {
                 return (cached, [], [])
             }
             var response = fetch(request, method: .head)
@@ -144,7 +148,9 @@ struct CrawlWorker {
             {
                 return (Outcome(outcome: .robots, error: "disallowed by robots.txt"), [], [])
             }
-            response = fetch(request, method: .get, keepBody: true, validators: prior?.validators)
+            response = fetch(
+                request, method: .get, keepBody: true,
+                validators: previous?.reusesPages == true ? prior?.validators : nil)
             if response.status == 304, response.failure == nil, let previous, let prior, prior.validators != nil {
                 return try revalidated(page, prior, response, from: previous)
             }

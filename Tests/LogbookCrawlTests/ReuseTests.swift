@@ -125,6 +125,21 @@ import Testing
         #expect(try sources(run: 4)["cached"] == nil)
     }
 
+    @Test func whatTheEarlierRunAcceptedOrDidNotRecordIsCheckedAgain() throws {
+        let sites = try Sites()
+        #expect(try crawl(sites, ["--accept", "200..299,404"]).status == 0)  // every dead link is a 404
+        let checks = (0..<20).map { sites.elsewhere.requestCount("/e/\($0)") }.reduce(0, +)
+        // Run 1 counted the five external 404s as ok; run 2 does not accept them: asked again, and dead.
+        #expect(try crawl(sites, ["--reuse"]).status == 1)
+        #expect((0..<20).map { sites.elsewhere.requestCount("/e/\($0)") }.reduce(0, +) - checks == 5)
+        #expect(try CrawlRecord(run: 2, in: path).urls("dead").contains(sites.elsewhere.url("/e/0")))
+        // Run 2 recorded no anchors: a run that checks fragments reads every page again.
+        let pages = sites.site.fullBodyCount
+        #expect(try crawl(sites, ["--reuse", "--check-fragments"]).status == 1)
+        #expect(sites.site.fullBodyCount - pages == 201)
+        #expect(try sources(run: 3)["revalidated"] == nil)
+    }
+
     @Test func reuseInAFileWithoutAnEarlierCrawlCrawlsEverythingAndSaysSo() throws {
         let sites = try Sites()
         let first = try crawl(sites, ["--reuse"])

@@ -48,6 +48,7 @@ struct CrawlCommand: ParsableCommand {
     func validate() throws { try output?.asFindingsOutput.requirePath() }
 
     func run() throws {
+        try checkOutput(output, sparing: [database.path])
         var config = CrawlConfig(start: urls.first ?? "", scope: scope, fetch: fetch, politeness: politeness)
         (config.start, config.folder) = try startAndFolder()
         config.moreStarts = urls.count > 1 ? Array(urls.dropFirst()) : nil

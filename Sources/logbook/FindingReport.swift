@@ -37,11 +37,22 @@ func writeOutput(
     _ body: (StandardStream) throws -> Void
 ) throws {
     guard let destination else { return try body(.output) }
+    let again = runID.map { "; run \($0) is recorded: `logbook links \($0) --output FILE` writes it again" } ?? ""
+    try naming(again) { try destination.asFindingsOutput.write(sparing: databases, body) }
+}
+
+/// Refuses `destination` as `writeOutput` would, before a crawl rather
+/// than after it: a mistyped `--output` costs no crawl.
+func checkOutput(_ destination: OutputFile?, sparing databases: [String]) throws {
+    try naming("") { try destination?.asFindingsOutput.check(sparing: databases) }
+}
+
+/// A file `--output` cannot write as a runtime failure naming the flag.
+private func naming(_ suffix: String, _ body: () throws -> Void) throws {
     do {
-        try destination.asFindingsOutput.write(sparing: databases, body)
+        try body()
     } catch let error as OutputError where error.target != StandardStream.output.name {
-        let again = runID.map { "; run \($0) is recorded: `logbook links \($0) --output FILE` writes it again" } ?? ""
-        throw OutputRefusal(description: "--output: \(error.description)\(again)")
+        throw OutputRefusal(description: "--output: \(error.description)\(suffix)")
     }
 }
 

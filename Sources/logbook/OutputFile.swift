@@ -45,30 +45,60 @@ struct OutputFile: ExpressibleByArgument, Sendable {
     /// in flat memory (a million findings) still replaces a file whole or not
     /// at all, since the rename comes after `body` returns.
     func write(sparing databases: [String], _ body: (StandardStream) throws -> Void) throws {
-        if path == "-" { return try body(.output) }
+        switch try destination(sparing: databases) {
+        case .standardOutput: try body(.output)
+        case .descriptor(let descriptor): try body(StandardStream(descriptor: descriptor, name: path))
+        case .replacing(let target, let status): try replace(target, replacing: status, body)
+        case .inPlace(let target): try writeInPlace(target, body)
+        }
+    }
+
+    /// Refuses the file now, as `write` would, without writing: for a
+    /// command that works for a long time first (a crawl), so a mistyped
+    /// `--output` is said before the work rather than after it.
+    func check(sparing databases: [String]) throws {
+        if case .replacing(let target, nil) = try destination(sparing: databases),
+            access(folder(of: target).isEmpty ? "/" : folder(of: target), W_OK) != 0
+        {
+            throw failure(errno)
+        }
+    }
+
+    /// How `write` writes: what the path names, every refusal made.
+    private enum Plan {
+        case standardOutput
+        case descriptor(Int32)
+        /// A regular file (or none yet: nil), replaced whole.
+        case replacing(String, stat?)
+        /// A FIFO or a device, written as it is.
+        case inPlace(String)
+    }
+
+    private func destination(sparing databases: [String]) throws -> Plan {
+        if path == "-" { return .standardOutput }
         let spared = try databases.map { try Self(argument: $0).followingLinks() }
         switch try followingLinks() {
         case .descriptor(STDOUT_FILENO):
-            try body(.output)
+            return .standardOutput
         case .descriptor(let descriptor):
             var status = stat()
             guard fstat(descriptor, &status) == 0 else { throw failure(errno) }
             try refuseDatabase(status, "/proc/self/fd/\(descriptor)", spared)
-            try body(StandardStream(descriptor: descriptor, name: path))
+            return .descriptor(descriptor)
         case .path(let target):
             var status = stat()
             guard stat(target, &status) == 0 else {
                 guard errno == ENOENT else { throw failure(errno) }
                 try refuseDatabaseFile(named: target, spared)
-                return try replace(target, replacing: nil, body)
+                return .replacing(target, nil)
             }
             try refuseDatabase(status, target, spared)
             switch status.st_mode & S_IFMT {
             case S_IFREG:
                 try refuseReadOnly(target, status)
-                try replace(target, replacing: status, body)
+                return .replacing(target, status)
             case S_IFDIR: throw failure(EISDIR)
-            default: try writeInPlace(target, body)
+            default: return .inPlace(target)
             }
         }
     }

@@ -27,6 +27,7 @@ struct ResumeCommand: ParsableCommand {
     func validate() throws { try output?.asFindingsOutput.requirePath() }
 
     func run() throws {
+        try checkOutput(output, sparing: [database.path])
         let runs = try {
             let connection = try Connection(path: database.path, mode: .readOnly)
             try connection.requireCurrentSchema()

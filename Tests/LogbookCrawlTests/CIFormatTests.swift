@@ -78,16 +78,20 @@ extension FindingFormatTests {
     }
 
     /// An --output that cannot be written is a runtime failure naming the
-    /// flag and the folder; the crawl is recorded all the same.
+    /// flag and the folder, and one that names the database a usage error:
+    /// both said before the crawl, which then makes no request.
     @Test func anOutputThatCannotBeWrittenIsNamed() throws {
         let server = try site()
         let missing = folder.file("missing/links.sarif")
         let crawled = try logbook(
             "crawl", "--db", path, "--quiet", "--format", "sarif", "--output", missing, server.url("/"))
         #expect(crawled.status == 3)
-        #expect(crawled.stderr.contains("--output: cannot write \(folder.file("missing"))"), "\(crawled.stderr)")
-        #expect(crawled.stderr.contains("logbook links 1 --output FILE"))
-        #expect(try logbook("links", "--db", path, "--format", "sarif").status == 1, "the run was recorded")
+        #expect(crawled.stderr.contains("--output: cannot write \(missing)"), "\(crawled.stderr)")
+        let overDatabase = try logbook("crawl", "--db", path, "--quiet", "--output", path, server.url("/"))
+        #expect(overDatabase.status == 2, "\(overDatabase.stderr)")
+        #expect(server.requestCount("/") == 0, "refused before the crawl")
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(try logbook("crawl", "--db", path, "--quiet", server.url("/")).status == 1)
         let empty = try logbook("links", "--db", path, "--output", "")
         #expect(empty.status == 2 && empty.stderr.contains("--output needs a path"))
         let database = try logbook("links", "--db", path, "--output", path)

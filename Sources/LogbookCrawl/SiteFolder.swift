@@ -40,17 +40,17 @@ public struct SiteFolder: Sendable {
     }
 
     /// Where `url` leads in the folder: a file (reached through a redirect
-    /// to `finalURL` when it names a folder without its slash), or why none.
+    /// to `finalURL` when it names a folder without its slash), or nowhere.
     private enum Located {
         case file(String, finalURL: String, redirects: [String])
-        case missing(String)
+        case missing
     }
 
     private func locate(_ url: String) -> Located {
         let withoutQuery = url.prefix { $0 != "?" }
         let query = url[withoutQuery.endIndex...]
         guard withoutQuery.hasPrefix(base) || withoutQuery + "/" == base else {
-            return .missing("is not under --base-url \(base)")
+            return .missing
         }
         guard let relative = String(withoutQuery.dropFirst(base.count)).removingPercentEncoding,
             !relative.contains("\0"),
@@ -58,7 +58,7 @@ public struct SiteFolder: Sendable {
                 $0 == ".." || $0 == "."
             })
         else {
-            return .missing("names no file in \(root)")
+            return .missing
         }
         let file = relative.isEmpty ? root : root + "/" + relative
         switch kind(of: file) {
@@ -68,14 +68,14 @@ public struct SiteFolder: Sendable {
             guard
                 let index = ["index.html", "index.htm"].map({ file + "/" + $0 }).first(where: { kind(of: $0) == .file })
             else {
-                return .missing("is the folder \(file), which has no index.html")
+                return .missing
             }
             return .file(index, finalURL: finalURL, redirects: redirected ? [finalURL] : [])
         case .file:
             return .file(file, finalURL: url, redirects: [])
         case .none:
             guard !relative.isEmpty, !relative.hasSuffix("/"), kind(of: file + ".html") == .file else {
-                return .missing("has no file \(file)")
+                return .missing
             }
             return .file(file + ".html", finalURL: url, redirects: [])
         }
@@ -84,7 +84,7 @@ public struct SiteFolder: Sendable {
     private func answer(_ url: String, maxBytes: Int) -> FetchResult {
         let (file, finalURL, redirects): (String, String, [String])
         switch locate(url) {
-        case .missing(let why): return missing(url, why)
+        case .missing: return missing(url)
         case .file(let found, let address, let chain): (file, finalURL, redirects) = (found, address, chain)
         }
         var result = FetchResult(status: 200, finalURL: finalURL, redirects: redirects)
@@ -97,7 +97,7 @@ public struct SiteFolder: Sendable {
             result.error = "\(file) is larger than \(maxBytes) bytes"
         } else if isHTML {
             guard let data = FileManager.default.contents(atPath: file) else {
-                return missing(url, "has the file \(file), which cannot be read")
+                return missing(url, status: 403)
             }
             result.body = Array(data)
         }
@@ -112,11 +112,11 @@ public struct SiteFolder: Sendable {
         return isFolder.boolValue ? .folder : .file
     }
 
-    /// A 404 saying why, as a dead link's error.
-    private func missing(_ url: String, _ why: String) -> FetchResult {
-        var result = FetchResult(status: 404, finalURL: url)
-        result.error = "not found: \(url) \(why)"
-        return result
+    /// What a server answers for a file it has not (404) or may not read
+    /// (403): the status alone, as from the deployed site, so the two crawls
+    /// `diff` cleanly.
+    private func missing(_ url: String, status: Int = 404) -> FetchResult {
+        FetchResult(status: status, finalURL: url)
     }
 
     /// The Content-Type a static server sends for the file's extension.

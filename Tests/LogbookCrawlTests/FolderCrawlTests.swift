@@ -102,6 +102,8 @@ import Testing
         let diff = try logbook("diff", "1", "2", "--db", path)
         #expect(diff.status == 1, "the pretty URL broke: \(diff.stdout)")
         #expect(diff.stdout.contains("\(base)about"))
+        // A missing file is dead as the server says it is: not a change.
+        #expect(!diff.stdout.contains("missing.html"), "\(diff.stdout)")
     }
 
     @Test func reportsOfAFolderCrawlLocateFindingsInThePagesFiles() throws {

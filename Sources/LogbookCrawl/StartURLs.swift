@@ -55,8 +55,13 @@ struct StartURLs {
     static func checked(
         _ url: String, from source: String?, shown: String? = nil, maxURLLength: Int
     ) throws -> SeedCrawl.Seed {
-        let shown = shown ?? Credentials.redacting(url)
         let place = source.map { "\($0): " } ?? ""
+        // libcurl reads a URL up to its first NUL, and a CR or LF would break a request line.
+        if url.unicodeScalars.contains(where: isControl) {
+            let shown = shown.map(escapingControls) ?? Credentials.redacting(escapingControls(url))
+            throw CrawlError(.options, "\(place)\(shown) is not a valid URL: it holds a control character")
+        }
+        let shown = shown ?? Credentials.redacting(url)
         guard URLResolver.removingCredentials(from: url).credentials == nil else {
             throw CrawlError(
                 .options,
@@ -81,5 +86,16 @@ struct StartURLs {
         case .invalid:
             throw CrawlError(.options, "\(place)\(shown) is not a valid URL: \(URLResolver.problem(with: url))")
         }
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool { scalar.value < 0x20 || scalar.value == 0x7F }
+
+    /// `text` with each control character written as Swift writes it
+    /// (`\0`, `\n`, `\u{1B}`), so a message shows where it is and cannot
+    /// move the terminal's cursor.
+    private static func escapingControls(_ text: String) -> String {
+        String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.flatMap { isControl($0) ? Array($0.escaped(asASCII: true).unicodeScalars) : [$0] }))
     }
 }

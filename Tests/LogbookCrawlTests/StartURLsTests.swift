@@ -235,6 +235,32 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder.file("bad.sqlite")))
     }
 
+    /// A control character (NUL, CR, LF, tab…) in a start URL, wherever it
+    /// comes from, is refused naming where and showing the character
+    /// escaped: libcurl would read the URL up to a NUL and fetch another.
+    @Test func aStartURLHoldingAControlCharacterIsRefusedWhereverItComesFrom() throws {
+        let server = try TestHTTPServer { _, path in
+            path == "/cr.xml" ? Self.xml(Self.urlset(["/ok", "/a&#13;b"])) : .html("page")
+        }
+        let list = folder.file("nul.txt")
+        try Data("\(server.url("/ok"))\n\(server.url("/a"))\u{0}b\n".utf8).write(to: URL(filePath: list))
+        let cases: [([String], String)] = [
+            (["--urls-from", list], "--urls-from \(list) line 2: \(server.url("/a"))\\0b"),
+            ([server.url("/ok"), server.url("/a") + "\tb"], "\(server.url("/a"))\\tb"),
+            (["--sitemap", server.url("/cr.xml")], "sitemap \(server.url("/cr.xml")): /a\\rb"),
+            (["--sitemap", server.url("/x") + "\u{1B}[31m"], "--sitemap: \(server.url("/x"))\\u{1B}[31m"),
+        ]
+        for (arguments, shown) in cases {
+            let result = try runProcess(builtProduct("logbook"), ["crawl", "--db", path, "--quiet"] + arguments)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(
+                result.stderr.contains("\(shown) is not a valid URL: it holds a control character"),
+                "\(arguments): \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: path), "\(arguments) started no run")
+        }
+        #expect(server.requestCount("/a") == 0 && server.requestCount("/ok") == 0)
+    }
+
     /// Credentials go only to the origin they came with: another start URL
     /// holding some is refused rather than stored or sent elsewhere.
     @Test func credentialsInAnyButTheFirstStartURLAreRefused() throws {

@@ -19,6 +19,10 @@ public struct ListedURL: Hashable, Sendable {
         self.url = url
         self.source = source
     }
+
+    /// How messages name the list `--urls-from` read: its path, or
+    /// "standard input" for "-".
+    public static func name(of urlsFrom: String) -> String { urlsFrom == "-" ? "standard input" : urlsFrom }
 }
 
 /// The start URLs of a crawl as `prepare` reads them: each normalised and

@@ -21,7 +21,7 @@ struct StartOptions: ParsableArguments {
     /// blank lines and lines starting with # are left out.
     func listed() throws -> [ListedURL] {
         guard let urlsFrom else { return [] }
-        let name = urlsFrom == "-" ? "standard input" : urlsFrom
+        let name = ListedURL.name(of: urlsFrom)
         let descriptor = urlsFrom == "-" ? STDIN_FILENO : open(urlsFrom, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw unreadable(name, String(cString: strerror(errno))) }
         let file = FileHandle(fileDescriptor: descriptor, closeOnDealloc: urlsFrom != "-")

@@ -261,6 +261,37 @@ import Testing
         #expect(server.requestCount("/a") == 0 && server.requestCount("/ok") == 0)
     }
 
+    /// A list or sitemaps that give no start URL say which, rather than
+    /// asking for the very flags given.
+    @Test func sitemapsAndListsGivingNoStartURLSaySo() throws {
+        let server = try TestHTTPServer { _, path in
+            switch path {
+            case "/empty.xml": Self.xml(Self.urlset([]))
+            case "/a.xml": Self.xml(Self.index(["/b.xml"]))
+            case "/b.xml": Self.xml(Self.index(["/a.xml", "/empty.xml"]))
+            default: .html("page")
+            }
+        }
+        let (empty, loop) = (server.url("/empty.xml"), server.url("/a.xml"))
+        let cases: [([String], String)] = [
+            (["--sitemap", empty], "--sitemap \(empty) lists no page (nor do the sitemaps it lists)"),
+            (["--sitemap", loop], "--sitemap \(loop) lists no page (nor do the sitemaps it lists)"),
+            (["--urls-from", "-"], "--urls-from standard input holds no URL"),
+            (
+                ["--urls-from", "-", "--sitemap", empty],
+                "--urls-from standard input holds no URL; --sitemap \(empty) lists no page"
+            ),
+            ([], "there is no start URL: give one or more, --urls-from or --sitemap"),
+        ]
+        for (arguments, message) in cases {
+            let result = try runProcess(
+                builtProduct("logbook"), ["crawl", "--db", path] + arguments, input: "# nothing yet\n\n")
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: path), "\(arguments) started no run")
+        }
+    }
+
     /// Credentials go only to the origin they came with: another start URL
     /// holding some is refused rather than stored or sent elsewhere.
     @Test func credentialsInAnyButTheFirstStartURLAreRefused() throws {

@@ -25,6 +25,10 @@ struct StartOptions: ParsableArguments {
         let descriptor = urlsFrom == "-" ? STDIN_FILENO : open(urlsFrom, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw unreadable(name, String(cString: strerror(errno))) }
         let file = FileHandle(fileDescriptor: descriptor, closeOnDealloc: urlsFrom != "-")
+        var status = stat()
+        if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+            throw UsageError("--urls-from \(name) is a folder")
+        }
         let bytes: Data
         do { bytes = try file.readToEnd() ?? Data() } catch { throw unreadable(name, error.localizedDescription) }
         var listed: [ListedURL] = []

@@ -229,6 +229,9 @@ import Testing
         #expect(
             missing.stderr.contains("--urls-from \(folder.file("none.txt")) cannot be read: No such file"),
             "\(missing.stderr)")
+        let notAFile = try logbook("crawl", "--db", folder.file("bad.sqlite"), "--urls-from", folder.path)
+        #expect(notAFile.status == 2)
+        #expect(notAFile.stderr.contains("--urls-from \(folder.path) is a folder\n"), "\(notAFile.stderr)")
         let nothing = try logbook("crawl", "--db", folder.file("bad.sqlite"))
         #expect(nothing.status == 2)
         #expect(nothing.stderr.contains("there is no start URL"), "\(nothing.stderr)")

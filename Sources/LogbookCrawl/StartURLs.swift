@@ -97,7 +97,7 @@ struct StartURLs {
     /// `text` with each control character written as Swift writes it
     /// (`\0`, `\n`, `\u{1B}`), so a message shows where it is and cannot
     /// move the terminal's cursor.
-    private static func escapingControls(_ text: String) -> String {
+    static func escapingControls(_ text: String) -> String {
         String(
             String.UnicodeScalarView(
                 text.unicodeScalars.flatMap { isControl($0) ? Array($0.escaped(asASCII: true).unicodeScalars) : [$0] }))

@@ -264,6 +264,37 @@ import Testing
         #expect(server.requestCount("/a") == 0 && server.requestCount("/ok") == 0)
     }
 
+    /// --urls-from is read a line at a time: a line longer than
+    /// --max-url-length is refused as soon as it is read, quoting its first
+    /// 100 characters, so one line of 256 MB (NULs, a sparse file) needs no
+    /// more memory than a short list; a comment of any length is skipped.
+    @Test func aListIsReadALineAtATimeAndALongLineIsRefusedAsSoonAsRead() throws {
+        let zeros = folder.file("zeros.txt")
+        #expect(FileManager.default.createFile(atPath: zeros, contents: nil))
+        try FileHandle(forWritingTo: URL(filePath: zeros)).truncate(atOffset: 256 << 20)
+        let peak = try logbookPeakMemory(["crawl", "--db", path, "--urls-from", zeros])
+        #expect(peak.status == 2)
+        #expect(peak.bytes < 64 << 20, "peak \(peak.bytes) bytes")
+        let endless = try logbook("crawl", "--db", path, "--urls-from", zeros)
+        #expect(
+            endless.stderr
+                == "logbook: --urls-from \(zeros) line 1: the line is longer than --max-url-length 2048: "
+                + String(repeating: "\\0", count: 100) + "…\n")
+
+        let long = "http://127.0.0.1:1/" + String(repeating: "a", count: 5_000_000)
+        let list =
+            "# \(String(repeating: "c", count: 10_000))\r\nhttp://127.0.0.1:1/a\r\n\(long)\nhttp://127.0.0.1:1/b\n"
+        let file = folder.file("long.txt")
+        try Data(list.utf8).write(to: URL(filePath: file))
+        let result = try logbook("crawl", "--db", path, "--urls-from", file, "--max-url-length", "4096")
+        #expect(result.status == 2)
+        #expect(
+            result.stderr
+                == "logbook: --urls-from \(file) line 3: the line is longer than --max-url-length 4096: "
+                + long.prefix(100) + "…\n")
+        #expect(!FileManager.default.fileExists(atPath: path), "no run")
+    }
+
     /// A list or sitemaps that give no start URL say which, rather than
     /// asking for the very flags given.
     @Test func sitemapsAndListsGivingNoStartURLSaySo() throws {

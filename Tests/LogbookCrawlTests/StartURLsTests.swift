@@ -130,6 +130,34 @@ import Testing
         #expect(config.sitemaps == [server.url("/index.xml")])
     }
 
+    /// A gzipped sitemap of several gzip members (`cat a.gz b.gz`, pigz) is
+    /// read whole, and --max-bytes bounds all the members together.
+    @Test func aGzippedSitemapOfSeveralMembersIsReadWhole() throws {
+        let sitemap = Self.urlset(["/one", "/two", "/three"])
+        let half = sitemap.index(sitemap.startIndex, offsetBy: sitemap.count / 2)
+        let members = try gzipped(String(sitemap[..<half])) + gzipped(String(sitemap[half...]))
+        let padding = String(repeating: "<!-- padding -->", count: 2_000)
+        let large = try gzipped(padding + sitemap) + gzipped(padding)
+        let server = try TestHTTPServer { _, path in
+            switch path {
+            case "/members.xml.gz": TestResponse(headers: ["Content-Type": "application/gzip"], body: members)
+            case "/large.xml.gz": TestResponse(headers: ["Content-Type": "application/gzip"], body: large)
+            default: .html("page")
+            }
+        }
+        let read = try logbook("crawl", "--db", path, "--quiet", "--sitemap", server.url("/members.xml.gz"))
+        #expect(read.status == 0, "\(read.stderr)")
+        #expect(
+            try recorded() == [
+                server.url("/one"): "page 0 ok", server.url("/two"): "page 0 ok", server.url("/three"): "page 0 ok",
+            ])
+        let bounded = try logbook(
+            "crawl", "--db", folder.file("large.sqlite"), "--sitemap", server.url("/large.xml.gz"), "--max-bytes",
+            "50000")
+        #expect(bounded.status == 2)
+        #expect(bounded.stderr.contains("is not a sitemap: larger than 50000 bytes decompressed"), "\(bounded.stderr)")
+    }
+
     /// A loop of sitemap indexes reads each once; an endless chain of them
     /// stops at the nesting bound with an error naming the index.
     @Test func indexesThatLoopEndAndAnEndlessChainIsRefused() throws {

@@ -8,6 +8,9 @@ public struct PreparedCrawl: Sendable {
     public var config: CrawlConfig
     public let credentials: Credentials?
     public let seeds: [SeedCrawl.Seed]
+    /// What a user is told of how the start URLs were read, e.g. sitemap
+    /// locations left out for being on another origin than their sitemap's.
+    public let notes: [String]
 }
 
 /// A start URL read from a list (`--urls-from`), and where: "FILE line N".

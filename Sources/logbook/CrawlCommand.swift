@@ -55,6 +55,7 @@ struct CrawlCommand: ParsableCommand {
         rules.apply(to: &config)
         var prepared = try Crawl.prepare(
             config, listed: starts.listed(maxURLLength: config.maxURLLength), credentials: .fromEnvironment)
+        for note in prepared.notes { printError("logbook: \(note)") }
         prepared.config.reuse = try reuse.resolve(start: prepared.config.start, database: database.path)
 
         let recorder = try Recorder(path: database.path, options: Crawl.recorderOptions)

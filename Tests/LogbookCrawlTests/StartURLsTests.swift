@@ -104,11 +104,10 @@ import Testing
     }
 
     /// A sitemap index lists a plain sitemap and a gzipped one (served as a
-    /// file, without Content-Encoding, as a .xml.gz is); their URLs, on two
-    /// servers, start the crawl. Relative locations are read against the sitemap.
+    /// file, without Content-Encoding, as a .xml.gz is); their URLs start
+    /// the crawl. Relative locations are read against the sitemap.
     @Test func aSitemapIndexOfAPlainAndAGzippedSitemapGivesTheStartURLs() throws {
-        let other = try TestHTTPServer { _, path in .html("other \(path)") }
-        let compressed = try gzipped(Self.urlset([other.url("/three"), "/one"]))
+        let compressed = try gzipped(Self.urlset(["three", "/one"]))
         let server = try TestHTTPServer { _, path in
             switch path {
             case "/index.xml": Self.xml(Self.index(["/plain.xml", "pages.xml.gz"]))
@@ -122,7 +121,7 @@ import Testing
         #expect(
             try recorded(database) == [
                 server.url("/one"): "page 0 ok", server.url("/two"): "page 0 ok", server.url("/linked"): "page 1 ok",
-                other.url("/three"): "page 0 ok",
+                server.url("/three"): "page 0 ok",
             ])
         #expect(server.requestCount("/index.xml") == 1 && server.requestCount("/pages.xml.gz") == 1)
         let config = try Connection(path: database, mode: .readOnly).runs()[0].crawlConfig()
@@ -156,6 +155,35 @@ import Testing
             "50000")
         #expect(bounded.status == 2)
         #expect(bounded.stderr.contains("is not a sitemap: larger than 50000 bytes decompressed"), "\(bounded.stderr)")
+    }
+
+    /// A sitemap lists its own origin's pages only (sitemaps.org): a
+    /// location or a listed sitemap on another origin is left out, said once
+    /// on stderr, so a sitemap cannot make the crawl follow another host.
+    @Test func sitemapLocationsOnAnotherOriginAreLeftOut() throws {
+        let other = try TestHTTPServer { _, path in
+            path == "/more.xml" ? Self.xml(Self.urlset(["/b1"])) : .html("<a href=\"/b2\">b2</a>")
+        }
+        let server = try TestHTTPServer { _, path in
+            switch path {
+            case "/index.xml": Self.xml(Self.index(["/pages.xml", other.url("/more.xml")]))
+            case "/pages.xml": Self.xml(Self.urlset(["/a", other.url("/b"), other.url("/b3")]))
+            default: .html("<a href=\"\(other.url("/b"))\">b</a>")
+            }
+        }
+        let result = try logbook("crawl", "--db", path, "--quiet", "--sitemap", server.url("/index.xml"))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(
+            result.stderr
+                == """
+                logbook: left out 3 sitemap locations on another origin than their sitemap's (a sitemap lists its own \
+                site only): the first, \(other.url("/b")), in \(server.url("/pages.xml"))
+
+                """)
+        #expect(try recorded() == [server.url("/a"): "page 0 ok", other.url("/b"): "link 1 ok"], "b only checked")
+        #expect(other.requestCount("/more.xml") == 0 && other.requestCount("/b3") == 0)
+        let config = try Connection(path: path, mode: .readOnly).runs()[0].crawlConfig()
+        #expect(config.origins == nil, "the sitemap's origin alone is the site")
     }
 
     /// A loop of sitemap indexes reads each once; an endless chain of them

@@ -73,8 +73,8 @@ struct StartURLs {
             throw CrawlError(
                 .options,
                 """
-                \(place)\(shown) holds credentials, which go only to the first start URL's origin: give them \
-                there or as LOGBOOK_CREDENTIALS=user:password
+                \(place)\(shown) holds credentials, which only the first URL argument may hold: give them \
+                there or as LOGBOOK_CREDENTIALS=user:password (sent to the first start URL's origin)
                 """)
         }
         switch URLResolver.resolve(url, against: url) {

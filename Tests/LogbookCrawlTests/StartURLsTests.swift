@@ -392,6 +392,33 @@ import Testing
         #expect(!result.stderr.contains("SECRET"))
     }
 
+    /// Only the first URL argument may hold credentials, as the README
+    /// says: a list's first line, though the first start URL, is refused
+    /// saying so; LOGBOOK_CREDENTIALS serves it, sent to its origin alone.
+    @Test func onlyTheFirstURLArgumentMayHoldCredentials() throws {
+        let other = try TestHTTPServer { _, path in .html("other \(path)") }
+        let server = try TestHTTPServer(requiring: ("u", "SECRET")) { _, path in
+            .html(path == "/" ? "<a href=\"\(other.url("/o"))\">o</a>" : "page")
+        }
+        let list = folder.file("credentials.txt")
+        try Data("http://u:SECRET@127.0.0.1:\(server.port)/\n".utf8).write(to: URL(filePath: list))
+        let refused = try logbook("crawl", "--db", path, "--urls-from", list)
+        #expect(refused.status == 2)
+        #expect(
+            refused.stderr.contains(
+                "--urls-from \(list) line 1: \(server.url("/")) holds credentials, which only the first URL argument may hold"
+            ), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("SECRET"))
+
+        try Data("\(server.url("/"))\n".utf8).write(to: URL(filePath: list))
+        let fromEnvironment = try logbook(
+            "crawl", "--db", path, "--urls-from", list, "--quiet",
+            environment: ProcessInfo.processInfo.environment.merging(["LOGBOOK_CREDENTIALS": "u:SECRET"]) { $1 })
+        #expect(fromEnvironment.status == 0, "\(fromEnvironment.stderr)")
+        #expect(try recorded() == [server.url("/"): "page 0 ok", other.url("/o"): "link 1 ok"])
+        #expect(server.authorizedRequestCount == 2 && other.authorizedRequestCount == 0, "/robots.txt and /")
+    }
+
     /// --max-urls bounds the URLs fetched or checked, start URLs included;
     /// the rest are recorded as excluded, also when the crawl is killed and
     /// resumed.

@@ -91,6 +91,7 @@ public enum Crawl: Sendable {
             }
         }
         var starts = StartURLs(maxURLLength: config.maxURLLength)
+        var notes: [String] = []
         var credentials = credentials
         if !config.start.isEmpty {
             let (start, inURL) = URLResolver.removingCredentials(from: config.start)
@@ -109,10 +110,15 @@ public enum Crawl: Sendable {
                 let url = try StartURLs.checked(sitemap, from: "--sitemap", maxURLLength: config.maxURLLength).url
                 try reader.read(url) { location, listing in _ = try starts.add(location, from: "sitemap \(listing)") }
             }
+            if let (location, sitemap) = reader.firstLeftOut {
+                notes.append(
+                    """
+                    left out \(reader.leftOut) sitemap location\(reader.leftOut == 1 ? "" : "s") on another origin \
+                    than their sitemap's (a sitemap lists its own site only): the first, \(location), in \(sitemap)
+                    """)
+            }
         }
-        guard let first = starts.seeds.first else {
-            throw CrawlError(.options, "there is no start URL: give one or more, --urls-from or --sitemap")
-        }
+        guard let first = starts.seeds.first else { throw CrawlError(.options, noStartURL(config)) }
         config.start = first.url
         if config.folder != nil {
             // The folder is the site at the base URL's path; other URLs of its host are the deployed site's,
@@ -122,7 +128,16 @@ public enum Crawl: Sendable {
         }
         config.origins = starts.origins.count > 1 ? Array(starts.origins.dropFirst()) : nil
         config.usesCredentials = credentials == nil ? nil : true
-        return PreparedCrawl(config: config, credentials: credentials, seeds: starts.seeds)
+        return PreparedCrawl(config: config, credentials: credentials, seeds: starts.seeds, notes: notes)
+    }
+
+    /// Why `config` gives no start URL: the list or sitemaps it names are
+    /// empty, or it names none.
+    private static func noStartURL(_ config: CrawlConfig) -> String {
+        var empty = config.urlsFrom.map { ["--urls-from \(ListedURL.name(of: $0)) holds no URL"] } ?? []
+        empty += (config.sitemaps ?? []).map { "--sitemap \($0) lists no page (nor do the sitemaps it lists)" }
+        let why = empty.isEmpty ? "give one or more, --urls-from or --sitemap" : empty.joined(separator: "; ")
+        return "there is no start URL: \(why)"
     }
 
     /// Records a new crawl of `config`'s start URLs through `recorder`,

@@ -11,8 +11,10 @@ enum Gunzip {
     /// without `Content-Encoding`, which libcurl left compressed.
     static func isGzip(_ bytes: [UInt8]) -> Bool { bytes.starts(with: [0x1F, 0x8B]) }
 
-    /// `bytes` (one gzip member) decompressed; more than `limit` bytes of
-    /// output is refused, so a small file cannot fill the memory.
+    /// `bytes` decompressed, every gzip member of them in turn (RFC 1952:
+    /// what `cat a.gz b.gz`, pigz and bgzip write, as gzip reads it); more
+    /// than `limit` bytes of output in all is refused, so a small file cannot
+    /// fill the memory.
     static func decompress(_ bytes: [UInt8], limit: Int) throws -> [UInt8] {
         // zlib's state points back at its stream, which must not move: on the heap.
         let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
@@ -41,7 +43,8 @@ enum Gunzip {
                 }
                 output += chunk[..<produced]
                 switch status {
-                case Z_STREAM_END: return output
+                case Z_STREAM_END where stream.pointee.avail_in == 0: return output
+                case Z_STREAM_END: inflateReset(stream)  // the next member
                 case Z_OK: continue
                 case Z_BUF_ERROR where stream.pointee.avail_in == 0:
                     throw GunzipError(description: "the gzip data ends early")

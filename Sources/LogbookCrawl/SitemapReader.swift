@@ -8,6 +8,10 @@ import LogbookHTML
 /// sitemap index is followed to the sitemaps it lists, each read once (a
 /// loop of indexes ends), at most `maxNesting` levels deep and `maxSitemaps`
 /// files in all, so no index can hang a crawl or exhaust its memory.
+/// A sitemap lists its own origin's pages only (sitemaps.org: "all URLs in
+/// a Sitemap must be from a single host"): locations and listed sitemaps on
+/// another origin are left out (`leftOut`), so whoever writes a sitemap
+/// cannot make the crawl follow other hosts.
 struct SitemapReader {
     static let maxNesting = 4
     static let maxSitemaps = 1000
@@ -18,6 +22,10 @@ struct SitemapReader {
     let credentials: (String) -> Credentials?
     /// Sitemaps read so far, so each is read once.
     private var visited: Set<String> = []
+    /// Locations on another origin than their sitemap's, left out: how
+    /// many, and the first with its sitemap.
+    private(set) var leftOut = 0
+    private(set) var firstLeftOut: (location: String, sitemap: String)?
 
     init(limits: FetchLimits, credentials: @escaping (String) -> Credentials?) {
         fetcher = Fetcher(share: FetchShare(), limits: limits)
@@ -41,6 +49,7 @@ struct SitemapReader {
                     try found(location, url)  // refused there, saying why
                     continue
                 }
+                if isOfAnotherOrigin(page, than: url) { continue }
                 try found(page, url)
             }
         case .index(let locations):
@@ -49,6 +58,7 @@ struct SitemapReader {
                     throw CrawlError(
                         .options, "sitemap index \(url) lists \(Credentials.redacting(location)), not an http(s) URL")
                 }
+                if isOfAnotherOrigin(listed, than: url) { continue }
                 guard level < Self.maxNesting else {
                     throw CrawlError(
                         .options,
@@ -57,6 +67,14 @@ struct SitemapReader {
                 try read(listed, level: level + 1, found: found)
             }
         }
+    }
+
+    /// Whether `location` is on another origin than `sitemap`, counted as left out if so.
+    private mutating func isOfAnotherOrigin(_ location: String, than sitemap: String) -> Bool {
+        guard URLResolver.origin(of: location) != URLResolver.origin(of: sitemap) else { return false }
+        leftOut += 1
+        firstLeftOut = firstLeftOut ?? (Credentials.redacting(location), sitemap)
+        return true
     }
 
     private func sitemap(at url: String) throws -> Sitemap {

@@ -8,6 +8,9 @@ public struct PreparedCrawl: Sendable {
     public var config: CrawlConfig
     public let credentials: Credentials?
     public let seeds: [SeedCrawl.Seed]
+    /// What a user is told of how the start URLs were read, e.g. sitemap
+    /// locations left out for being on another origin than their sitemap's.
+    public let notes: [String]
 }
 
 /// A start URL read from a list (`--urls-from`), and where: "FILE line N".
@@ -19,6 +22,10 @@ public struct ListedURL: Hashable, Sendable {
         self.url = url
         self.source = source
     }
+
+    /// How messages name the list `--urls-from` read: its path, or
+    /// "standard input" for "-".
+    public static func name(of urlsFrom: String) -> String { urlsFrom == "-" ? "standard input" : urlsFrom }
 }
 
 /// The start URLs of a crawl as `prepare` reads them: each normalised and
@@ -55,14 +62,19 @@ struct StartURLs {
     static func checked(
         _ url: String, from source: String?, shown: String? = nil, maxURLLength: Int
     ) throws -> SeedCrawl.Seed {
-        let shown = shown ?? Credentials.redacting(url)
         let place = source.map { "\($0): " } ?? ""
+        // libcurl reads a URL up to its first NUL, and a CR or LF would break a request line.
+        if url.unicodeScalars.contains(where: isControl) {
+            let shown = shown.map(escapingControls) ?? Credentials.redacting(escapingControls(url))
+            throw CrawlError(.options, "\(place)\(shown) is not a valid URL: it holds a control character")
+        }
+        let shown = shown ?? Credentials.redacting(url)
         guard URLResolver.removingCredentials(from: url).credentials == nil else {
             throw CrawlError(
                 .options,
                 """
-                \(place)\(shown) holds credentials, which go only to the first start URL's origin: give them \
-                there or as LOGBOOK_CREDENTIALS=user:password
+                \(place)\(shown) holds credentials, which only the first URL argument may hold: give them \
+                there or as LOGBOOK_CREDENTIALS=user:password (sent to the first start URL's origin)
                 """)
         }
         switch URLResolver.resolve(url, against: url) {
@@ -81,5 +93,16 @@ struct StartURLs {
         case .invalid:
             throw CrawlError(.options, "\(place)\(shown) is not a valid URL: \(URLResolver.problem(with: url))")
         }
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool { scalar.value < 0x20 || scalar.value == 0x7F }
+
+    /// `text` with each control character written as Swift writes it
+    /// (`\0`, `\n`, `\u{1B}`), so a message shows where it is and cannot
+    /// move the terminal's cursor.
+    static func escapingControls(_ text: String) -> String {
+        String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.flatMap { isControl($0) ? Array($0.escaped(asASCII: true).unicodeScalars) : [$0] }))
     }
 }

@@ -54,7 +54,9 @@ struct CrawlCommand: ParsableCommand {
         config.moreStarts = urls.count > 1 ? Array(urls.dropFirst()) : nil
         starts.apply(to: &config)
         rules.apply(to: &config)
-        var prepared = try Crawl.prepare(config, listed: starts.listed(), credentials: .fromEnvironment)
+        var prepared = try Crawl.prepare(
+            config, listed: starts.listed(maxURLLength: config.maxURLLength), credentials: .fromEnvironment)
+        for note in prepared.notes { printError("logbook: \(note)") }
         prepared.config.reuse = try reuse.resolve(start: prepared.config.start, database: database.path)
 
         let recorder = try Recorder(path: database.path, options: Crawl.recorderOptions)

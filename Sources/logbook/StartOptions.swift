@@ -1,6 +1,5 @@
 import ArgumentParser
 import CrawlSchema
-import Foundation
 import LogbookCrawl
 
 /// Where a crawl starts besides its URL arguments: sitemaps and a list.
@@ -17,28 +16,9 @@ struct StartOptions: ParsableArguments {
         config.urlsFrom = urlsFrom
     }
 
-    /// The start URLs `--urls-from` lists, each with its file and line;
-    /// blank lines and lines starting with # are left out.
-    func listed() throws -> [ListedURL] {
-        guard let urlsFrom else { return [] }
-        let name = urlsFrom == "-" ? "standard input" : urlsFrom
-        let descriptor = urlsFrom == "-" ? STDIN_FILENO : open(urlsFrom, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw unreadable(name, String(cString: strerror(errno))) }
-        let file = FileHandle(fileDescriptor: descriptor, closeOnDealloc: urlsFrom != "-")
-        let bytes: Data
-        do { bytes = try file.readToEnd() ?? Data() } catch { throw unreadable(name, error.localizedDescription) }
-        var listed: [ListedURL] = []
-        // A CRLF is one Character, and a line break.
-        let lines = String(decoding: bytes, as: UTF8.self).split(omittingEmptySubsequences: false) { $0.isNewline }
-        for (index, line) in lines.enumerated() {
-            let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !text.isEmpty, !text.hasPrefix("#") else { continue }
-            listed.append(ListedURL(url: text, source: "--urls-from \(name) line \(index + 1)"))
-        }
-        return listed
-    }
-
-    private func unreadable(_ name: String, _ reason: String) -> UsageError {
-        UsageError("--urls-from \(name) cannot be read: \(reason)")
+    /// The start URLs `--urls-from` lists, each with its file and line
+    /// (`URLList`); a line longer than `maxURLLength` is refused.
+    func listed(maxURLLength: Int) throws -> [ListedURL] {
+        try urlsFrom.map { try URLList.read($0, maxURLLength: maxURLLength) } ?? []
     }
 }

@@ -104,11 +104,10 @@ import Testing
     }
 
     /// A sitemap index lists a plain sitemap and a gzipped one (served as a
-    /// file, without Content-Encoding, as a .xml.gz is); their URLs, on two
-    /// servers, start the crawl. Relative locations are read against the sitemap.
+    /// file, without Content-Encoding, as a .xml.gz is); their URLs start
+    /// the crawl. Relative locations are read against the sitemap.
     @Test func aSitemapIndexOfAPlainAndAGzippedSitemapGivesTheStartURLs() throws {
-        let other = try TestHTTPServer { _, path in .html("other \(path)") }
-        let compressed = try gzipped(Self.urlset([other.url("/three"), "/one"]))
+        let compressed = try gzipped(Self.urlset(["three", "/one"]))
         let server = try TestHTTPServer { _, path in
             switch path {
             case "/index.xml": Self.xml(Self.index(["/plain.xml", "pages.xml.gz"]))
@@ -122,12 +121,69 @@ import Testing
         #expect(
             try recorded(database) == [
                 server.url("/one"): "page 0 ok", server.url("/two"): "page 0 ok", server.url("/linked"): "page 1 ok",
-                other.url("/three"): "page 0 ok",
+                server.url("/three"): "page 0 ok",
             ])
         #expect(server.requestCount("/index.xml") == 1 && server.requestCount("/pages.xml.gz") == 1)
         let config = try Connection(path: database, mode: .readOnly).runs()[0].crawlConfig()
         #expect(config.start == server.url("/one"), "the first start URL listed")
         #expect(config.sitemaps == [server.url("/index.xml")])
+    }
+
+    /// A gzipped sitemap of several gzip members (`cat a.gz b.gz`, pigz) is
+    /// read whole, and --max-bytes bounds all the members together.
+    @Test func aGzippedSitemapOfSeveralMembersIsReadWhole() throws {
+        let sitemap = Self.urlset(["/one", "/two", "/three"])
+        let half = sitemap.index(sitemap.startIndex, offsetBy: sitemap.count / 2)
+        let members = try gzipped(String(sitemap[..<half])) + gzipped(String(sitemap[half...]))
+        let padding = String(repeating: "<!-- padding -->", count: 2_000)
+        let large = try gzipped(padding + sitemap) + gzipped(padding)
+        let server = try TestHTTPServer { _, path in
+            switch path {
+            case "/members.xml.gz": TestResponse(headers: ["Content-Type": "application/gzip"], body: members)
+            case "/large.xml.gz": TestResponse(headers: ["Content-Type": "application/gzip"], body: large)
+            default: .html("page")
+            }
+        }
+        let read = try logbook("crawl", "--db", path, "--quiet", "--sitemap", server.url("/members.xml.gz"))
+        #expect(read.status == 0, "\(read.stderr)")
+        #expect(
+            try recorded() == [
+                server.url("/one"): "page 0 ok", server.url("/two"): "page 0 ok", server.url("/three"): "page 0 ok",
+            ])
+        let bounded = try logbook(
+            "crawl", "--db", folder.file("large.sqlite"), "--sitemap", server.url("/large.xml.gz"), "--max-bytes",
+            "50000")
+        #expect(bounded.status == 2)
+        #expect(bounded.stderr.contains("is not a sitemap: larger than 50000 bytes decompressed"), "\(bounded.stderr)")
+    }
+
+    /// A sitemap lists its own origin's pages only (sitemaps.org): a
+    /// location or a listed sitemap on another origin is left out, said once
+    /// on stderr, so a sitemap cannot make the crawl follow another host.
+    @Test func sitemapLocationsOnAnotherOriginAreLeftOut() throws {
+        let other = try TestHTTPServer { _, path in
+            path == "/more.xml" ? Self.xml(Self.urlset(["/b1"])) : .html("<a href=\"/b2\">b2</a>")
+        }
+        let server = try TestHTTPServer { _, path in
+            switch path {
+            case "/index.xml": Self.xml(Self.index(["/pages.xml", other.url("/more.xml")]))
+            case "/pages.xml": Self.xml(Self.urlset(["/a", other.url("/b"), other.url("/b3")]))
+            default: .html("<a href=\"\(other.url("/b"))\">b</a>")
+            }
+        }
+        let result = try logbook("crawl", "--db", path, "--quiet", "--sitemap", server.url("/index.xml"))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(
+            result.stderr
+                == """
+                logbook: left out 3 sitemap locations on another origin than their sitemap's (a sitemap lists its own \
+                site only): the first, \(other.url("/b")), in \(server.url("/pages.xml"))
+
+                """)
+        #expect(try recorded() == [server.url("/a"): "page 0 ok", other.url("/b"): "link 1 ok"], "b only checked")
+        #expect(other.requestCount("/more.xml") == 0 && other.requestCount("/b3") == 0)
+        let config = try Connection(path: path, mode: .readOnly).runs()[0].crawlConfig()
+        #expect(config.origins == nil, "the sitemap's origin alone is the site")
     }
 
     /// A loop of sitemap indexes reads each once; an endless chain of them
@@ -229,10 +285,101 @@ import Testing
         #expect(
             missing.stderr.contains("--urls-from \(folder.file("none.txt")) cannot be read: No such file"),
             "\(missing.stderr)")
+        let notAFile = try logbook("crawl", "--db", folder.file("bad.sqlite"), "--urls-from", folder.path)
+        #expect(notAFile.status == 2)
+        #expect(notAFile.stderr.contains("--urls-from \(folder.path) is a folder\n"), "\(notAFile.stderr)")
         let nothing = try logbook("crawl", "--db", folder.file("bad.sqlite"))
         #expect(nothing.status == 2)
         #expect(nothing.stderr.contains("there is no start URL"), "\(nothing.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.file("bad.sqlite")))
+    }
+
+    /// A control character (NUL, CR, LF, tab…) in a start URL, wherever it
+    /// comes from, is refused naming where and showing the character
+    /// escaped: libcurl would read the URL up to a NUL and fetch another.
+    @Test func aStartURLHoldingAControlCharacterIsRefusedWhereverItComesFrom() throws {
+        let server = try TestHTTPServer { _, path in
+            path == "/cr.xml" ? Self.xml(Self.urlset(["/ok", "/a&#13;b"])) : .html("page")
+        }
+        let list = folder.file("nul.txt")
+        try Data("\(server.url("/ok"))\n\(server.url("/a"))\u{0}b\n".utf8).write(to: URL(filePath: list))
+        let cases: [([String], String)] = [
+            (["--urls-from", list], "--urls-from \(list) line 2: \(server.url("/a"))\\0b"),
+            ([server.url("/ok"), server.url("/a") + "\tb"], "\(server.url("/a"))\\tb"),
+            (["--sitemap", server.url("/cr.xml")], "sitemap \(server.url("/cr.xml")): /a\\rb"),
+            (["--sitemap", server.url("/x") + "\u{1B}[31m"], "--sitemap: \(server.url("/x"))\\u{1B}[31m"),
+        ]
+        for (arguments, shown) in cases {
+            let result = try runProcess(builtProduct("logbook"), ["crawl", "--db", path, "--quiet"] + arguments)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(
+                result.stderr.contains("\(shown) is not a valid URL: it holds a control character"),
+                "\(arguments): \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: path), "\(arguments) started no run")
+        }
+        #expect(server.requestCount("/a") == 0 && server.requestCount("/ok") == 0)
+    }
+
+    /// --urls-from is read a line at a time: a line longer than
+    /// --max-url-length is refused as soon as it is read, quoting its first
+    /// 100 characters, so one line of 256 MB (NULs, a sparse file) needs no
+    /// more memory than a short list; a comment of any length is skipped.
+    @Test func aListIsReadALineAtATimeAndALongLineIsRefusedAsSoonAsRead() throws {
+        let zeros = folder.file("zeros.txt")
+        #expect(FileManager.default.createFile(atPath: zeros, contents: nil))
+        try FileHandle(forWritingTo: URL(filePath: zeros)).truncate(atOffset: 256 << 20)
+        let peak = try logbookPeakMemory(["crawl", "--db", path, "--urls-from", zeros])
+        #expect(peak.status == 2)
+        #expect(peak.bytes < 64 << 20, "peak \(peak.bytes) bytes")
+        let endless = try logbook("crawl", "--db", path, "--urls-from", zeros)
+        #expect(
+            endless.stderr
+                == "logbook: --urls-from \(zeros) line 1: the line is longer than --max-url-length 2048: "
+                + String(repeating: "\\0", count: 100) + "…\n")
+
+        let long = "http://127.0.0.1:1/" + String(repeating: "a", count: 5_000_000)
+        let list =
+            "# \(String(repeating: "c", count: 10_000))\r\nhttp://127.0.0.1:1/a\r\n\(long)\nhttp://127.0.0.1:1/b\n"
+        let file = folder.file("long.txt")
+        try Data(list.utf8).write(to: URL(filePath: file))
+        let result = try logbook("crawl", "--db", path, "--urls-from", file, "--max-url-length", "4096")
+        #expect(result.status == 2)
+        #expect(
+            result.stderr
+                == "logbook: --urls-from \(file) line 3: the line is longer than --max-url-length 4096: "
+                + long.prefix(100) + "…\n")
+        #expect(!FileManager.default.fileExists(atPath: path), "no run")
+    }
+
+    /// A list or sitemaps that give no start URL say which, rather than
+    /// asking for the very flags given.
+    @Test func sitemapsAndListsGivingNoStartURLSaySo() throws {
+        let server = try TestHTTPServer { _, path in
+            switch path {
+            case "/empty.xml": Self.xml(Self.urlset([]))
+            case "/a.xml": Self.xml(Self.index(["/b.xml"]))
+            case "/b.xml": Self.xml(Self.index(["/a.xml", "/empty.xml"]))
+            default: .html("page")
+            }
+        }
+        let (empty, loop) = (server.url("/empty.xml"), server.url("/a.xml"))
+        let cases: [([String], String)] = [
+            (["--sitemap", empty], "--sitemap \(empty) lists no page (nor do the sitemaps it lists)"),
+            (["--sitemap", loop], "--sitemap \(loop) lists no page (nor do the sitemaps it lists)"),
+            (["--urls-from", "-"], "--urls-from standard input holds no URL"),
+            (
+                ["--urls-from", "-", "--sitemap", empty],
+                "--urls-from standard input holds no URL; --sitemap \(empty) lists no page"
+            ),
+            ([], "there is no start URL: give one or more, --urls-from or --sitemap"),
+        ]
+        for (arguments, message) in cases {
+            let result = try runProcess(
+                builtProduct("logbook"), ["crawl", "--db", path] + arguments, input: "# nothing yet\n\n")
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: path), "\(arguments) started no run")
+        }
     }
 
     /// Credentials go only to the origin they came with: another start URL
@@ -243,6 +390,33 @@ import Testing
         #expect(result.status == 2)
         #expect(result.stderr.contains("http://127.0.0.1:2/ holds credentials"), "\(result.stderr)")
         #expect(!result.stderr.contains("SECRET"))
+    }
+
+    /// Only the first URL argument may hold credentials, as the README
+    /// says: a list's first line, though the first start URL, is refused
+    /// saying so; LOGBOOK_CREDENTIALS serves it, sent to its origin alone.
+    @Test func onlyTheFirstURLArgumentMayHoldCredentials() throws {
+        let other = try TestHTTPServer { _, path in .html("other \(path)") }
+        let server = try TestHTTPServer(requiring: ("u", "SECRET")) { _, path in
+            .html(path == "/" ? "<a href=\"\(other.url("/o"))\">o</a>" : "page")
+        }
+        let list = folder.file("credentials.txt")
+        try Data("http://u:SECRET@127.0.0.1:\(server.port)/\n".utf8).write(to: URL(filePath: list))
+        let refused = try logbook("crawl", "--db", path, "--urls-from", list)
+        #expect(refused.status == 2)
+        #expect(
+            refused.stderr.contains(
+                "--urls-from \(list) line 1: \(server.url("/")) holds credentials, which only the first URL argument may hold"
+            ), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("SECRET"))
+
+        try Data("\(server.url("/"))\n".utf8).write(to: URL(filePath: list))
+        let fromEnvironment = try logbook(
+            "crawl", "--db", path, "--urls-from", list, "--quiet",
+            environment: ProcessInfo.processInfo.environment.merging(["LOGBOOK_CREDENTIALS": "u:SECRET"]) { $1 })
+        #expect(fromEnvironment.status == 0, "\(fromEnvironment.stderr)")
+        #expect(try recorded() == [server.url("/"): "page 0 ok", other.url("/o"): "link 1 ok"])
+        #expect(server.authorizedRequestCount == 2 && other.authorizedRequestCount == 0, "/robots.txt and /")
     }
 
     /// --max-urls bounds the URLs fetched or checked, start URLs included;

@@ -70,6 +70,12 @@ struct ConfigFile {
         }
     }
 
+    /// The file's lines: TOML's line ends are LF and CRLF, and a String
+    /// holds CRLF as one Character.
+    private var lines: [Substring] {
+        text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+    }
+
     /// The arguments that say what the file says to a command with
     /// `flags`, one list for each key (in key order: TOMLKit's); keys in
     /// `known` are taken or left to the other commands, and any other key
@@ -123,7 +129,7 @@ struct ConfigFile {
     /// "logbook.toml:3: max-depth: why": the file, the key's line (TOMLKit
     /// keeps no positions after parsing: its first `key =` or `[key]`).
     func error(_ key: String, _ why: String) -> UsageError {
-        let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { line in
+        let line = lines.firstIndex { line in
             var rest = line.drop { $0 == " " || $0 == "\t" }
             if rest.first == "[" { rest = rest.dropFirst().drop { $0 == " " || $0 == "\t" } }
             guard let name = [key, "\"\(key)\"", "'\(key)'"].first(where: { rest.hasPrefix($0) }) else { return false }

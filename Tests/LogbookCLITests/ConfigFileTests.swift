@@ -83,6 +83,7 @@ import Testing
         ("accept = \"abc\"\n", "logbook.toml:1: accept: The value 'abc' is invalid for '--accept"),
         ("[crawl]\nworkers = 2\n", "logbook.toml:1: crawl: unknown key"),
         ("retries = 0\nmax-depth = \n", "logbook.toml:2:13: "),
+        ("retries = 0\r\n\r\nmax-depth = -1\r\n", "logbook.toml:3: max-depth: The value '-1' is invalid"),
     ])
     func aBadFileIsBadUsageNamingTheFileLineAndKey(file: String, message: String) throws {
         try write(file)

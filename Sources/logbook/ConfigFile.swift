@@ -68,6 +68,10 @@ struct ConfigFile {
         } catch let error as TOMLParseError {
             throw UsageError("\(path):\(error.source.begin.line):\(error.source.begin.column): \(error.description)")
         }
+        // TOMLKit hands a string over as a C string, which a NUL would cut short unseen.
+        if let line = lines.firstIndex(where: \.escapesNUL) {
+            throw UsageError("\(path):\(line + 1): a string holding NUL (\\u0000) cannot be a value")
+        }
     }
 
     /// The file's lines: TOML's line ends are LF and CRLF, and a String
@@ -182,5 +186,19 @@ extension Logbook {
             }
             throw error
         }
+    }
+}
+
+extension Substring {
+    /// Whether the line holds TOML's escape for NUL, `\u0000` or `\U00000000`
+    /// (not a backslash escaped, then "u0000").
+    fileprivate var escapesNUL: Bool {
+        var rest = self
+        while let backslash = rest.firstIndex(of: "\\") {
+            rest = rest[rest.index(after: backslash)...]
+            if rest.hasPrefix("u0000") || rest.hasPrefix("U00000000") { return true }
+            rest = rest.dropFirst()
+        }
+        return false
     }
 }

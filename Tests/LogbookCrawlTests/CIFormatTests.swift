@@ -13,6 +13,8 @@ extension FindingFormatTests {
             "crawl", "--db", path, "--quiet", "--format", "junit", "--output", junit, server.url("/"))
         #expect(crawled.status == 1, "dead links: \(crawled.stderr)")
         #expect(crawled.stdout.isEmpty, "the report went to the file: \(crawled.stdout)")
+        #expect(crawled.stderr.hasPrefix("run 1: crawl completed in "), "what happened: \(crawled.stderr)")
+        #expect(crawled.stderr.hasSuffix(" not checked\nwrote \(junit)\n"), "\(crawled.stderr)")
         let expected = try deadLinks()
 
         // A testcase per link (and one for the start URL), a suite per page,
@@ -32,6 +34,7 @@ extension FindingFormatTests {
         let sarif = folder.file("links.sarif")
         let again = try logbook("links", "--db", path, "--format", "sarif", "--output", sarif)
         #expect(again.status == 1 && again.stdout.isEmpty)
+        #expect(again.stderr.hasPrefix("run 1: crawl completed in ") && again.stderr.hasSuffix("wrote \(sarif)\n"))
         let results = try readSARIF(sarif)
         #expect(results.allSatisfy { $0.ruleId == "dead-link" })
         #expect(

@@ -11,7 +11,8 @@ import LogbookStore
 /// `broken-fragment`) naming the page and line; a link not checked (skipped,
 /// excluded, disallowed by robots.txt, a redirect not followed, or not yet
 /// fetched in an interrupted run) is `<skipped>`; the rest pass. URLs no page
-/// links to (the start URL) form the suite "(the start URL)".
+/// links to (the start URL) form the suite "(the start URL)"; a case of no
+/// page has its suite's name as `classname` (a diff's "fixed since run A").
 ///
 /// Why a suite per page and not a test per URL: these views group failures
 /// by suite and class, and the page is where a dead link is fixed, so that
@@ -77,7 +78,7 @@ struct JUnitReport {
             "  <testsuite name=\"\(name.xmlEscaped)\" tests=\"\(cases.count)\" failures=\"\(failures)\" "
                 + "errors=\"0\" skipped=\"\(skipped)\">\n")
         for test in cases {
-            let classname = test.page ?? Self.noPage
+            let classname = test.page ?? name
             var tag = "    <testcase name=\"\(test.name.xmlEscaped)\" classname=\"\(classname.xmlEscaped)\""
             if let page = test.page { tag += " file=\"\(locate(page).xmlEscaped)\"" }
             if let line = test.line { tag += " line=\"\(line)\"" }

@@ -63,6 +63,7 @@ extension CrawlDiffTests {
         let cases = try readJUnit(junit)
         #expect(Set(cases.filter { $0.result == "failed" }.map { [$0.file ?? "", $0.name] }) == expected)
         #expect(cases.filter { $0.result == "passed" }.map(\.name) == [site.url("/fixme")])
+        #expect(cases.filter { $0.result == "passed" }.map(\.classname) == ["fixed since run 1"])
 
         let sarif = folder.file("diff.sarif")
         _ = try diffed("sarif", output: sarif)

@@ -177,11 +177,11 @@ enum FindingReport {
 
     /// A GitHub Actions `::error` workflow command per finding, on its page and line.
     static func github(
-        _ findings: Findings, locating locate: @escaping (String) -> String, to output: BufferedOutput
+        _ findings: Findings, locating locate: @escaping (String) -> PageLocation, to output: BufferedOutput
     ) throws {
         try findings { finding in
             var properties = ["title=\(finding.kind == .deadLink ? "Dead link" : "Broken fragment")"]
-            if let page = finding.foundOn { properties.insert("file=\(locate(page))", at: 0) }
+            if let page = finding.foundOn { properties.insert("file=\(locate(page).annotationFile)", at: 0) }
             if let line = finding.line { properties.insert("line=\(line)", at: properties.count - 1) }
             try output.write(
                 "::error \(properties.map(\.annotationProperty).joined(separator: ","))::"

@@ -54,10 +54,13 @@ struct JUnitReport {
 
     private let output: BufferedOutput
     /// A test's `file`: its page's location (`PageLocations`).
-    private let locate: (String) -> String
+    private let locate: (String) -> PageLocation
 
     /// Starts the document; `name` names the whole report.
-    init(named name: String, locating locate: @escaping (String) -> String = { $0 }, to output: BufferedOutput) throws {
+    init(
+        named name: String, locating locate: @escaping (String) -> PageLocation = PageLocation.url,
+        to output: BufferedOutput
+    ) throws {
         self.output = output
         self.locate = locate
         try output.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"\(name.xmlEscaped)\">\n")
@@ -80,7 +83,7 @@ struct JUnitReport {
         for test in cases {
             let classname = test.page ?? name
             var tag = "    <testcase name=\"\(test.name.xmlEscaped)\" classname=\"\(classname.xmlEscaped)\""
-            if let page = test.page { tag += " file=\"\(locate(page).xmlEscaped)\"" }
+            if let page = test.page { tag += " file=\"\(locate(page).text.xmlEscaped)\"" }
             if let line = test.line { tag += " line=\"\(line)\"" }
             switch test.result {
             case .passed:
@@ -105,7 +108,7 @@ struct JUnitReport {
 
     /// Every link of a crawl, a suite per page (`RecordedCrawl.forEachCheckedLink`).
     static func crawl(
-        _ summary: CrawlSummary, from connection: Connection, locating locate: @escaping (String) -> String,
+        _ summary: CrawlSummary, from connection: Connection, locating locate: @escaping (String) -> PageLocation,
         to output: BufferedOutput
     ) throws {
         let report = try JUnitReport(named: "logbook crawl of run \(summary.runID)", locating: locate, to: output)

@@ -29,8 +29,9 @@ public final class RunReader {
         return try body()
     }
 
-    /// Refuses two runs unless both are of `kind`, naming them.
-    static func require(_ kind: RunKind, _ a: RunReader, _ b: RunReader) throws {
+    /// Refuses two runs unless both are of `kind`, naming them: before
+    /// anything else about the comparison is said.
+    public static func require(_ kind: RunKind, _ a: RunReader, _ b: RunReader) throws {
         guard a.run.kind == b.run.kind else {
             throw CompareError(
                 .kindMismatch,

@@ -5,17 +5,26 @@ import CrawlSchema
 /// site a remapped response stands for, so that a staging copy is crawled
 /// as the site itself.
 struct URLRemapper {
-    private let rules: [(pattern: Regex<AnyRegexOutput>, replacement: String)]
+    private let rules: [(pattern: Regex<AnyRegexOutput>, pieces: [URLRemap.Piece])]
 
     init(_ rules: [URLRemap]) throws {
-        self.rules = try rules.map { (try Regex($0.pattern), $0.replacement) }
+        self.rules = try rules.map { (try Regex($0.pattern), $0.pieces) }
     }
 
     /// Where the request for `url` goes: with every match of the first rule
-    /// that matches replaced (as lychee replaces), else `url` itself.
+    /// that matches replaced (as lychee replaces), else `url` itself. As in
+    /// the regex crate, an empty match where the previous match ended is no
+    /// match, so `.*` replaces a URL once.
     func request(for url: String) -> String {
         guard let rule = rules.first(where: { url.contains($0.pattern) }) else { return url }
-        return url.replacing(rule.pattern) { expand(rule.replacement, $0.output) }
+        var result = ""
+        var end: String.Index?
+        for match in url.matches(of: rule.pattern) where !(match.range.isEmpty && match.range.lowerBound == end) {
+            result += url[(end ?? url.startIndex)..<match.range.lowerBound]
+            result += expand(rule.pieces, match.output)
+            end = match.range.upperBound
+        }
+        return result + url[(end ?? url.startIndex)...]
     }
 
     /// The site's URL for `final`, where the request for `url`, sent to
@@ -34,33 +43,19 @@ struct URLRemapper {
     }
 }
 
-/// `replacement` with `$1`, `${1}`, `$name` and `${name}` replaced by what
-/// that group captured (nothing, for a group the pattern lacks or that took
-/// no part) and `$$` by "$": the regex crate's expansion, which lychee's
-/// rules are written for. A bare name is as long as it can be, so `$1a`
-/// names a group "1a": write `${1}a`.
-private func expand(_ replacement: String, _ groups: AnyRegexOutput) -> String {
-    var result = ""
-    var rest = replacement[...]
-    while let dollar = rest.firstIndex(of: "$") {
-        result += rest[..<dollar]
-        rest = rest[rest.index(after: dollar)...]
-        var name: Substring
-        if rest.first == "{", let close = rest.firstIndex(of: "}"), rest.index(after: rest.startIndex) < close {
-            name = rest[rest.index(after: rest.startIndex)..<close]
-            rest = rest[rest.index(after: close)...]
-        } else {
-            name = rest.prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
-            rest = rest[name.endIndex...]
+/// The replacement `pieces` with each group replaced by what it captured
+/// (nothing, for a group that took no part, or that the pattern lacks in a
+/// rule recorded before such rules were refused).
+private func expand(_ pieces: [URLRemap.Piece], _ groups: AnyRegexOutput) -> String {
+    pieces.map { piece in
+        switch piece {
+        case .text(let text): text
+        case .group(let name):
+            if let index = Int(name) {
+                index < groups.count ? groups[index].substring.map(String.init) ?? "" : ""
+            } else {
+                groups[name]?.substring.map(String.init) ?? ""
+            }
         }
-        if name.isEmpty {
-            result += "$"
-            if rest.first == "$" { rest = rest.dropFirst() }
-        } else if let index = Int(name) {
-            result += index < groups.count ? groups[index].substring ?? "" : ""
-        } else {
-            result += groups[String(name)]?.substring ?? ""
-        }
-    }
-    return result + rest
+    }.joined()
 }

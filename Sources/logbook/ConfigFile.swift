@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import TOMLKit
 
 /// `--config FILE`. The file is read before the command line is parsed
@@ -68,6 +69,16 @@ struct ConfigFile {
         } catch let error as TOMLParseError {
             throw UsageError("\(path):\(error.source.begin.line):\(error.source.begin.column): \(error.description)")
         }
+        // TOMLKit hands a string over as a C string, which a NUL would cut short unseen.
+        if let line = lines.firstIndex(where: \.escapesNUL) {
+            throw UsageError("\(path):\(line + 1): a string holding NUL (\\u0000) cannot be a value")
+        }
+    }
+
+    /// The file's lines: TOML's line ends are LF and CRLF, and a String
+    /// holds CRLF as one Character.
+    private var lines: [Substring] {
+        text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
     }
 
     /// The arguments that say what the file says to a command with
@@ -123,13 +134,28 @@ struct ConfigFile {
     /// "logbook.toml:3: max-depth: why": the file, the key's line (TOMLKit
     /// keeps no positions after parsing: its first `key =` or `[key]`).
     func error(_ key: String, _ why: String) -> UsageError {
-        let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { line in
+        UsageError("\(location(of: key)): \(key): \(why)")
+    }
+
+    /// "logbook.toml:3": the file and the line of `key`.
+    fileprivate func location(of key: String) -> String {
+        let line = lines.firstIndex { line in
             var rest = line.drop { $0 == " " || $0 == "\t" }
             if rest.first == "[" { rest = rest.dropFirst().drop { $0 == " " || $0 == "\t" } }
             guard let name = [key, "\"\(key)\"", "'\(key)'"].first(where: { rest.hasPrefix($0) }) else { return false }
             return rest.dropFirst(name.count).drop { $0 == " " || $0 == "\t" }.first.map { "=.]".contains($0) } == true
         }
-        return UsageError("\(path)\(line.map { ":\($0 + 1)" } ?? ""): \(key): \(why)")
+        return path + (line.map { ":\($0 + 1)" } ?? "")
+    }
+
+    /// Where each key the running command took from a file is ("logbook.toml:1").
+    fileprivate static let taken = Mutex<[String: String]>([:])
+
+    /// Bad usage of `key`'s value found as the command runs (a diff's
+    /// crawl-only format, once the runs turn out to be simulations): named
+    /// by the file and line when the file gave it, as the parser's refusals are.
+    static func usageError(_ key: String, _ why: String) -> UsageError {
+        taken.withLock { $0[key] }.map { UsageError("\($0): \(key): \(why)") } ?? UsageError(why)
     }
 
     /// The value of `--name VALUE` or `--name=VALUE` in `arguments`, before any "--".
@@ -168,7 +194,11 @@ extension Logbook {
             try parseAsRoot([name] + keys.flatMap(\.arguments) + commandLine)
         }
         do {
-            return try parse(fromFile)
+            let command = try parse(fromFile)
+            ConfigFile.taken.withLock { taken in
+                for entry in fromFile { taken[entry.key] = file.location(of: entry.key) }
+            }
+            return command
         } catch {
             for (index, entry) in fromFile.enumerated()
             where (try? parse(fromFile.enumerated().filter { $0.offset != index }.map(\.element))) != nil {
@@ -176,5 +206,19 @@ extension Logbook {
             }
             throw error
         }
+    }
+}
+
+extension Substring {
+    /// Whether the line holds TOML's escape for NUL, `\u0000` or `\U00000000`
+    /// (not a backslash escaped, then "u0000").
+    fileprivate var escapesNUL: Bool {
+        var rest = self
+        while let backslash = rest.firstIndex(of: "\\") {
+            rest = rest[rest.index(after: backslash)...]
+            if rest.hasPrefix("u0000") || rest.hasPrefix("U00000000") { return true }
+            rest = rest.dropFirst()
+        }
+        return false
     }
 }

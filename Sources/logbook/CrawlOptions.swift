@@ -42,8 +42,10 @@ struct FetchOptions: ParsableArguments {
     var timeout = Double(defaults.limits.timeoutMilliseconds) / 1000
     @Option(help: "Largest response, in bytes.", allowed: 1...Int.max) var maxBytes = defaults.limits.maxBytes
     @Option(help: "Redirects followed per request.", allowed: 0...1000) var maxRedirects = defaults.limits.maxRedirects
-    @Option(help: "User-Agent header.") var userAgent = defaults.limits.userAgent
-    @Option(help: "Extra request header, \"Name: value\" (repeatable).") var header: [String] = []
+    @Option(help: "User-Agent header.", transform: FetchLimits.headerValue(parsing:))
+    var userAgent = defaults.limits.userAgent
+    @Option(help: "Extra request header, \"Name: value\" (repeatable).", transform: FetchLimits.header(parsing:))
+    var header: [String] = []
     @Option(help: "CA bundle to trust.") var cacert: String?
     @Flag(help: "Do not verify TLS certificates.") var insecure = false
 

@@ -59,8 +59,10 @@ struct DiffCommand: ParsableCommand {
             }
             regressed = diff.regressed
         case .simulation:
+            try RunReader.require(.simulation, first, second)
             guard format == .text || format == .json else {
-                throw UsageError("diff --format \(format.rawValue) is for crawls; a simulation diff is text or json")
+                throw ConfigFile.usageError(
+                    "format", "diff --format \(format.rawValue) is for crawls; a simulation diff is text or json")
             }
             let diff = try SimulationDiff(first, second, tolerance: try tolerance.value)
             try writeOutput(to: output, sparing: databases) {

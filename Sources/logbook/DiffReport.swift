@@ -41,9 +41,9 @@ extension CrawlDiff {
         case .csv:
             try FindingReport.csv(visit, to: stream)
         case .github:
-            try FindingReport.github(visit, locating: { $0 }, to: output)
+            try FindingReport.github(visit, locating: PageLocation.url, to: output)
         case .sarif:
-            try SARIFLog.write(visit, locating: { $0 }, to: output)
+            try SARIFLog.write(visit, locating: PageLocation.url, to: output)
         case .markdown:
             try output.write(
                 """

@@ -19,6 +19,10 @@ func report(
     try writeOutput(to: destination, sparing: [database], recorded: asRecorded ? nil : summary.runID) { stream in
         try summary.write(format, from: connection, to: stream)
     }
+    // Standard output is left to the file's format; a terminal still learns what happened.
+    if let destination, !destination.isStandardOutput {
+        printError(summary.line + "\nwrote \(destination.path)")
+    }
     if !summary.completed, asRecorded {
         printError("logbook: run \(summary.runID) was interrupted: these are its findings so far")
     } else if !summary.completed {
@@ -70,6 +74,17 @@ extension OutputFile {
 typealias Findings = ((CrawlFinding) throws -> Void) throws -> Void
 
 extension CrawlSummary {
+    /// The text format's last line: what the run found, in counts.
+    fileprivate var line: String {
+        """
+        run \(runID): crawl \(completed ? "completed" : "interrupted") in \
+        \(String(format: "%.1f", seconds)) s: \(pages) pages, \(urls) URLs, \
+        \(ok) ok, \(deadURLs) dead, \(redirectsNotFollowed) redirects not followed, \
+        \(notChecked) not checked\(brokenFragments == 0 ? "" : ", \(brokenFragments) broken fragments")\
+        \(reused == 0 ? "" : ", \(reused) reused from an earlier run")
+        """
+    }
+
     /// The run's findings in `format`.
     fileprivate func write(_ format: CrawlCommand.Format, from connection: Connection, to stream: StandardStream) throws
     {
@@ -86,15 +101,7 @@ extension CrawlSummary {
                 }
                 try output.write("  \(finding.line.map { "line \($0): " } ?? "")\(finding.url)  \(finding.why)\n")
             }
-            try output.write(
-                """
-                run \(runID): crawl \(completed ? "completed" : "interrupted") in \
-                \(String(format: "%.1f", seconds)) s: \(pages) pages, \(urls) URLs, \
-                \(ok) ok, \(deadURLs) dead, \(redirectsNotFollowed) redirects not followed, \
-                \(notChecked) not checked\(brokenFragments == 0 ? "" : ", \(brokenFragments) broken fragments")\
-                \(reused == 0 ? "" : ", \(reused) reused from an earlier run")
-
-                """)
+            try output.write(line + "\n")
         case .json:
             // One object with its keys sorted, laid out as JSONSerialization's
             // pretty printing laid it out when the report was built in memory.
@@ -181,11 +188,11 @@ enum FindingReport {
 
     /// A GitHub Actions `::error` workflow command per finding, on its page and line.
     static func github(
-        _ findings: Findings, locating locate: @escaping (String) -> String, to output: BufferedOutput
+        _ findings: Findings, locating locate: @escaping (String) -> PageLocation, to output: BufferedOutput
     ) throws {
         try findings { finding in
             var properties = ["title=\(finding.kind == .deadLink ? "Dead link" : "Broken fragment")"]
-            if let page = finding.foundOn { properties.insert("file=\(locate(page))", at: 0) }
+            if let page = finding.foundOn { properties.insert("file=\(locate(page).annotationFile)", at: 0) }
             if let line = finding.line { properties.insert("line=\(line)", at: properties.count - 1) }
             try output.write(
                 "::error \(properties.map(\.annotationProperty).joined(separator: ","))::"

@@ -11,7 +11,8 @@ import LogbookStore
 /// `broken-fragment`) naming the page and line; a link not checked (skipped,
 /// excluded, disallowed by robots.txt, a redirect not followed, or not yet
 /// fetched in an interrupted run) is `<skipped>`; the rest pass. URLs no page
-/// links to (the start URL) form the suite "(the start URL)".
+/// links to (the start URL) form the suite "(the start URL)"; a case of no
+/// page has its suite's name as `classname` (a diff's "fixed since run A").
 ///
 /// Why a suite per page and not a test per URL: these views group failures
 /// by suite and class, and the page is where a dead link is fixed, so that
@@ -53,10 +54,13 @@ struct JUnitReport {
 
     private let output: BufferedOutput
     /// A test's `file`: its page's location (`PageLocations`).
-    private let locate: (String) -> String
+    private let locate: (String) -> PageLocation
 
     /// Starts the document; `name` names the whole report.
-    init(named name: String, locating locate: @escaping (String) -> String = { $0 }, to output: BufferedOutput) throws {
+    init(
+        named name: String, locating locate: @escaping (String) -> PageLocation = PageLocation.url,
+        to output: BufferedOutput
+    ) throws {
         self.output = output
         self.locate = locate
         try output.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"\(name.xmlEscaped)\">\n")
@@ -77,9 +81,9 @@ struct JUnitReport {
             "  <testsuite name=\"\(name.xmlEscaped)\" tests=\"\(cases.count)\" failures=\"\(failures)\" "
                 + "errors=\"0\" skipped=\"\(skipped)\">\n")
         for test in cases {
-            let classname = test.page ?? Self.noPage
+            let classname = test.page ?? name
             var tag = "    <testcase name=\"\(test.name.xmlEscaped)\" classname=\"\(classname.xmlEscaped)\""
-            if let page = test.page { tag += " file=\"\(locate(page).xmlEscaped)\"" }
+            if let page = test.page { tag += " file=\"\(locate(page).text.xmlEscaped)\"" }
             if let line = test.line { tag += " line=\"\(line)\"" }
             switch test.result {
             case .passed:
@@ -104,7 +108,7 @@ struct JUnitReport {
 
     /// Every link of a crawl, a suite per page (`RecordedCrawl.forEachCheckedLink`).
     static func crawl(
-        _ summary: CrawlSummary, from connection: Connection, locating locate: @escaping (String) -> String,
+        _ summary: CrawlSummary, from connection: Connection, locating locate: @escaping (String) -> PageLocation,
         to output: BufferedOutput
     ) throws {
         let report = try JUnitReport(named: "logbook crawl of run \(summary.runID)", locating: locate, to: output)

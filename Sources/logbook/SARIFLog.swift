@@ -5,7 +5,7 @@ import LogbookStore
 /// GitLab's security reports read): one run of the tool `logbook` with the
 /// rules `dead-link` and `broken-fragment`, and one result per finding,
 /// located at the page that links (`artifactLocation.uri`: the page's URL,
-/// or its file in a crawl of a build folder, `PageLocations`)
+/// or its file in a crawl of a build folder, `PageLocations`, as a URI)
 /// and the link's line there (`region.startLine`). A dead start URL, which
 /// no page links to, is located at itself, without a region.
 ///
@@ -13,7 +13,7 @@ import LogbookStore
 /// memory one does; the document is a fixed head, the results, a fixed tail.
 enum SARIFLog {
     static func write(
-        _ findings: Findings, locating locate: @escaping (String) -> String, to output: BufferedOutput
+        _ findings: Findings, locating locate: @escaping (String) -> PageLocation, to output: BufferedOutput
     ) throws {
         let rules = CrawlFinding.Kind.allCases.map { kind in
             """
@@ -42,7 +42,7 @@ enum SARIFLog {
             """)
         var separator = "\n"
         try findings { finding in
-            try output.write(separator + "        " + result(finding, at: locate(finding.foundOn ?? finding.url)))
+            try output.write(separator + "        " + result(finding, at: locate(finding.foundOn ?? finding.url).uri))
             separator = ",\n"
         }
         try output.write(separator == "\n" ? "]\n    }\n  ]\n}\n" : "\n      ]\n    }\n  ]\n}\n")

@@ -83,6 +83,10 @@ import Testing
         ("accept = \"abc\"\n", "logbook.toml:1: accept: The value 'abc' is invalid for '--accept"),
         ("[crawl]\nworkers = 2\n", "logbook.toml:1: crawl: unknown key"),
         ("retries = 0\nmax-depth = \n", "logbook.toml:2:13: "),
+        ("retries = 0\r\n\r\nmax-depth = -1\r\n", "logbook.toml:3: max-depth: The value '-1' is invalid"),
+        ("header = \"X-A: b\\r\\nX-Injected: 1\"\n", "logbook.toml:1: header: The value 'X-A: b\r\nX-Injected: 1'"),
+        ("retries = 0\nuser-agent = \"a\\u0000b\"\n", "logbook.toml:2: a string holding NUL (\\u0000)"),
+        ("header = [\"X-A: \\U00000000\"]\n", "logbook.toml:1: a string holding NUL"),
     ])
     func aBadFileIsBadUsageNamingTheFileLineAndKey(file: String, message: String) throws {
         try write(file)
@@ -91,5 +95,23 @@ import Testing
         #expect(result.stderr.hasPrefix("logbook: \(message)"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.file("runs.sqlite")))
         #expect(try logbook("crawl", "--help", in: folder.path).status == 0, "help does not read the file")
+    }
+
+    /// A header is one line, "Name: value"; so is a user agent. (A NUL
+    /// cannot be an argument: the file's case is above.)
+    @Test(arguments: [
+        ("--header", "X-A: b\r\nX-Injected: 1", "a line break (CR or LF)"),
+        ("--header", "X-A: b\nX-Injected: 1", "a line break (CR or LF)"),
+        ("--header", "no name", "a header is 'Name: value'"), ("--header", ": value", "a header is 'Name: value'"),
+        ("--header", "X A: b", "a header is 'Name: value'"), ("--user-agent", "agent\r", "a line break (CR or LF)"),
+    ])
+    func aHeaderOrUserAgentOfMoreThanOneLineIsBadUsage(flag: String, value: String, why: String) throws {
+        let result = try logbook(
+            "crawl", "http://127.0.0.1:9/", "--db", "runs.sqlite", "--config", "/dev/null", flag, value,
+            in: folder.path)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("is invalid for '\(flag) <"), "\(result.stderr)")
+        #expect(result.stderr.contains(why), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.file("runs.sqlite")))
     }
 }

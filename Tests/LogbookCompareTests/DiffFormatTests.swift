@@ -63,6 +63,7 @@ extension CrawlDiffTests {
         let cases = try readJUnit(junit)
         #expect(Set(cases.filter { $0.result == "failed" }.map { [$0.file ?? "", $0.name] }) == expected)
         #expect(cases.filter { $0.result == "passed" }.map(\.name) == [site.url("/fixme")])
+        #expect(cases.filter { $0.result == "passed" }.map(\.classname) == ["fixed since run 1"])
 
         let sarif = folder.file("diff.sarif")
         _ = try diffed("sarif", output: sarif)
@@ -84,7 +85,24 @@ extension CrawlDiffTests {
         }
         let sarif = try logbook("diff", "--db", path, "--format", "sarif", "1", "2")
         #expect(sarif.status == 2)
-        #expect(sarif.stderr.contains("diff --format sarif is for crawls; a simulation diff is text or json"))
+        #expect(sarif.stderr == "logbook: diff --format sarif is for crawls; a simulation diff is text or json\n")
+        // A repository's logbook.toml says format = "sarif" for its crawls: the error names it.
+        try "retries = 1\nformat = \"sarif\"\n".write(
+            toFile: folder.file("logbook.toml"), atomically: true, encoding: .utf8)
+        let fromFile = try logbook("diff", "--db", path, "1", "2", in: folder.path)
+        #expect(fromFile.status == 2)
+        #expect(
+            fromFile.stderr.hasPrefix("logbook: logbook.toml:2: format: diff --format sarif is for crawls"),
+            "\(fromFile.stderr)")
+        try FileManager.default.removeItem(atPath: folder.file("logbook.toml"))
+        // A simulation and a crawl cannot be compared, whatever the format.
+        let server = try TestHTTPServer { _, _ in .html("<p>page</p>") }
+        #expect(try logbook("crawl", "--db", path, "--quiet", server.url("/")).status == 0)
+        for (a, b) in [("1", "3"), ("3", "1")] {
+            let mixed = try logbook("diff", "--db", path, "--format", "markdown", a, b)
+            #expect(mixed.status == 2)
+            #expect(mixed.stderr.contains("only two crawls or two simulations compare"), "\(mixed.stderr)")
+        }
         let file = folder.file("diff.json")
         let json = try logbook("diff", "--db", path, "--format", "json", "--output", file, "1", "2")
         #expect(json.status == 0 && json.stdout.isEmpty)

@@ -13,6 +13,8 @@ extension FindingFormatTests {
             "crawl", "--db", path, "--quiet", "--format", "junit", "--output", junit, server.url("/"))
         #expect(crawled.status == 1, "dead links: \(crawled.stderr)")
         #expect(crawled.stdout.isEmpty, "the report went to the file: \(crawled.stdout)")
+        #expect(crawled.stderr.hasPrefix("run 1: crawl completed in "), "what happened: \(crawled.stderr)")
+        #expect(crawled.stderr.hasSuffix(" not checked\nwrote \(junit)\n"), "\(crawled.stderr)")
         let expected = try deadLinks()
 
         // A testcase per link (and one for the start URL), a suite per page,
@@ -32,6 +34,7 @@ extension FindingFormatTests {
         let sarif = folder.file("links.sarif")
         let again = try logbook("links", "--db", path, "--format", "sarif", "--output", sarif)
         #expect(again.status == 1 && again.stdout.isEmpty)
+        #expect(again.stderr.hasPrefix("run 1: crawl completed in ") && again.stderr.hasSuffix("wrote \(sarif)\n"))
         let results = try readSARIF(sarif)
         #expect(results.allSatisfy { $0.ruleId == "dead-link" })
         #expect(
@@ -75,6 +78,53 @@ extension FindingFormatTests {
         let results = try readSARIF(sarif)
         #expect(results.filter { $0.ruleId == "broken-fragment" }.map(\.startLine) == [4])
         #expect(results.contains { $0.message.hasPrefix(query + ": HTTP 404") && $0.startLine == 2 })
+    }
+
+    /// SARIF's `artifactLocation.uri` is an RFC 3986 URI reference (the
+    /// schema's format, which jsonschema does not check): what a URI may not
+    /// hold raw is percent-encoded there, and only there; github's `file=`
+    /// too for a URL, not for a file's path, which GitHub reads as a path.
+    @Test func sarifLocationsAreURIReferences() throws {
+        let server = try TestHTTPServer { _, path in
+            switch path {
+            case "/": .html("<a href='/r\"<x>{}|^`é.html'>r</a>")
+            case _ where path.contains("dead"): .html("gone", status: 404)
+            default: .html("<a href='/dead\"{1}.html'>d</a>")
+            }
+        }
+        let crawled = try logbook("crawl", "--db", path, "--quiet", "--format", "json", server.url("/"))
+        #expect(crawled.status == 1, "\(crawled.stderr)")
+        let dead = try #require(
+            (try JSONSerialization.jsonObject(with: Data(crawled.stdout.utf8)) as? [String: Any])?["dead"]
+                as? [[String: Any]])
+        let page = try #require(dead.first?["found_on"] as? String, "\(crawled.stdout)")
+        let url = try #require(dead.first?["url"] as? String)
+        let uriCharacters = /([A-Za-z0-9\-._~:\/?#\[\]@!$&'()*+,;=]|%[0-9A-F]{2})*/
+        #expect(try uriCharacters.wholeMatch(in: page) == nil, "the page's URL holds what a URI may not: \(page)")
+
+        let sarif = folder.file("links.sarif")
+        #expect(try logbook("links", "--db", path, "--format", "sarif", "--output", sarif).status == 1)
+        let result = try #require(try readSARIF(sarif).first)
+        #expect(try uriCharacters.wholeMatch(in: result.uri) != nil, "\(result.uri)")
+        #expect(result.uri.removingPercentEncoding == page.removingPercentEncoding)
+        #expect(result.message.hasPrefix(url + ": "), "the message keeps the URL as recorded")
+        let github = try logbook("links", "--db", path, "--format", "github")
+        let escaped = result.uri.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: ":", with: "%3A")
+        #expect(github.stdout.hasPrefix("::error file=\(escaped),line=1,"), "as the runner reads it: \(github.stdout)")
+
+        // A build folder's file: its path as one relative reference.
+        try FileManager.default.createDirectory(atPath: folder.file("www"), withIntermediateDirectories: true)
+        try "<a href='my%20page%3F.html'>p</a>".write(
+            toFile: folder.file("www/index.html"), atomically: true, encoding: .utf8)
+        try "<a href='gone.html'>g</a>".write(
+            toFile: folder.file("www/my page?.html"), atomically: true, encoding: .utf8)
+        let files = try logbook(
+            "crawl", "www", "--base-url", "https://example.org/", "--db", path, "--quiet", "--format", "sarif",
+            "--output", sarif, in: folder.path)
+        #expect(files.status == 1, "\(files.stderr)")
+        #expect(try readSARIF(sarif).map(\.uri) == ["www/my%20page%3F.html"])
+        let annotations = try logbook("links", "--db", path, "--format", "github", in: folder.path)
+        #expect(annotations.stdout.hasPrefix("::error file=www/my page?.html,line=1,"), "\(annotations.stdout)")
     }
 
     /// An --output that cannot be written is a runtime failure naming the

@@ -80,7 +80,12 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder.database))
     }
 
-    @Test(arguments: [("nospace", "with a space"), ("(unclosed http://x/", "not a regular expression")])
+    @Test(arguments: [
+        ("nospace", "with a space"), ("(unclosed http://x/", "not a regular expression"),
+        ("^http://x/(.*)$ http://y/$9", "$9 names group 9, and \"^http://x/(.*)$\" has 1"),
+        ("^http://x/(?<page>.*)$ http://y/${name}", "$name names no group"),
+        ("^http://x/(.*)$ http://y/$1a", "for a group and then text, write ${1}a"),
+    ])
     func aBadRemapIsBadUsageNamingIt(rule: String, why: String) throws {
         let result = try logbook("crawl", "--db", folder.database, "http://127.0.0.1:9/", "--remap", rule)
         #expect(result.status == 2, "\(result.stderr)")
@@ -153,5 +158,27 @@ import Testing
         #expect(
             URLRemapper.siteURL(of: "http://other/y", requested: "http://staging:8/x", for: "https://site/x")
                 == "http://other/y")
+    }
+
+    /// The regex crate's `replace_all`: an empty match where the previous
+    /// match ended is no match; one elsewhere is.
+    @Test func anEmptyMatchRightAfterAMatchIsNotReplacedAgain() throws {
+        func replaced(_ url: String, _ pattern: String, _ replacement: String) throws -> String {
+            try URLRemapper([URLRemap(pattern: pattern, replacement: replacement)]).request(for: url)
+        }
+        #expect(try replaced("http://a/", ".*", "http://y/") == "http://y/")
+        #expect(try replaced("http://b/c", "(.*)", "[$1]") == "[http://b/c]")
+        #expect(try replaced("axxbx", "x*", "-") == "-a-b-", "as Regex::new(\"x*\").replace_all(\"axxbx\", \"-\")")
+    }
+
+    /// `.* URL` sends every request to URL, once: the start page is ok there.
+    @Test func aRuleMatchingTheWholeURLRequestsTheReplacementOnce() throws {
+        let production = try TestHTTPServer { _, _ in .html("production", status: 500) }
+        let staging = try TestHTTPServer { _, path in
+            path == "/page.html" ? .html("<p>staged</p>") : .html("not staged", status: 404)
+        }
+        let record = try crawl(production, "--ignore-robots", "--remap", ".* \(staging.url("/page.html"))")
+        #expect(record.outcomes == [production.url("/"): "ok 200"])
+        #expect(production.requestCount("/") == 0)
     }
 }

@@ -173,7 +173,7 @@ struct CrawlWorker {
         var outcome = classify(response)
         (outcome.etag, outcome.lastModified) = (response.etag, response.lastModified)
         let address = URLRemapper.siteURL(of: response.finalURL, requested: requested, for: page.url)
-        guard outcome.outcome == .ok, (200..<300).contains(response.status ?? 0), isHTML(response.contentType),
+        guard outcome.outcome == .ok, (200..<300).contains(response.status ?? 0), Self.isHTML(response.contentType),
             site.contains(address)
         else {
             return (outcome, [], [])
@@ -259,7 +259,9 @@ struct CrawlWorker {
         return outcome
     }
 
-    private func isHTML(_ contentType: String?) -> Bool {
+    /// Whether a response of `contentType` is a page to read links from (no
+    /// Content-Type: taken to be one). A build folder's files ask it too.
+    static func isHTML(_ contentType: String?) -> Bool {
         guard let type = contentType?.lowercased() else { return true }
         return type.hasPrefix("text/html") || type.hasPrefix("application/xhtml")
     }

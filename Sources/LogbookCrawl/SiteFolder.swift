@@ -89,13 +89,12 @@ public struct SiteFolder: Sendable {
         }
         var result = FetchResult(status: 200, finalURL: finalURL, redirects: redirects)
         result.contentType = Self.contentType(of: file)
-        let isHTML = result.contentType.map { $0.hasPrefix("text/html") || $0.hasPrefix("application/xhtml") } ?? false
         let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
         result.bytes = size
         if size > maxBytes {
             result.failure = .tooLarge
             result.error = "\(file) is larger than \(maxBytes) bytes"
-        } else if isHTML {
+        } else if CrawlWorker.isHTML(result.contentType) {
             guard let data = FileManager.default.contents(atPath: file) else {
                 return missing(url, status: 403)
             }

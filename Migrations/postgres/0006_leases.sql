@@ -1,0 +1,56 @@
+-- PostgreSQL only: SQLite has no 0006 (one process, one writer, no leases).
+-- What many processes need to share one crawl.
+--
+-- Claims: a worker's process takes a batch of queued URLs, or URLs whose
+-- lease ended (their holder died or was cut off), with UPDATE … WHERE id IN
+-- (SELECT … ORDER BY id LIMIT n FOR UPDATE SKIP LOCKED), setting state =
+-- 'fetching', claimed_by and lease_until; the page's outcome, written later
+-- in one transaction, sets state = 'done'.
+--
+-- Host slots: a host allowed `--per-host N` has rows slot 0…N-1 (inserted
+-- with ON CONFLICT DO NOTHING by whichever process meets the host first).
+-- To request from the host, a process takes one free or expired slot whose
+-- next_start has come: SELECT … WHERE run_id = $1 AND host = $2 AND (holder
+-- IS NULL OR lease_until < now()) AND next_start <= now() LIMIT 1 FOR UPDATE
+-- SKIP LOCKED, sets holder = itself and lease_until = now() + lease, and
+-- commits. When the response is in it releases the slot: holder = NULL,
+-- lease_until = NULL, next_start = now() + delay, WHERE holder is still
+-- itself (a slot whose lease ended may already belong to another process).
+
+-- Which process holds a URL while state = 'fetching', and until when; after
+-- lease_until other processes may claim it again.
+ALTER TABLE urls ADD COLUMN claimed_by text;
+ALTER TABLE urls ADD COLUMN lease_until timestamptz;
+
+-- The claim query walks this in id order and stops after n rows: done URLs
+-- are not in it. urls_by_state (run_id, state, id) serves each state alone
+-- but not "queued, or fetching and expired, in id order": PostgreSQL would
+-- gather every queued URL and sort them, or walk the primary key past every
+-- done URL, on each claim. (Plan the claim with its values, e.g. through
+-- PQexecParams: a generic plan of a prepared `LIMIT $4` reads the whole of
+-- urls for the outer UPDATE; `WHERE id = ANY (ARRAY(SELECT …))` does not.)
+CREATE INDEX urls_to_claim ON urls (run_id, id) WHERE state IN ('queued', 'fetching');
+
+-- The processes working on a run: `logbook join` adds one; last_seen is
+-- renewed with its leases. Times are text in SQLite's format, as elsewhere.
+CREATE TABLE crawl_processes (
+    run_id    bigint NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    process   text NOT NULL,              -- unique per process, e.g. host:pid:start
+    host      text NOT NULL,
+    pid       bigint NOT NULL,
+    joined_at text NOT NULL DEFAULT strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+    last_seen text NOT NULL DEFAULT strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+    PRIMARY KEY (run_id, process)
+);
+
+-- Per-host concurrency and delay across all processes (see the top).
+CREATE TABLE host_slots (
+    run_id      bigint NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    host        text NOT NULL,
+    slot        integer NOT NULL CHECK (slot >= 0),
+    holder      text,                     -- the process requesting through it; NULL: free
+    lease_until timestamptz,              -- when others may take it from a silent holder
+    next_start  timestamptz NOT NULL DEFAULT '-infinity', -- no request through it before
+    PRIMARY KEY (run_id, host, slot),
+    CHECK ((holder IS NULL) = (lease_until IS NULL))
+);

@@ -26,6 +26,13 @@ let package = Package(
         .target(name: "CVectorMath"),
         // glibc's malloc tuning (mallopt), which Glibc's module leaves out.
         .systemLibrary(name: "CMalloc"),
+        // PostgreSQL's client library: a crawl shared by many processes keeps
+        // its tables in PostgreSQL (`--db postgres://…`).
+        .systemLibrary(
+            name: "CPostgres",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
@@ -49,7 +56,7 @@ let package = Package(
 
         .target(
             name: "LogbookStore",
-            dependencies: ["CSQLite"],
+            dependencies: ["CSQLite", "CPostgres"],
             plugins: ["EmbedMigrations"]
         ),
         .target(

@@ -75,7 +75,8 @@ public struct SeedCrawl: Record {
     public func write(to database: Connection) throws {
         let insert = try database.cached(
             """
-            INSERT OR IGNORE INTO urls (run_id, url, host, depth, internal, state) VALUES (?, ?, ?, 0, ?, ?)
+            INSERT INTO urls (run_id, url, host, depth, internal, state) VALUES (?, ?, ?, 0, ?, ?)
+            ON CONFLICT DO NOTHING RETURNING id
             """)
         var pages = try maxPages == nil ? 0 : pageCount(ofRun: runID, on: database)
         let requested = try maxURLs == nil ? nil : RequestedURLs.of(run: runID, on: database)
@@ -84,11 +85,9 @@ public struct SeedCrawl: Record {
                 maxPages.flatMap { pages >= $0 ? beyond("--max-pages", $0) : nil }
                 ?? urlLimitReached(maxURLs, requested)
             try insert.bind(runID, seed.url, seed.host, limit == nil, limit == nil ? "queued" : "done")
-            try insert.run()
-            guard database.changes == 1 else { continue }
+            guard let id = try insert.scalar(Int64.self) else { continue }
             if let limit {
-                try Outcome(outcome: .excluded, error: limit).write(
-                    urlID: database.lastInsertRowID, runID: runID, to: database)
+                try Outcome(outcome: .excluded, error: limit).write(urlID: id, runID: runID, to: database)
             } else {
                 pages += 1
                 requested?.add(settled: nil)
@@ -136,28 +135,54 @@ public struct RequeueFetching: Record {
 }
 
 /// Takes up to `limit` queued URLs, oldest first, and marks them fetching.
+/// A `member` of a crawl shared through PostgreSQL claims them with a
+/// lease, skipping rows other processes are claiming at the same moment,
+/// and takes URLs whose lease ended (their holder died) as if queued.
 public struct ClaimURLs: Request {
     public let runID: Int64
     public let limit: Int
+    public let member: CrawlMember?
 
-    public init(runID: Int64, limit: Int) {
+    public init(runID: Int64, limit: Int, member: CrawlMember? = nil) {
         self.runID = runID
         self.limit = limit
+        self.member = member
     }
 
-    public func answer(from database: Connection) throws -> [ClaimedURL] {
+    public func answer(from database: Connection) throws -> Claim {
+        guard let member else {
+            let claim = try database.cached(
+                """
+                UPDATE urls SET state = 'fetching'
+                WHERE id IN (SELECT id FROM urls WHERE run_id = ?1 AND state = 'queued' ORDER BY id LIMIT ?2)
+                RETURNING id, url, depth, internal
+                """)
+            return Claim(
+                urls: try claim.bound(runID, limit).all(ClaimedURL.self).sorted { $0.id < $1.id }, othersBusy: false)
+        }
+        // `id = ANY (ARRAY(…))`: planned well even as a generic plan (Migrations/postgres/0006).
         let claim = try database.cached(
             """
-            UPDATE urls SET state = 'fetching'
-            WHERE id IN (SELECT id FROM urls WHERE run_id = ?1 AND state = 'queued' ORDER BY id LIMIT ?2)
+            UPDATE urls SET state = 'fetching', claimed_by = ?2, lease_until = now() + ?3 * interval '1 millisecond'
+            WHERE id = ANY (ARRAY(
+                SELECT id FROM urls
+                WHERE run_id = ?1 AND (state = 'queued' OR (state = 'fetching' AND lease_until < now()))
+                ORDER BY id LIMIT ?4 FOR UPDATE SKIP LOCKED))
             RETURNING id, url, depth, internal
             """)
-        return try claim.bound(runID, limit).all(ClaimedURL.self).sorted { $0.id < $1.id }
+        let urls = try claim.bound(runID, member.name, member.leaseMilliseconds, limit).all(ClaimedURL.self)
+        guard urls.isEmpty else { return Claim(urls: urls.sorted { $0.id < $1.id }, othersBusy: true) }
+        let busy = try database.cached(
+            """
+            SELECT count(*) FROM urls
+            WHERE run_id = ? AND state = 'fetching' AND claimed_by IS DISTINCT FROM ?
+            """)
+        return Claim(urls: [], othersBusy: try busy.bound(runID, member.name).scalar(Int.self) ?? 0 > 0)
     }
 }
 
 /// A URL's outcome, every link on it, and the URLs they discover: one
-/// record, so one transaction. The writer's INSERT OR IGNORE on
+/// record, so one transaction. The writer's INSERT … ON CONFLICT DO NOTHING on
 /// UNIQUE (run_id, url) is the crawl's `seen` set.
 ///
 /// A URL's depth is its shortest link distance from the start, whichever
@@ -196,7 +221,7 @@ public struct PageDone: Record {
         // The depth as recorded now: it may have dropped since the page was claimed.
         let done = try database.cached("UPDATE urls SET state = 'done' WHERE id = ? RETURNING depth")
         let depth = try done.bound(page.id).scalar(Int.self) ?? page.depth
-        let anchor = try database.cached("INSERT OR IGNORE INTO anchors (url_id, name) VALUES (?, ?)")
+        let anchor = try database.cached("INSERT INTO anchors (url_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING")
         for name in anchors.sorted() {
             try anchor.bind(page.id, name)
             try anchor.run()
@@ -204,8 +229,8 @@ public struct PageDone: Record {
 
         let discover = try database.cached(
             """
-            INSERT OR IGNORE INTO urls (run_id, url, host, depth, internal, state, first_referrer)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO urls (run_id, url, host, depth, internal, state, first_referrer)
+            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id
             """)
         let find = try database.cached("SELECT id, depth FROM urls WHERE run_id = ? AND url = ?")
         // A page recorded twice (two processes, or a resume, fetched it) keeps one set of links.
@@ -236,9 +261,8 @@ public struct PageDone: Record {
                     sameSite = false
                 }
                 try discover.bind(runID, url, host, depth + 1, sameSite, settled == nil ? "queued" : "done", page.url)
-                try discover.run()
-                if database.changes == 1 {
-                    entry = KnownURLs.Entry(id: database.lastInsertRowID, depth: depth + 1)
+                if let id = try discover.scalar(Int64.self) {
+                    entry = KnownURLs.Entry(id: id, depth: depth + 1)
                     if sameSite { pages += 1 }
                     requested?.add(settled: settled)
                     if let settled { try settled.write(urlID: entry.id, runID: runID, to: database) }

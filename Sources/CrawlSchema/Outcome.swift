@@ -72,10 +72,16 @@ public struct Outcome: Sendable {
     func write(urlID: Int64, runID: Int64, to database: Connection) throws {
         let insert = try database.cached(
             """
-            INSERT OR REPLACE INTO fetches
+            INSERT INTO fetches
                 (url_id, run_id, status, outcome, error, content_type, bytes, elapsed_ms, final_url, redirects,
                  etag, last_modified, source, source_run, fetched_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))
+            ON CONFLICT (url_id) DO UPDATE SET
+                run_id = excluded.run_id, status = excluded.status, outcome = excluded.outcome,
+                error = excluded.error, content_type = excluded.content_type, bytes = excluded.bytes,
+                elapsed_ms = excluded.elapsed_ms, final_url = excluded.final_url, redirects = excluded.redirects,
+                etag = excluded.etag, last_modified = excluded.last_modified, source = excluded.source,
+                source_run = excluded.source_run, fetched_at = excluded.fetched_at
             """)
         try insert.bind(
             urlID, runID, status, outcome, error, contentType, bytes, elapsedMilliseconds, finalURL,

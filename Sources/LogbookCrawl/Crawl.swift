@@ -151,12 +151,41 @@ public enum Crawl: Sendable {
 
     /// Records a crawl `prepare` made ready: its run and start URLs are
     /// committed together (`StartCrawl`), then it crawls.
+    /// On PostgreSQL the run is shared: other processes may `join` it, and
+    /// this one's claims last `lease` without news from it.
     public static func start(
-        _ crawl: PreparedCrawl, recorder: Recorder, hooks: CrawlHooks = CrawlHooks()
+        _ crawl: PreparedCrawl, recorder: Recorder, hooks: CrawlHooks = CrawlHooks(),
+        lease: Duration = CrawlMember.defaultLease
     ) throws -> CrawlSummary {
         let runID = try recorder.ask(StartCrawl(settings: crawl.config, seeds: crawl.seeds))
         try recorder.flush()
-        return try run(runID, first: [], crawl.config, crawl.credentials, recorder, hooks)
+        return try run(runID, first: [], crawl.config, crawl.credentials, recorder, hooks, member(recorder, lease))
+    }
+
+    /// Adds this process's workers to crawl `runID`, which other processes
+    /// share through `recorder`'s PostgreSQL database: it claims URLs
+    /// beside them and ends when the whole crawl does. A crawl made with
+    /// credentials needs them again, as for `resume`.
+    public static func join(
+        _ runID: Int64, credentials: Credentials? = nil, recorder: Recorder, hooks: CrawlHooks = CrawlHooks(),
+        lease: Duration = CrawlMember.defaultLease
+    ) throws -> CrawlSummary {
+        guard let member = member(recorder, lease) else {
+            throw CrawlError(
+                .options,
+                """
+                \(recorder.path) is an SQLite file, which one process crawls: join needs a crawl shared through \
+                PostgreSQL (--db postgres://…); to continue a crawl of this file, use resume
+                """)
+        }
+        let config = try savedConfig(of: try recorder.claim(runID, kind: .crawl, joining: true), credentials, recorder)
+        return try run(
+            runID, first: [], config, config.usesCredentials == true ? credentials : nil, recorder, hooks, member)
+    }
+
+    /// This process as a member of a shared crawl, when `recorder` writes to PostgreSQL.
+    private static func member(_ recorder: Recorder, _ lease: Duration) -> CrawlMember? {
+        DatabaseLocation.isPostgres(recorder.path) ? CrawlMember(lease: lease) : nil
     }
 
     /// Puts the start URL of `config` (as `prepare` normalised it) in run
@@ -180,51 +209,78 @@ public enum Crawl: Sendable {
     /// URLs were committed with the run. The run is claimed first (`Recorder.claim`): a run another live process is
     /// writing is refused. A crawl made with credentials needs them again
     /// (they were never recorded).
+    /// On PostgreSQL, URLs other processes left `fetching` are taken again
+    /// once their leases end, not at once: their holders may be alive.
     public static func resume(
         _ runID: Int64, credentials: Credentials? = nil, recorder: Recorder,
-        hooks: CrawlHooks = CrawlHooks()
+        hooks: CrawlHooks = CrawlHooks(), lease: Duration = CrawlMember.defaultLease
     ) throws -> CrawlSummary {
-        let saved = try recorder.claim(runID, kind: .crawl)
+        let config = try savedConfig(of: try recorder.claim(runID, kind: .crawl), credentials, recorder)
+        let member = member(recorder, lease)
+        let requeue: [any Record] = member == nil ? [RequeueFetching(runID: runID)] : []
+        return try run(
+            runID, first: [try seed(runID, config)] + requeue, config,
+            config.usesCredentials == true ? credentials : nil, recorder, hooks, member)
+    }
+
+    /// The settings `run` was recorded with, and credentials when it needs
+    /// them; otherwise the run is marked interrupted again, and why is thrown.
+    private static func savedConfig(
+        of run: RunInfo, _ credentials: Credentials?, _ recorder: Recorder
+    ) throws -> CrawlConfig {
         let config: CrawlConfig
         do {
-            config = try saved.crawlConfig()
+            config = try run.crawlConfig()
         } catch {
-            try recorder.send(UpdateRun(id: runID, status: .interrupted))
+            try recorder.send(UpdateRun(id: run.id, status: .interrupted))
             throw CrawlError(.resume, "\(recorder.path): \(error); it cannot be resumed")
         }
         if config.usesCredentials == true, credentials == nil {
-            try recorder.send(UpdateRun(id: runID, status: .interrupted))
+            try recorder.send(UpdateRun(id: run.id, status: .interrupted))
             throw CrawlError(
                 .options,
                 """
-                crawl \(runID) of \(recorder.path) was made with credentials, which are never recorded: give them \
+                crawl \(run.id) of \(recorder.path) was made with credentials, which are never recorded: give them \
                 again as LOGBOOK_CREDENTIALS=user:password
                 """)
         }
-        return try run(
-            runID, first: [try seed(runID, config), RequeueFetching(runID: runID)], config,
-            config.usesCredentials == true ? credentials : nil, recorder, hooks)
+        return config
     }
 
     /// Records `first` (what sets up the frontier), then crawls until the
     /// frontier is empty or a stop is asked; a run that fails is marked
     /// failed, even when what failed is the database, `first`'s batch too.
+    ///
+    /// A member of a shared crawl that fails leaves it (`LeaveCrawl`): the
+    /// run is marked failed only when no other process still crawls it.
     private static func run(
         _ runID: Int64, first: [any Record], _ config: CrawlConfig, _ credentials: Credentials?,
-        _ recorder: Recorder, _ hooks: CrawlHooks
+        _ recorder: Recorder, _ hooks: CrawlHooks, _ member: CrawlMember?
     ) throws -> CrawlSummary {
-        try recorder.markingFailure(of: runID) {
+        guard let member else {
+            return try recorder.markingFailure(of: runID) {
+                for record in first { try recorder.send(record) }
+                return try crawl(runID, config, credentials, recorder, hooks, nil)
+            }
+        }
+        do {
+            try recorder.send(JoinCrawl(runID: runID, member: member))
             for record in first { try recorder.send(record) }
-            return try crawl(runID, config, credentials, recorder, hooks)
+            return try crawl(runID, config, credentials, recorder, hooks, member)
+        } catch {
+            try? recorder.send(LeaveCrawl(runID: runID, member: member, status: .failed, summary: "failed: \(error)"))
+            try? recorder.flush()
+            throw error
         }
     }
 
     private static func crawl(
         _ runID: Int64, _ config: CrawlConfig, _ credentials: Credentials?, _ recorder: Recorder,
-        _ hooks: CrawlHooks
+        _ hooks: CrawlHooks, _ member: CrawlMember?
     ) throws -> CrawlSummary {
         let started = ContinuousClock.now
-        let frontier = Frontier(recorder: recorder, runID: runID, batch: max(16, config.workers * 4))
+        let frontier = Frontier(
+            recorder: recorder, runID: runID, batch: max(16, config.workers * 4), member: member)
         let site = Site(config: config, credentials: credentials, share: FetchShare())
         let counters = CrawlCounters()
         let failure = Mutex<(any Error)?>(nil)
@@ -242,9 +298,14 @@ public enum Crawl: Sendable {
                 finished.leave()
             }.start()
         }
+        var renewed = ContinuousClock.now
         while finished.wait(timeout: .now() + 0.25) == .timedOut {
             if hooks.shouldStop() { frontier.stop() }
             hooks.progress(counters.progress(since: started))
+            if let member, ContinuousClock.now - renewed > member.lease / 3 {
+                try recorder.send(RenewLeases(runID: runID, member: member))
+                renewed = .now
+            }
         }
         if let error = failure.withLock({ $0 }) { throw error }
         try recorder.flush()
@@ -253,8 +314,12 @@ public enum Crawl: Sendable {
             runID: runID, completed: frontier.isComplete, path: recorder.path,
             checkFragments: config.checkFragments,
             seconds: elapsed.inSeconds)
-        try recorder.send(
-            UpdateRun(id: runID, status: summary.completed ? .completed : .interrupted, summary: summary.line))
+        let status: RunStatus = summary.completed ? .completed : .interrupted
+        if let member {
+            try recorder.send(LeaveCrawl(runID: runID, member: member, status: status, summary: summary.line))
+        } else {
+            try recorder.send(UpdateRun(id: runID, status: status, summary: summary.line))
+        }
         try recorder.flush()
         return summary
     }

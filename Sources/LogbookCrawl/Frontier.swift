@@ -28,15 +28,27 @@ final class Frontier: Sendable {
         var url: ClaimedURL? { if case .fetch(let url) = self { url } else { nil } }
     }
 
+    /// After a claim: more to do, nothing until other processes finish
+    /// theirs, or nothing at all.
+    private enum Refill {
+        case more, elsewhere, exhausted
+    }
+
     private let recorder: Recorder
     private let runID: Int64
     private let batch: Int
+    private let member: CrawlMember?
     private let state = Guarded(State())
 
-    init(recorder: Recorder, runID: Int64, batch: Int) {
+    /// How often a process whose claim found nothing asks again while other
+    /// processes of a shared crawl are still fetching.
+    static let pollInterval: useconds_t = 200_000
+
+    init(recorder: Recorder, runID: Int64, batch: Int, member: CrawlMember? = nil) {
         self.recorder = recorder
         self.runID = runID
         self.batch = batch
+        self.member = member
     }
 
     /// The next URL to fetch; nil when the crawl is over or stopping.
@@ -54,15 +66,26 @@ final class Frontier: Sendable {
             }
             guard case .refill(let before) = step else { return step.url }
             // The lock is not held while the writer answers.
-            let claimed = Result { try recorder.ask(ClaimURLs(runID: runID, limit: batch)) }
-            let exhausted = try state.update { state in
+            let claimed = Result { try recorder.ask(ClaimURLs(runID: runID, limit: batch, member: member)) }
+            let refill: Refill = try state.update { state in
                 state.refilling = false
-                state.buffer += try claimed.get()
-                guard state.buffer.isEmpty, state.completions == before else { return false }
+                let claim = try claimed.get()
+                state.buffer += claim.urls
+                guard state.buffer.isEmpty, state.completions == before else { return .more }
+                if claim.othersBusy {
+                    // Still refilling while it waits, so the others do not ask too.
+                    state.refilling = true
+                    return .elsewhere
+                }
                 if state.inFlight == 0 { state.finished = true }
-                return true
+                return .exhausted
             }
-            if exhausted {
+            switch refill {
+            case .more: continue
+            case .elsewhere:
+                usleep(Self.pollInterval)
+                state.update { $0.refilling = false }
+            case .exhausted:
                 // Nothing queued now; a page still being fetched may queue more.
                 state.wait { (state) -> Guarded<State>.Decision<Void> in
                     state.finished || state.stopping || !state.buffer.isEmpty || state.completions != before

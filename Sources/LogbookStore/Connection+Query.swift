@@ -15,6 +15,7 @@ extension Connection {
         if sql.utf8.contains(0) {
             throw StoreError(.invalidQuery, path: path, message: "the SQL contains a NUL byte")
         }
+        if let postgres { return try prepareQuery(sql, on: postgres) }
         var first: OpaquePointer?
         var rest: UnsafePointer<CChar>?
         var actions = AuthorizedActions()
@@ -65,8 +66,10 @@ extension Connection {
     /// every thousand steps of its virtual machine, on this thread: a signal
     /// handler need only set the flag it reads. (`sqlite3_interrupt` from
     /// another thread would be lost if it came just before a statement started.)
+    /// (On PostgreSQL the statement runs to its end.)
     public func interrupting<T>(when shouldStop: () -> Bool, _ body: () throws -> T) rethrows -> T {
-        try withoutActuallyEscaping(shouldStop) { shouldStop in
+        guard postgres == nil else { return try body() }
+        return try withoutActuallyEscaping(shouldStop) { shouldStop in
             var check = shouldStop
             return try withUnsafeMutablePointer(to: &check) { check in
                 sqlite3_progress_handler(
@@ -77,6 +80,28 @@ extension Connection {
                 defer { sqlite3_progress_handler(handle, 0, nil, nil) }
                 return try body()
             }
+        }
+    }
+
+    /// `prepareQuery` on PostgreSQL: one statement of a kind that reads,
+    /// run in a read-only transaction (the connection's default), which
+    /// refuses whatever would write even where the first word hides it
+    /// (`WITH … DELETE`, a function that writes). The SQL is PostgreSQL's own.
+    private func prepareQuery(_ sql: String, on session: PostgresSession) throws -> Statement {
+        let word = PostgresSession.firstWord(of: sql)
+        guard !word.isEmpty else {
+            throw StoreError(.invalidQuery, path: path, message: "no SQL statement in the query")
+        }
+        guard ["select", "with", "values", "table", "explain", "show"].contains(word) else {
+            throw StoreError(
+                .queryRefused, path: path,
+                message: "a query is one statement that reads (SELECT, WITH, VALUES, TABLE, EXPLAIN, SHOW): \(sql)")
+        }
+        do {
+            return Statement(try PostgresStatement(query: sql, on: session), connection: self)
+        } catch let error as StoreError where error.sqlState.map(blamesTheQuery) == true {
+            throw StoreError(
+                .invalidQuery, path: path, message: "bad SQL: \(error.message)", sql: sql, sqlState: error.sqlState)
         }
     }
 
@@ -105,12 +130,26 @@ extension Statement {
     public func stepQuery() throws -> Bool {
         do {
             return try step()
+        } catch let error as StoreError where error.sqlState == "25006" {
+            throw StoreError(
+                .queryRefused, path: error.path, message: "a query only reads; this statement would write: \(sql)",
+                sqlState: error.sqlState)
+        } catch let error as StoreError where error.sqlState.map(blamesTheQuery) == true {
+            throw StoreError(
+                .invalidQuery, path: error.path, message: "the query failed: \(error.message): \(sql)",
+                sql: sql, sqlState: error.sqlState)
         } catch let error as StoreError where error.resultCode?.blamesTheQuery == true {
             throw StoreError(
                 .invalidQuery, path: error.path, message: "the query failed: \(error.message): \(sql)",
                 resultCode: error.resultCode, sql: sql)
         }
     }
+}
+
+/// SQLSTATE classes that say the SQL is wrong: syntax or access (42), data
+/// (22), cardinality (21), a feature not supported (0A), a constraint (23).
+private func blamesTheQuery(_ state: String) -> Bool {
+    ["42", "22", "21", "0A", "23"].contains(String(state.prefix(2)))
 }
 
 extension ResultCode {

@@ -1,7 +1,9 @@
 internal import CSQLite
 import Foundation
 
-/// One SQLite connection, used by one thread at a time.
+/// One SQLite connection, used by one thread at a time; or, when the path
+/// is a `postgres://` URL, one PostgreSQL connection behind the same API
+/// (see `PostgresSession`), so records and readers are written once.
 ///
 /// A read-write connection is owned by the `Recorder`'s writer thread; every
 /// other user opens a `.readOnly` one. Not `Sendable`: a connection moves
@@ -19,7 +21,10 @@ public final class Connection {
     /// The database file, as given.
     public let path: String
     public let mode: Mode
-    package let handle: OpaquePointer
+    /// SQLite's connection; nil on PostgreSQL.
+    package let handle: OpaquePointer!
+    /// The PostgreSQL connection; nil on SQLite.
+    let postgres: PostgresSession?
     private var cache: [CacheKey: Statement] = [:]
     private var memos: [ObjectIdentifier: AnyObject] = [:]
     /// Set for a reader that may leave the `-wal` and `-shm` SQLite made for
@@ -31,6 +36,16 @@ public final class Connection {
         self.path = path
         self.mode = mode
         self.busyTimeout = busyTimeout
+        if DatabaseLocation.isPostgres(path) {
+            let session = try PostgresSession(url: path)
+            handle = nil
+            postgres = session
+            self.file = nil
+            // Readers' transactions are read-only: a query cannot write, whatever it calls.
+            if mode == .readOnly { try session.execute("SET default_transaction_read_only = on") }
+            return
+        }
+        postgres = nil
         let file = try DatabaseFile(path, mayBeAbsent: mode == .readWrite)
         let uri: String
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_URI
@@ -86,12 +101,14 @@ public final class Connection {
 
     deinit {
         cache.removeAll()
+        guard postgres == nil else { return }
         sqlite3_close_v2(handle)
         if let file, file.hasEmptyWAL { removeSideFiles(of: file) }
     }
 
     /// Runs one or more statements that return no rows.
     public func execute(_ sql: String) throws {
+        if let postgres { return try postgres.execute(sql) }
         var message: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(handle, sql, nil, nil, &message)
         if code != SQLITE_OK {
@@ -130,10 +147,16 @@ public final class Connection {
         return statement
     }
 
-    /// Runs `body` in a `BEGIN IMMEDIATE` transaction: committed if it returns,
-    /// rolled back if it throws.
+    /// Opens a transaction that writes: `BEGIN IMMEDIATE` on SQLite, so it
+    /// waits for the write lock now rather than fail on its first write.
+    public func begin() throws {
+        try execute(postgres == nil ? "BEGIN IMMEDIATE" : "BEGIN")
+    }
+
+    /// Runs `body` in a transaction that writes (`begin`): committed if it
+    /// returns, rolled back if it throws.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
+        try begin()
         do {
             let result = try body()
             try execute("COMMIT")
@@ -149,6 +172,7 @@ public final class Connection {
     /// answers one of them SQLITE_BUSY at once rather than deadlock (its busy
     /// handler is not called then); that one tries again, up to the busy timeout.
     public func enableWAL() throws {
+        guard postgres == nil else { return }
         let clock = ContinuousClock()
         let deadline = clock.now + busyTimeout
         while true {
@@ -167,14 +191,15 @@ public final class Connection {
     /// transaction, or in the one already open. Separate statements outside a
     /// transaction may each see a different commit of another process.
     public func snapshot<T>(_ body: () throws -> T) throws -> T {
-        guard sqlite3_get_autocommit(handle) != 0 else { return try body() }
-        try execute("BEGIN")
+        guard !inTransaction else { return try body() }
+        try execute(postgres == nil ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ")
         defer { endTransaction() }
         return try body()
     }
 
     /// Sets SQLite's page cache of this connection to about `bytes`.
     public func setPageCache(bytes: Int) throws {
+        guard postgres == nil else { return }
         try execute("PRAGMA cache_size = -\(max(1, bytes / 1024))")
     }
 
@@ -185,10 +210,11 @@ public final class Connection {
     }
 
     private func endTransaction() {
-        if sqlite3_get_autocommit(handle) == 0 {
-            sqlite3_exec(handle, "ROLLBACK", nil, nil, nil)
-        }
+        guard inTransaction else { return }
+        try? execute("ROLLBACK")
     }
+
+    private var inTransaction: Bool { postgres?.inTransaction ?? (sqlite3_get_autocommit(handle) == 0) }
 
     /// What records remember on this connection from one write to the next,
     /// one of each type, made by `make` on first use: e.g. the ids of rows
@@ -208,6 +234,7 @@ public final class Connection {
     /// with the log copied in (SQLite truncates the file to the database).
     /// Throws SQLite's "database or disk is full" when the space is not there.
     public func reserveRoom(extraPages: Int) throws {
+        guard postgres == nil else { return }
         let size = try cached("SELECT (page_count + ?) * page_size FROM pragma_page_count, pragma_page_size")
         guard var bytes = try size.bound(extraPages).scalar(Int64.self) else { return }
         errno = 0
@@ -231,6 +258,7 @@ public final class Connection {
     /// the log as it is. Resets this connection's statements first: one
     /// left between rows holds a read transaction, which no checkpoint passes.
     public func checkpoint() {
+        guard postgres == nil else { return }
         var statement = sqlite3_next_stmt(handle, nil)
         while let current = statement {
             if sqlite3_stmt_busy(current) != 0 { sqlite3_reset(current) }
@@ -239,11 +267,12 @@ public final class Connection {
         sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_RESTART, nil, nil)
     }
 
-    /// The rowid of the last row inserted on this connection.
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
-
     /// The rows changed by the last INSERT, UPDATE or DELETE.
-    public var changes: Int { Int(sqlite3_changes64(handle)) }
+    public var changes: Int { postgres?.changes ?? Int(sqlite3_changes64(handle)) }
+
+    /// True on a PostgreSQL connection: for the few statements whose SQL
+    /// differs (a claim with a lease), and what only SQLite has.
+    public var isPostgres: Bool { postgres != nil }
 
     /// The first column of the first row, or nil when there is no row.
     public func scalar(_ sql: String) throws -> SQLValue? {

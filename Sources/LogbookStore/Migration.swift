@@ -21,6 +21,10 @@ public struct Migration: Hashable, Sendable {
 
     /// The migrations this binary ships, in version order.
     public static var shipped: [Migration] { embedded }
+
+    /// The same schema in PostgreSQL's dialect (`Migrations/postgres/`),
+    /// numbered on its own: PostgreSQL has what only a shared crawl needs.
+    public static var shippedForPostgres: [Migration] { embeddedPostgres }
 }
 
 /// 'LOGB' in the SQLite header's application_id: marks a file as logbook's.
@@ -35,7 +39,14 @@ extension Connection {
     /// SQLite file that another program made. Processes migrating one new
     /// file at once take turns: each step checks again inside its transaction.
     @discardableResult
-    public func migrate(_ migrations: [Migration] = Migration.shipped) throws -> Int {
+    public func migrate(_ migrations: [Migration]? = nil) throws -> Int {
+        let migrations = migrations ?? shippedMigrations
+        // PostgreSQL clients migrating one database at once take turns: its catalog
+        // lookups are not bound to a transaction's snapshot, so checks alone could race.
+        if isPostgres {
+            try execute("SELECT pg_advisory_lock(\(logbookApplicationID))")
+        }
+        defer { if isPostgres { try? execute("SELECT pg_advisory_unlock(\(logbookApplicationID))") } }
         var applied = try checkedSchema(against: migrations)
         // Only now that the file is known to be logbook's (or empty) may it change.
         try enableWAL()
@@ -43,15 +54,25 @@ extension Connection {
             try transaction {
                 guard try checkedSchema(against: migrations) == nil else { return }
                 try execute(
-                    """
-                    PRAGMA application_id = \(logbookApplicationID);
-                    CREATE TABLE schema_migrations (
-                        version    INTEGER PRIMARY KEY,
-                        name       TEXT NOT NULL,
-                        checksum   TEXT NOT NULL,
-                        applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-                    );
-                    """)
+                    isPostgres
+                        ? """
+                        CREATE TABLE schema_migrations (
+                            version    integer PRIMARY KEY,
+                            name       text NOT NULL,
+                            checksum   text NOT NULL,
+                            applied_at timestamptz NOT NULL DEFAULT now()
+                        );
+                        COMMENT ON TABLE schema_migrations IS '\(Self.postgresMark)';
+                        """
+                        : """
+                        PRAGMA application_id = \(logbookApplicationID);
+                        CREATE TABLE schema_migrations (
+                            version    INTEGER PRIMARY KEY,
+                            name       TEXT NOT NULL,
+                            checksum   TEXT NOT NULL,
+                            applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                        );
+                        """)
             }
             applied = [:]
         }
@@ -83,7 +104,8 @@ extension Connection {
     /// `migrate` would (another program's file, a changed migration, a newer
     /// logbook's file), and an older one: readers never migrate, so it is
     /// named with the command that does.
-    public func requireCurrentSchema(_ migrations: [Migration] = Migration.shipped) throws {
+    public func requireCurrentSchema(_ migrations: [Migration]? = nil) throws {
+        let migrations = migrations ?? shippedMigrations
         let current = migrations.last?.version ?? 0
         let applied = try checkedSchema(against: migrations) ?? [:]
         let version = applied.keys.max() ?? 0
@@ -104,8 +126,18 @@ extension Connection {
     }
 
     func hasTable(_ name: String) throws -> Bool {
-        try prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").bound(name).scalar(Int.self) != nil
+        let sql =
+            isPostgres
+            ? "SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = ?"
+            : "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?"
+        return try prepare(sql).bound(name).scalar(Int.self) != nil
     }
+
+    /// The migrations this binary ships for this connection's engine.
+    var shippedMigrations: [Migration] { isPostgres ? Migration.shippedForPostgres : Migration.shipped }
+
+    /// What marks a PostgreSQL schema as logbook's, as `application_id` marks an SQLite file.
+    private static let postgresMark = "logbook schema_migrations"
 
     /// The applied migrations by version, each checked against the shipped
     /// one; nil for an empty file that logbook may claim. Refuses an SQLite
@@ -113,7 +145,8 @@ extension Connection {
     /// One snapshot: a process migrating the same new file commits between
     /// two separate reads, which would make a claimable file look foreign.
     private func checkedSchema(against migrations: [Migration]) throws -> [Int: Migration]? {
-        try snapshot {
+        if isPostgres { return try checkedPostgresSchema(against: migrations) }
+        return try snapshot {
             let id = try scalar("PRAGMA application_id")
             if id == .integer(logbookApplicationID), try hasTable("schema_migrations") {
                 return try validatedMigrations(against: migrations)
@@ -124,6 +157,35 @@ extension Connection {
                     message:
                         "this SQLite file was not made by logbook; refusing to read it as a logbook or add tables to it"
                 )
+            }
+            return nil
+        }
+    }
+
+    /// `checkedSchema` for PostgreSQL: the current schema is logbook's when
+    /// its `schema_migrations` carries logbook's mark, and may become
+    /// logbook's when it has no tables, views or functions yet.
+    private func checkedPostgresSchema(against migrations: [Migration]) throws -> [Int: Migration]? {
+        try snapshot {
+            let mark = try prepare(
+                "SELECT obj_description(to_regclass('schema_migrations'), 'pg_class')"
+            ).scalar(String?.self)
+            if mark == .some(Self.postgresMark) { return try validatedMigrations(against: migrations) }
+            let objects = try prepare(
+                """
+                SELECT (SELECT count(*) FROM pg_class WHERE relnamespace = current_schema()::regnamespace)
+                     + (SELECT count(*) FROM pg_proc WHERE pronamespace = current_schema()::regnamespace)
+                """
+            ).scalar(Int.self)
+            guard objects == 0 else {
+                throw StoreError(
+                    .foreignDatabase, path: path,
+                    message: """
+                        schema \(try prepare("SELECT current_schema()").scalar(String.self) ?? "?") of this \
+                        PostgreSQL database holds tables that logbook did not make; refusing to read them as a \
+                        logbook or add tables beside them (give logbook a database, or a schema via \
+                        ?options=-csearch_path%3DNAME, of its own)
+                        """)
             }
             return nil
         }

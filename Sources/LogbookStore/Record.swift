@@ -79,6 +79,8 @@ enum Message: Sendable {
     case question(any Question)
     case flush(Reply<Void>)
     case onFailure((@Sendable (any Error) -> any Record)?)
+
+    var isQuestion: Bool { if case .question = self { true } else { false } }
 }
 
 /// A request with the reply its sender waits on, type-erased for the channel.

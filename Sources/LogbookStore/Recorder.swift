@@ -65,7 +65,8 @@ public final class Recorder: Sendable {
     /// Opens (creating if needed) and migrates `path` on a new writer thread.
     /// Throws, with no thread left behind, if the file cannot be opened or
     /// migrated.
-    public init(path: String, options: Options = Options(), migrations: [Migration] = Migration.shipped) throws {
+    /// `migrations` default to those shipped for the database's engine.
+    public init(path: String, options: Options = Options(), migrations: [Migration]? = nil) throws {
         self.path = path
         let channel = BoundedChannel<Message>(capacity: options.capacity, byteBudget: options.byteBudget)
         self.channel = channel
@@ -154,7 +155,7 @@ private struct Writer {
     /// Set by `Recorder.onFailure`.
     var failureRecord: (@Sendable (any Error) -> any Record)?
 
-    mutating func run(migrations: [Migration], opened: Reply<Int>) {
+    mutating func run(migrations: [Migration]?, opened: Reply<Int>) {
         // On Linux this renices the calling thread only.
         if options.writerNice != 0 { setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, options.writerNice) }
         let database: Connection
@@ -168,6 +169,7 @@ private struct Writer {
             return
         }
         var waiting: ArraySlice<Message> = []
+        var retries = 0
         while true {
             if waiting.isEmpty {
                 guard let received = channel.receiveAll() else { return }
@@ -176,6 +178,14 @@ private struct Writer {
             var applied: [ArraySlice<Message>] = []
             do {
                 try commitBatch(from: &waiting, applied: &applied, on: database)
+                retries = 0
+            } catch let error as StoreError where error.isTransient && retries < Self.transientRetries {
+                // Another PostgreSQL client's transaction deadlocked with this one and this one
+                // was chosen to fail: nothing of it was kept, so the same messages go again.
+                database.rollback()
+                waiting = ArraySlice(applied.joined()) + waiting
+                retries += 1
+                usleep(useconds_t.random(in: 1_000...20_000) * useconds_t(retries))
             } catch {
                 stop(after: error, applied: applied.joined(), waiting: waiting, on: database)
                 return
@@ -183,10 +193,18 @@ private struct Writer {
         }
     }
 
+    /// Times a batch that failed only by meeting another client's
+    /// transaction (`StoreError.isTransient`) is tried again.
+    static let transientRetries = 20
+
     /// Applies messages from `waiting` (receiving more as they come) in one
     /// transaction until the batch is full (in records or bytes), its time is
     /// up, or a flush asks for a commit; then commits and answers the flushes. `applied` collects
     /// what was applied, for `stop` to keep if a later write fails.
+    ///
+    /// On PostgreSQL a question is a transaction of its own: its answer (a
+    /// claim, a run's id) must never come from a transaction that a later
+    /// record's deadlock rolls back, and other processes must see a claim at once.
     private mutating func commitBatch(
         from waiting: inout ArraySlice<Message>, applied: inout [ArraySlice<Message>],
         on database: Connection
@@ -194,9 +212,10 @@ private struct Writer {
         let deadline = MonotonicInstant.now.advanced(by: options.batchInterval)
         var flush: Reply<Void>?
         var count = 0, bytes = 0
+        var closing = false
         let byteLimit = options.batchBytes ?? .max
-        try database.execute("BEGIN IMMEDIATE")
-        while flush == nil, count < options.batchSize, bytes < byteLimit {
+        try database.begin()
+        while flush == nil, !closing, count < options.batchSize, bytes < byteLimit {
             if waiting.isEmpty {
                 guard MonotonicInstant.now < deadline, let more = channel.receiveAll(until: deadline) else { break }
                 waiting = more[...]
@@ -208,8 +227,17 @@ private struct Writer {
                 waiting = waiting[done...]
             }
             for message in chunk {
+                let alone = database.isPostgres && message.isQuestion
+                if alone, count + done > chunk.startIndex {
+                    closing = true
+                    break
+                }
                 flush = try apply(message, to: database)
                 done += 1
+                if alone {
+                    closing = true
+                    break
+                }
                 // Sizes are summed only for a bound: a batch record's size is a loop over its records.
                 if options.batchBytes != nil, case .record(let record) = message { bytes += record.approximateBytes }
                 if flush != nil || bytes >= byteLimit { break }

@@ -53,13 +53,15 @@ public struct StartRun: Request {
     public func answer(from database: Connection) throws -> Int64 {
         let insert = try database.cached(
             """
-            INSERT INTO runs (kind, config, logbook_version, pid, host) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO runs (kind, config, logbook_version, pid, host) VALUES (?, ?, ?, ?, ?) RETURNING id
             """)
         try insert.bind(
             kind, config, LogbookVersion.current, Int(ProcessInfo.processInfo.processIdentifier),
             ProcessInfo.processInfo.hostName)
-        try insert.run()
-        return database.lastInsertRowID
+        guard let id = try insert.scalar(Int64.self) else {
+            throw StoreError(.unreadableRow, path: database.path, message: "INSERT INTO runs returned no id")
+        }
+        return id
     }
 }
 
@@ -80,7 +82,7 @@ public struct UpdateRun: Record {
         let update = try database.cached(
             """
             UPDATE runs SET status = ?1, summary = coalesce(?2, summary),
-                finished_at = CASE ?1 WHEN 'running' THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END
+                finished_at = CASE CAST(?1 AS TEXT) WHEN 'running' THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END
             WHERE id = ?3
             """)
         try update.bind(status.rawValue, summary, id)
@@ -94,13 +96,19 @@ public struct UpdateRun: Record {
 /// its `BEGIN IMMEDIATE` transaction, so the check and the claim are one
 /// step: of two processes resuming one run, the second sees the first's
 /// claim. Answers the run as it was before the claim, or why it was refused.
+///
+/// `joining` is for a run several processes share (PostgreSQL): the check
+/// for a live writer and the record of this process as the run's are left
+/// out, and the run is marked running.
 public struct ClaimRun: Request {
     public let id: Int64
     public let kind: RunKind
+    public let joining: Bool
 
-    public init(id: Int64, kind: RunKind) {
+    public init(id: Int64, kind: RunKind, joining: Bool = false) {
         self.id = id
         self.kind = kind
+        self.joining = joining
     }
 
     public func answer(from database: Connection) throws -> Result<RunInfo, StoreError> {
@@ -118,6 +126,12 @@ public struct ClaimRun: Request {
                 StoreError(
                     .cannotResume, path: database.path,
                     message: "run \(id) is completed; there is nothing to resume"))
+        }
+        if joining {
+            let mark = try database.cached("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?")
+            try mark.bind(id)
+            try mark.run()
+            return .success(run)
         }
         if run.isBeingWritten(to: database.path) {
             return .failure(
@@ -141,8 +155,8 @@ public struct ClaimRun: Request {
 extension Recorder {
     /// Claims run `id` of `kind` (see `ClaimRun`) and commits the claim
     /// before returning it; throws why it cannot be claimed.
-    public func claim(_ id: Int64, kind: RunKind) throws -> RunInfo {
-        let run = try ask(ClaimRun(id: id, kind: kind)).get()
+    public func claim(_ id: Int64, kind: RunKind, joining: Bool = false) throws -> RunInfo {
+        let run = try ask(ClaimRun(id: id, kind: kind, joining: joining)).get()
         try flush()
         return run
     }
@@ -300,7 +314,7 @@ extension Connection {
         try prepare(
             """
             SELECT id, kind, status, config, started_at, finished_at, logbook_version, summary, pid, host
-            FROM runs WHERE ?1 IS NULL OR id = ?1 ORDER BY id
+            FROM runs WHERE CAST(?1 AS INTEGER) IS NULL OR id = ?1 ORDER BY id
             """
         ).bound(id).all()
     }

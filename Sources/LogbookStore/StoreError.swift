@@ -45,14 +45,24 @@ public struct StoreError: LogbookError, Sendable {
     public let resultCode: ResultCode?
     /// The statement that failed, when a statement did.
     public let sql: String?
+    /// PostgreSQL's SQLSTATE, when PostgreSQL reported the failure ("40P01": a deadlock).
+    public let sqlState: String?
 
-    public init(_ code: Code, path: String, message: String, resultCode: ResultCode? = nil, sql: String? = nil) {
+    public init(
+        _ code: Code, path: String, message: String, resultCode: ResultCode? = nil, sql: String? = nil,
+        sqlState: String? = nil
+    ) {
         self.code = code
         self.path = path
         self.message = message
         self.resultCode = resultCode
         self.sql = sql
+        self.sqlState = sqlState
     }
+
+    /// A failure that the same transaction, tried again, may not meet: a
+    /// deadlock or serialization failure between PostgreSQL clients.
+    public var isTransient: Bool { sqlState == "40P01" || sqlState == "40001" }
 
     public var description: String { "\(path.isEmpty ? "\"\"" : path): \(message)" }
 

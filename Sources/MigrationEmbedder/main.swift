@@ -2,8 +2,10 @@ import Foundation
 
 // Usage: MigrationEmbedder OUTPUT.swift MIGRATIONS-FOLDER
 //
-// Writes `Migration.embedded`, one entry per file, with its SHA-256 so a
-// database can tell whether the migration it recorded is the one shipped.
+// Writes `Migration.embedded` (the folder's files, for SQLite) and
+// `Migration.embeddedPostgres` (its postgres/ folder's), one entry per file,
+// with its SHA-256 so a database can tell whether the migration it recorded
+// is the one shipped.
 
 struct EmbedError: Error, CustomStringConvertible {
     let description: String
@@ -26,9 +28,9 @@ func literal(_ text: String) -> String {
     return out + "\""
 }
 
-func embed(arguments: [String]) throws {
-    guard arguments.count == 2 else { throw EmbedError(description: "usage: MigrationEmbedder OUTPUT FOLDER") }
-    let (output, folder) = (arguments[0], arguments[1])
+/// The `Migration(…)` entries for `folder`'s files, in version order.
+func entries(in folder: String) throws -> [String] {
+    guard FileManager.default.fileExists(atPath: folder) else { return [] }
     let paths = try FileManager.default.contentsOfDirectory(atPath: folder)
         .filter { $0.hasSuffix(".sql") }.sorted().map { folder + "/" + $0 }
     var entries: [String] = []
@@ -59,15 +61,26 @@ func embed(arguments: [String]) throws {
     if let gap = sorted.enumerated().first(where: { $0.offset + 1 != $0.element }) {
         throw EmbedError(
             description:
-                "Migrations/: versions must run 1, 2, 3… without gaps; \(gap.element) comes after \(gap.offset)")
+                "\(folder): versions must run 1, 2, 3… without gaps; \(gap.element) comes after \(gap.offset)")
     }
+    return entries
+}
+
+func embed(arguments: [String]) throws {
+    guard arguments.count == 2 else { throw EmbedError(description: "usage: MigrationEmbedder OUTPUT FOLDER") }
+    let (output, folder) = (arguments[0], arguments[1])
     let source = """
         // Generated at build time from Migrations/ by MigrationEmbedder. Do not edit.
 
         extension Migration {
             /// The migrations shipped in this binary, in version order.
             static let embedded: [Migration] = [
-        \(entries.joined(separator: "\n"))
+        \(try entries(in: folder).joined(separator: "\n"))
+            ]
+
+            /// The PostgreSQL migrations shipped in this binary, in version order.
+            static let embeddedPostgres: [Migration] = [
+        \(try entries(in: folder + "/postgres").joined(separator: "\n"))
             ]
         }
 

@@ -38,6 +38,7 @@ struct CrawlCommand: ParsableCommand {
     @OptionGroup(title: "Politeness") var politeness: PolitenessOptions
     @OptionGroup(title: "Rules") var rules: CrawlRuleOptions
     @OptionGroup(title: "Reuse") var reuse: ReuseOptions
+    @OptionGroup(title: "Shared crawls (PostgreSQL)") var lease: LeaseOption
     @Option(help: "text, json, csv, markdown, github (annotations), junit or sarif.") var format: Format = .text
     @Option(
         help: ArgumentHelp(
@@ -63,7 +64,8 @@ struct CrawlCommand: ParsableCommand {
         let summary = try recording(into: recorder, quiet: quiet) { display in
             try Crawl.start(
                 prepared, recorder: recorder,
-                hooks: CrawlHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
+                hooks: CrawlHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }),
+                lease: lease.duration)
         }
         try report(summary, format: format, database: database.path, to: output)
     }

@@ -6,7 +6,10 @@ struct DatabaseOption: ParsableArguments {
     @Option(
         name: .customLong("db"),
         help: ArgumentHelp(
-            "The database file (default: $LOGBOOK_DB, else logbook.sqlite in the current folder).",
+            """
+            The database file (default: $LOGBOOK_DB, else logbook.sqlite in the current folder), or a \
+            PostgreSQL database shared by many processes: postgres://user@host:port/dbname.
+            """,
             valueName: "path"))
     var db: String?
 

@@ -18,7 +18,8 @@ struct Logbook: ParsableCommand {
             """,
         version: LogbookVersion.current,
         subcommands: [
-            InitCommand.self, CrawlCommand.self, SimulateCommand.self, ResumeCommand.self, RunsCommand.self,
+            InitCommand.self, CrawlCommand.self, SimulateCommand.self, ResumeCommand.self, JoinCommand.self,
+            RunsCommand.self,
             LinksCommand.self, QueryCommand.self, DiffCommand.self, ReportCommand.self, PlotCommand.self,
             RingWorkerCommand.self,
         ]

@@ -19,6 +19,7 @@ struct ResumeCommand: ParsableCommand {
     @OptionGroup var configFile: ConfigFileOption
     @Argument(help: "The run to resume (default: the latest one not completed).") var runID: Int64?
     @Flag(help: "No progress line.") var quiet = false
+    @OptionGroup(title: "Shared crawls (PostgreSQL)") var lease: LeaseOption
     @Option(help: "For a crawl: text, json, csv, markdown, github, junit or sarif, as for crawl.")
     var format: CrawlCommand.Format = .text
     @Option(help: ArgumentHelp("For a crawl: write the findings to this file, as for crawl.", valueName: "file"))
@@ -57,7 +58,8 @@ struct ResumeCommand: ParsableCommand {
             let summary = try recording(into: recorder, quiet: quiet) { display in
                 try Crawl.resume(
                     target.id, credentials: .fromEnvironment, recorder: recorder,
-                    hooks: CrawlHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
+                    hooks: CrawlHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }),
+                    lease: lease.duration)
             }
             try report(summary, format: format, database: database.path, to: output)
         default:

@@ -25,6 +25,13 @@ struct ReuseOptions: ParsableArguments {
     /// same command the first time as every time after.
     func resolve(start: String, database path: String) throws -> CrawlConfig.Reuse? {
         guard reuse || reuseRun != nil else { return nil }
+        if DatabaseLocation.isPostgres(path) {
+            throw UsageError(
+                """
+                --reuse reads earlier crawls from an SQLite file, not yet from PostgreSQL: copy the earlier run \
+                out (logbook export RUN --to FILE) and crawl into that file with --reuse
+                """)
+        }
         guard FileManager.default.fileExists(atPath: path) else {
             if let reuseRun { throw UsageError("--reuse-run: \(path) does not exist, so it has no run \(reuseRun)") }
             printError("logbook: \(path) does not exist yet: nothing to reuse, every URL is fetched")

@@ -12,7 +12,7 @@ import Testing
         let recorder = try Recorder(path: folder.database)
         let runID = try recorder.ask(StartRun(kind: .crawl, config: "{}"))
         try recorder.send(SeedCrawl(runID: runID, url: "http://127.0.0.1/", host: "127.0.0.1"))
-        let page = try #require(try recorder.ask(ClaimURLs(runID: runID, limit: 1)).first)
+        let page = try #require(try recorder.ask(ClaimURLs(runID: runID, limit: 1)).urls.first)
         let links = ["a", "b"].map { name in
             FoundLink(
                 target: .queue(url: "http://127.0.0.1/\(name)", host: "127.0.0.1", sameSite: true),

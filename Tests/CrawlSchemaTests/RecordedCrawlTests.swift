@@ -22,7 +22,7 @@ import Testing
         let recorder = try Recorder(path: folder.database)
         let runID = try recorder.ask(StartRun(kind: .crawl, config: "{}"))
         try recorder.send(SeedCrawl(runID: runID, url: "http://h/", host: "h"))
-        let start = try #require(try recorder.ask(ClaimURLs(runID: runID, limit: 8)).first)
+        let start = try #require(try recorder.ask(ClaimURLs(runID: runID, limit: 8)).urls.first)
         let skipped = Outcome(outcome: .skipped, error: "mailto: links are not checked")
         let mailto = FoundLink(
             target: .settled(url: "mailto:x", host: "", skipped), element: "a", attribute: "href",
@@ -35,7 +35,7 @@ import Testing
             PageDone(
                 runID: runID, page: start, outcome: Outcome(outcome: .ok, status: 200, elapsedMilliseconds: 10),
                 links: links, anchors: [], maxDepth: nil, maxPages: nil))
-        let claimed = try recorder.ask(ClaimURLs(runID: runID, limit: 8))
+        let claimed = try recorder.ask(ClaimURLs(runID: runID, limit: 8)).urls
         #expect(claimed.map(\.url) == ["http://h/a", "http://other/gone"])
         let (a, gone) = (claimed[0], claimed[1])
         try recorder.send(

@@ -32,19 +32,22 @@ import Testing
     func run(_ urls: [Crawled]) throws -> RunReader {
         let database = try Connection(path: folder.database, mode: .readWrite)
         try database.migrate()
-        try database.execute(
-            "INSERT INTO runs (kind, status, config, logbook_version) VALUES ('crawl', 'completed', '{}', 'test')")
-        let id = database.lastInsertRowID
+        let id = try database.prepare(
+            """
+            INSERT INTO runs (kind, status, config, logbook_version) VALUES ('crawl', 'completed', '{}', 'test')
+            RETURNING id
+            """
+        ).scalar(Int64.self)!
         let insertURL = try database.prepare(
-            "INSERT INTO urls (run_id, url, host, depth, internal, state) VALUES (?, ?, 'h', 1, ?, ?)")
+            "INSERT INTO urls (run_id, url, host, depth, internal, state) VALUES (?, ?, 'h', 1, ?, ?) RETURNING id")
         let insertFetch = try database.prepare(
             "INSERT INTO fetches (url_id, run_id, status, outcome) VALUES (?, ?, ?, ?)")
         // Written in reverse: the order the merge sees comes from the index, not from the rows.
         for url in urls.reversed() {
             try insertURL.bind(id, url.url, url.isPage ? 1 : 0, url.outcome == nil ? "queued" : "done")
-            try insertURL.run()
+            let urlID = try insertURL.scalar(Int64.self)!
             guard let outcome = url.outcome else { continue }
-            try insertFetch.bind(database.lastInsertRowID, id, url.status.map(SQLValue.integer) ?? .null, outcome)
+            try insertFetch.bind(urlID, id, url.status.map(SQLValue.integer) ?? .null, outcome)
             try insertFetch.run()
         }
         return try RunReader(path: folder.database, id: id)

@@ -1,0 +1,122 @@
+import Foundation
+public import LogbookStore
+
+/// One process's part in a crawl that several share through PostgreSQL:
+/// the name its claims carry, and how long a claim lasts without news from
+/// it. A process renews its leases while it lives (`RenewLeases`); those of
+/// a process killed or cut off end, and the others take its URLs again.
+public struct CrawlMember: Sendable {
+    /// Unique among processes: host, pid and a random part (pids are reused).
+    public let name: String
+    public let host: String
+    public let pid: Int
+    public let lease: Duration
+
+    public static let defaultLease = Duration.seconds(30)
+
+    public init(lease: Duration = defaultLease) {
+        host = ProcessInfo.processInfo.hostName
+        pid = Int(ProcessInfo.processInfo.processIdentifier)
+        name = "\(host):\(pid):\(UInt32.random(in: 0...UInt32.max))"
+        self.lease = lease
+    }
+
+    var leaseMilliseconds: Int { Int(lease.inSeconds * 1000) }
+}
+
+/// Records `member` among the processes working on run `runID`.
+public struct JoinCrawl: Record {
+    public let runID: Int64
+    public let member: CrawlMember
+
+    public init(runID: Int64, member: CrawlMember) {
+        self.runID = runID
+        self.member = member
+    }
+
+    public func write(to database: Connection) throws {
+        let join = try database.cached(
+            """
+            INSERT INTO crawl_processes (run_id, process, host, pid) VALUES (?, ?, ?, ?)
+            ON CONFLICT DO NOTHING
+            """)
+        try join.bind(runID, member.name, member.host, member.pid)
+        try join.run()
+    }
+}
+
+/// Extends the leases of every URL `member` is fetching, and says it is alive.
+public struct RenewLeases: Record {
+    public let runID: Int64
+    public let member: CrawlMember
+
+    public init(runID: Int64, member: CrawlMember) {
+        self.runID = runID
+        self.member = member
+    }
+
+    public func write(to database: Connection) throws {
+        let renew = try database.cached(
+            """
+            UPDATE urls SET lease_until = now() + ?3 * interval '1 millisecond'
+            WHERE run_id = ?1 AND claimed_by = ?2 AND state = 'fetching'
+            """)
+        try renew.bind(runID, member.name, member.leaseMilliseconds)
+        try renew.run()
+        let seen = try database.cached(
+            """
+            UPDATE crawl_processes SET last_seen = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+            WHERE run_id = ? AND process = ?
+            """)
+        try seen.bind(runID, member.name)
+        try seen.run()
+    }
+}
+
+/// `member` stops working on run `runID`: the URLs it claimed but did not
+/// finish go back to the queue at once (not when their lease ends), and
+/// the run is marked `status` only if no other process has been heard from
+/// within a lease: a run others still crawl stays running.
+public struct LeaveCrawl: Record {
+    public let runID: Int64
+    public let member: CrawlMember
+    public let status: RunStatus
+    public let summary: String?
+
+    public init(runID: Int64, member: CrawlMember, status: RunStatus, summary: String?) {
+        self.runID = runID
+        self.member = member
+        self.status = status
+        self.summary = summary
+    }
+
+    public func write(to database: Connection) throws {
+        let release = try database.cached(
+            """
+            UPDATE urls SET state = 'queued', claimed_by = NULL, lease_until = NULL
+            WHERE run_id = ? AND claimed_by = ? AND state = 'fetching'
+            """)
+        try release.bind(runID, member.name)
+        try release.run()
+        let leave = try database.cached("DELETE FROM crawl_processes WHERE run_id = ? AND process = ?")
+        try leave.bind(runID, member.name)
+        try leave.run()
+        let others = try database.cached(
+            """
+            SELECT count(*) FROM crawl_processes
+            WHERE run_id = ?1 AND last_seen::timestamptz > now() - ?2 * interval '1 millisecond'
+            """)
+        guard try status == .completed || others.bound(runID, member.leaseMilliseconds).scalar(Int.self) == 0 else {
+            return
+        }
+        try UpdateRun(id: runID, status: status, summary: summary).write(to: database)
+    }
+}
+
+/// What a claim found: URLs for this process, and whether other processes
+/// still fetch URLs of the run, which may queue more: a process whose claim
+/// comes back empty is not done until they are.
+public struct Claim: Sendable {
+    public let urls: [ClaimedURL]
+    public let othersBusy: Bool
+}

@@ -1,0 +1,119 @@
+import Foundation
+import LogbookStore
+import Synchronization
+
+/// A real PostgreSQL 15 for a test: `initdb` into a fresh folder, `pg_ctl`
+/// on a loopback port the system picked, trust authentication for the user
+/// `logbook`; stopped and removed when the value goes away. PostgreSQL
+/// refuses to run as root, so as root it runs as the `postgres` user
+/// (`runuser`), which must be able to reach the folder.
+public final class PostgresServer: Sendable {
+    public let port: Int
+    private let folder: String
+    private var data: String { folder + "/data" }
+    private let databases = Mutex(0)
+    private static let binaries = "/usr/lib/postgresql/15/bin"
+
+    public init() throws {
+        var template = Array("/tmp/logbook-pg-XXXXXX".utf8CString)
+        guard let created = mkdtemp(&template) else { throw POSIXError(.EIO) }
+        folder = String(cString: created)
+        chmod(folder, 0o755)
+        port = try freeLoopbackPort()
+        mkdir(folder + "/data", 0o700)
+        if getuid() == 0 { _ = try runProcess("/bin/chown", ["postgres", folder + "/data"]) }
+        let initdb = try Self.asServerUser(
+            "\(Self.binaries)/initdb", ["-D", folder + "/data", "-A", "trust", "-U", "logbook", "--no-sync"])
+        guard initdb.status == 0 else { throw PostgresServerError("initdb: \(initdb.stderr)") }
+        try start()
+    }
+
+    deinit {
+        try? stop()
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    /// Starts the server (again, after `stop`) and waits until it accepts connections.
+    public func start() throws {
+        let options = "-p \(port) -k \(data) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        try pgctl(["-D", data, "-l", data + "/log", "-w", "-o", options, "start"])
+    }
+
+    /// Stops the server at once, as a crash would, dropping every connection.
+    public func stop() throws {
+        try pgctl(["-D", data, "-w", "-m", "immediate", "stop"])
+    }
+
+    /// `postgres://logbook@127.0.0.1:PORT/database`.
+    public func url(_ database: String = "postgres") -> String { "postgres://logbook@127.0.0.1:\(port)/\(database)" }
+
+    /// A new, empty database of this server, for one test; its URL.
+    public func makeDatabase() throws -> String {
+        let name = "test_\(databases.withLock { $0 += 1; return $0 })"
+        try Connection(path: url(), mode: .readWrite).execute("CREATE DATABASE \(name)")
+        return url(name)
+    }
+
+    /// Runs pg_ctl and waits for it alone. Foundation's `Process` reports a
+    /// child's exit only once every process it started has exited too, and
+    /// pg_ctl leaves the server running: so it is spawned and waited for here.
+    private func pgctl(_ arguments: [String]) throws {
+        let status = try Self.spawnAndWait(Self.asServerUserCommand("\(Self.binaries)/pg_ctl", arguments))
+        guard status == 0 else {
+            let log = (try? String(contentsOfFile: data + "/log", encoding: .utf8)) ?? ""
+            throw PostgresServerError("pg_ctl \(arguments.last ?? "") exited with \(status): \(log.suffix(2000))")
+        }
+    }
+
+    private static func asServerUserCommand(_ tool: String, _ arguments: [String]) -> [String] {
+        getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", tool] + arguments : [tool] + arguments
+    }
+
+    private static func asServerUser(_ tool: String, _ arguments: [String]) throws -> ProcessResult {
+        let command = asServerUserCommand(tool, arguments)
+        return try runProcess(command[0], Array(command.dropFirst()))
+    }
+
+    /// Spawns `command` with its standard streams on /dev/null and waits for it.
+    private static func spawnAndWait(_ command: [String]) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor: Int32 in [0, 1, 2] {
+            posix_spawn_file_actions_addopen(
+                &actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+        }
+        let arguments = command.map { strdup($0) } + [nil]
+        defer { arguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        let code = posix_spawn(&pid, command[0], &actions, nil, arguments, environ)
+        guard code == 0 else {
+            throw PostgresServerError("cannot start \(command[0]): \(String(cString: strerror(code)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+        return status
+    }
+}
+
+public struct PostgresServerError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A TCP port on 127.0.0.1 that no one listens on now.
+private func freeLoopbackPort() throws -> Int {
+    let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(probe) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(probe, $0, length) == 0 && getsockname(probe, $0, &length) == 0
+        }
+    }
+    guard bound else { throw POSIXError(.EADDRINUSE) }
+    return Int(UInt16(bigEndian: address.sin_port))
+}

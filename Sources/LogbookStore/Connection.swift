@@ -22,7 +22,7 @@ public final class Connection {
     public let path: String
     public let mode: Mode
     /// SQLite's connection; nil on PostgreSQL.
-    package let handle: OpaquePointer!
+    package let handle: OpaquePointer?
     /// The PostgreSQL connection; nil on SQLite.
     let postgres: PostgresSession?
     private var cache: [CacheKey: Statement] = [:]
@@ -293,14 +293,14 @@ extension Connection: Sendable {}
 /// SQLite's message for the last error on `db`, with the operating system's
 /// cause where one is behind it ("database or disk is full (no space left on
 /// device)").
-func describe(_ code: Int32, on db: OpaquePointer) -> String {
+func describe(_ code: Int32, on db: OpaquePointer?) -> String {
     String(cString: sqlite3_errmsg(db)) + osError(code, on: db)
 }
 
 /// " (cause)" for a failure the operating system reported, else "". A
 /// write that came up short is SQLITE_FULL with no errno kept: the device
 /// had no space left for it.
-private func osError(_ code: Int32, on db: OpaquePointer) -> String {
+private func osError(_ code: Int32, on db: OpaquePointer?) -> String {
     guard [SQLITE_FULL, SQLITE_IOERR, SQLITE_CANTOPEN].contains(code & 0xFF) else { return "" }
     var number = sqlite3_system_errno(db)
     if number == 0, code & 0xFF == SQLITE_FULL { number = ENOSPC }

@@ -7,8 +7,8 @@ internal import CSQLite
 /// columns from 0. Used on the thread that owns its connection.
 public final class Statement {
     /// SQLite's statement and connection; nil on PostgreSQL.
-    let handle: OpaquePointer!
-    private let database: OpaquePointer!
+    let handle: OpaquePointer?
+    private let database: OpaquePointer?
     let postgres: PostgresStatement?
     private let path: String
     /// The connection, kept open while the statement lives: a reader's

@@ -58,9 +58,15 @@ public enum Crawl: Sendable {
     /// A 16 MB page cache keeps the pages those inserts touch in memory
     /// (the writer used a third more CPU with SQLite's 2 MB on a crawl of a
     /// million links, and no less with 32 MB).
-    public static let recorderOptions = Recorder.Options(
-        batchInterval: .seconds(1), capacity: 256,
-        pageCacheBytes: 16 << 20)
+    ///
+    /// On PostgreSQL a batch lasts 100 ms: the URLs a page discovers can be
+    /// claimed by other processes only once committed, and a crawl goes
+    /// no faster than its pages' links become visible.
+    public static func recorderOptions(for database: String) -> Recorder.Options {
+        Recorder.Options(
+            batchInterval: DatabaseLocation.isPostgres(database) ? .milliseconds(100) : .seconds(1), capacity: 256,
+            pageCacheBytes: 16 << 20)
+    }
 
     /// Checks `config` and reads its start URLs: `config.start`, then
     /// `config.moreStarts`, `listed` and what `config.sitemaps` list (fetched

@@ -42,7 +42,12 @@ public final class Connection {
             postgres = session
             self.file = nil
             // Readers' transactions are read-only: a query cannot write, whatever it calls.
-            if mode == .readOnly { try session.execute("SET default_transaction_read_only = on") }
+            // A writer stopped inside a transaction (SIGSTOP, a paused VM) would hold its row
+            // locks and stall every other process of a shared crawl: the server ends it instead.
+            try session.execute(
+                mode == .readOnly
+                    ? "SET default_transaction_read_only = on"
+                    : "SET idle_in_transaction_session_timeout = '5s'")
             return
         }
         postgres = nil

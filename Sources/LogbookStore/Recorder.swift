@@ -158,7 +158,7 @@ private struct Writer {
     mutating func run(migrations: [Migration]?, opened: Reply<Int>) {
         // On Linux this renices the calling thread only.
         if options.writerNice != 0 { setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, options.writerNice) }
-        let database: Connection
+        var database: Connection
         do {
             database = try Connection(path: path, mode: .readWrite)
             if let bytes = options.pageCacheBytes { try database.setPageCache(bytes: bytes) }
@@ -186,12 +186,35 @@ private struct Writer {
                 waiting = ArraySlice(applied.joined()) + waiting
                 retries += 1
                 usleep(useconds_t.random(in: 1_000...20_000) * useconds_t(retries))
+            } catch let error as StoreError where error.isConnectionLost {
+                // The PostgreSQL server restarted, or ended this session: what was not
+                // committed is lost there, so the same messages go again on a new connection.
+                waiting = ArraySlice(applied.joined()) + waiting
+                guard let connection = reconnect() else {
+                    stop(after: error, applied: [], waiting: waiting, on: database)
+                    return
+                }
+                database = connection
             } catch {
                 stop(after: error, applied: applied.joined(), waiting: waiting, on: database)
                 return
             }
         }
     }
+
+    /// A new connection to the PostgreSQL database, tried for up to
+    /// `reconnectWindow`; nil when it cannot be had.
+    private func reconnect() -> Connection? {
+        let deadline = ContinuousClock.now + Self.reconnectWindow
+        repeat {
+            usleep(250_000)
+            if let connection = try? Connection(path: path, mode: .readWrite) { return connection }
+        } while ContinuousClock.now < deadline
+        return nil
+    }
+
+    /// How long a writer whose PostgreSQL connection was lost tries to connect again.
+    static let reconnectWindow = Duration.seconds(30)
 
     /// Times a batch that failed only by meeting another client's
     /// transaction (`StoreError.isTransient`) is tried again.

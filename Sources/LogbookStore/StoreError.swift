@@ -64,6 +64,14 @@ public struct StoreError: LogbookError, Sendable {
     /// deadlock or serialization failure between PostgreSQL clients.
     public var isTransient: Bool { sqlState == "40P01" || sqlState == "40001" }
 
+    /// The PostgreSQL connection is gone: the server restarted or shut
+    /// down, the network failed, or it ended a session left idle inside a
+    /// transaction (a process that was stopped). A new connection may work.
+    public var isConnectionLost: Bool {
+        guard let sqlState else { return false }
+        return sqlState.hasPrefix("08") || ["57P01", "57P02", "57P03", "25P03"].contains(sqlState)
+    }
+
     public var description: String { "\(path.isEmpty ? "\"\"" : path): \(message)" }
 
     /// A query, path or run the user gave is at fault; everything else is

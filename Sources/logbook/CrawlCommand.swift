@@ -60,7 +60,7 @@ struct CrawlCommand: ParsableCommand {
         for note in prepared.notes { printError("logbook: \(note)") }
         prepared.config.reuse = try reuse.resolve(start: prepared.config.start, database: database.path)
 
-        let recorder = try Recorder(path: database.path, options: Crawl.recorderOptions)
+        let recorder = try Recorder(path: database.path, options: Crawl.recorderOptions(for: database.path))
         let summary = try recording(into: recorder, quiet: quiet) { display in
             try Crawl.start(
                 prepared, recorder: recorder,

@@ -41,7 +41,7 @@ struct JoinCommand: ParsableCommand {
 
     func run() throws {
         try checkOutput(output, sparing: [database.path])
-        let recorder = try Recorder(path: database.path, options: Crawl.recorderOptions)
+        let recorder = try Recorder(path: database.path, options: Crawl.recorderOptions(for: database.path))
         let summary = try recording(into: recorder, quiet: quiet) { display in
             try Crawl.join(
                 runID, credentials: .fromEnvironment, recorder: recorder,

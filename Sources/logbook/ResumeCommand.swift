@@ -45,7 +45,7 @@ struct ResumeCommand: ParsableCommand {
         // is claimed, in the same transaction as the claim.
         let recorder = try Recorder(
             path: database.path,
-            options: target.kind == .crawl ? Crawl.recorderOptions : Simulation.recorderOptions)
+            options: target.kind == .crawl ? Crawl.recorderOptions(for: database.path) : Simulation.recorderOptions)
         switch target.kind {
         case .simulation:
             let summary = try recording(into: recorder, quiet: quiet) { display in

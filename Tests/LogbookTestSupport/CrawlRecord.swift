@@ -29,7 +29,7 @@ public struct CrawlRecord: Equatable, Sendable {
         let links = try database.prepare(
             """
             SELECT f.url || ' → ' || t.url || ' ' || l.element || ' ' || l.attribute || ' #' || coalesce(l.fragment, '')
-                   || ' ' || coalesce(l.line, '')
+                   || ' ' || coalesce(CAST(l.line AS TEXT), '')
             FROM links AS l JOIN urls AS f ON f.id = l.from_url_id JOIN urls AS t ON t.id = l.to_url_id
             WHERE l.run_id = ? ORDER BY 1
             """)

@@ -62,7 +62,8 @@ public struct NumberedBatch: Record {
 
 /// Counts rows of `table` through a separate read-only connection, as any
 /// reader other than the writer would see them.
-public func committedRows(in path: String, table: String = "numbered", where condition: String = "1") throws -> Int64 {
+public func committedRows(in path: String, table: String = "numbered", where condition: String = "TRUE") throws -> Int64
+{
     let reader = try Connection(path: path, mode: .readOnly)
     guard case .integer(let count) = try reader.scalar("SELECT count(*) FROM \(table) WHERE \(condition)") else {
         return -1

@@ -168,6 +168,46 @@ private func listedRuns(_ path: String) throws -> [String] {
         #expect(report.status == 0, "\(report.stderr)")
     }
 
+    /// A crawl still running in PostgreSQL exports as one moment of it:
+    /// every fetched URL with its outcome and links, its status kept.
+    @Test func aRunningPostgresCrawlExportsAsOneConsistentMoment() throws {
+        let site = try linkedSite(delay: .milliseconds(40))
+        let url = try server.makeDatabase()
+        let crawl = try ChildProcess(
+            builtProduct("logbook"),
+            ["crawl", "--db", url, site.url("/"), "--workers", "4", "--retries", "0", "--quiet"])
+        defer {
+            crawl.signal(SIGKILL)
+            _ = crawl.finish()
+        }
+        let started = waitUntil {
+            usleep(50_000)
+            return ((try? committedRows(in: url, table: "fetches", where: "true")) ?? 0) >= 100 || !crawl.isRunning
+        }
+        #expect(started && crawl.isRunning, "the crawl fetched 100 URLs and still runs")
+        let file = folder.file("partial.sqlite")
+        let export = try logbook("export", "1", "--db", url, "--to", file)
+        #expect(export.status == 0, "\(export.stderr)")
+
+        let copy = try Connection(path: file, mode: .readOnly)
+        #expect(try copy.runs().map(\.status) == [.running])
+        #expect(try copy.scalar("SELECT count(*) FROM pragma_foreign_key_check") == .integer(0))
+        // A page's outcome, its state and its links were committed together: all or none of them are here.
+        let done = try copy.scalar("SELECT count(*) FROM urls WHERE state = 'done'")
+        #expect(done == (try copy.scalar("SELECT count(*) FROM fetches")))
+        let linksOfPagesNotDone = try copy.scalar(
+            "SELECT count(*) FROM links AS l JOIN urls AS u ON u.id = l.from_url_id WHERE u.state != 'done'")
+        #expect(linksOfPagesNotDone == .integer(0))
+        let pagesWithoutLinks = try copy.scalar(
+            """
+            SELECT count(*) FROM urls AS u JOIN fetches AS f ON f.url_id = u.id
+            WHERE u.internal = 1 AND f.outcome = 'ok' AND u.url LIKE '%/p/%'
+              AND NOT EXISTS (SELECT 1 FROM links AS l WHERE l.from_url_id = u.id)
+            """)
+        #expect(pagesWithoutLinks == .integer(0))
+        if case .integer(let count) = done { #expect(count >= 100 && count < 611) }
+    }
+
     /// `--reuse` reads earlier crawls from files: a PostgreSQL run exported
     /// is one. Its pages are revalidated, not downloaded again; exported in
     /// turn, the reusing run keeps where its outcomes came from but not the

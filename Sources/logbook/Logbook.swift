@@ -20,7 +20,8 @@ struct Logbook: ParsableCommand {
         subcommands: [
             InitCommand.self, CrawlCommand.self, SimulateCommand.self, ResumeCommand.self, JoinCommand.self,
             RunsCommand.self,
-            LinksCommand.self, QueryCommand.self, DiffCommand.self, ReportCommand.self, PlotCommand.self,
+            LinksCommand.self, QueryCommand.self, ExportCommand.self, DiffCommand.self, ReportCommand.self,
+            PlotCommand.self,
             RingWorkerCommand.self,
         ]
     )

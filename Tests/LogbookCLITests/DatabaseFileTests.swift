@@ -72,6 +72,7 @@ import Testing
     @Test(arguments: [
         ["init"], ["simulate", "--particles", "2", "--steps", "1"], ["runs"], ["query", "SELECT 1"],
         ["diff", "1", "2"], ["report", "1", "--out", "r.html"], ["plot", "1", "--out", "p.svg"], ["links"],
+        ["export", "1", "--to", "copy.sqlite"],
     ])
     func anotherProgramsFileIsRefusedByEveryCommandAndLeftByteForByte(command: [String]) throws {
         try makeForeignFile(path)
@@ -93,6 +94,17 @@ import Testing
         let result = try runProcess(builtProduct("logbook"), command + ["--db", path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try snapshot(folder.path) == before)
+    }
+
+    /// `export` reads its source as the readers do: its folder is left as it was.
+    @Test func anExportLeavesItsSourcesFolderAsItWas() throws {
+        let source = folder.file("source")
+        try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: false)
+        try recordSimulation(in: source + "/runs.sqlite")
+        let before = try snapshot(source)
+        let result = try logbook("export", "1", "--db", source + "/runs.sqlite", "--to", folder.file("copy.sqlite"))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try snapshot(source) == before)
     }
 
     @Test func readersWorkInAFolderNothingCanWrite() throws {

@@ -7,15 +7,11 @@
 -- 'fetching', claimed_by and lease_until; the page's outcome, written later
 -- in one transaction, sets state = 'done'.
 --
--- Host slots: a host allowed `--per-host N` has rows slot 0…N-1 (inserted
--- with ON CONFLICT DO NOTHING by whichever process meets the host first).
--- To request from the host, a process takes one free or expired slot whose
--- next_start has come: SELECT … WHERE run_id = $1 AND host = $2 AND (holder
--- IS NULL OR lease_until < now()) AND next_start <= now() LIMIT 1 FOR UPDATE
--- SKIP LOCKED, sets holder = itself and lease_until = now() + lease, and
--- commits. When the response is in it releases the slot: holder = NULL,
--- lease_until = NULL, next_start = now() + delay, WHERE holder is still
--- itself (a slot whose lease ended may already belong to another process).
+-- Politeness across processes (--per-host, --delay) takes PostgreSQL
+-- advisory locks, which write nothing and end with their session: no table.
+--
+-- robots.txt is fetched once per run, by the first process that needs an
+-- origin's (under an advisory lock), and kept in `robots` for the others.
 
 -- Which process holds a URL while state = 'fetching', and until when; after
 -- lease_until other processes may claim it again.
@@ -43,14 +39,12 @@ CREATE TABLE crawl_processes (
     PRIMARY KEY (run_id, process)
 );
 
--- Per-host concurrency and delay across all processes (see the top).
-CREATE TABLE host_slots (
-    run_id      bigint NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    host        text NOT NULL,
-    slot        integer NOT NULL CHECK (slot >= 0),
-    holder      text,                     -- the process requesting through it; NULL: free
-    lease_until timestamptz,              -- when others may take it from a silent holder
-    next_start  timestamptz NOT NULL DEFAULT '-infinity', -- no request through it before
-    PRIMARY KEY (run_id, host, slot),
-    CHECK ((holder IS NULL) = (lease_until IS NULL))
+-- Each origin's robots.txt as the run fetched it: status NULL when no
+-- response came; body '' unless the status was 200.
+CREATE TABLE robots (
+    run_id bigint NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    origin text NOT NULL,
+    status bigint,
+    body   text NOT NULL,
+    PRIMARY KEY (run_id, origin)
 );

@@ -120,3 +120,44 @@ public struct Claim: Sendable {
     public let urls: [ClaimedURL]
     public let othersBusy: Bool
 }
+
+/// An origin's robots.txt as a shared crawl fetched it, so that the other
+/// processes read it rather than fetch it again.
+public struct RecordRobots: Record {
+    public let runID: Int64
+    public let origin: String
+    public let status: Int?
+    public let body: String
+
+    public init(runID: Int64, origin: String, status: Int?, body: String) {
+        self.runID = runID
+        self.origin = origin
+        self.status = status
+        self.body = body
+    }
+
+    public func write(to database: Connection) throws {
+        let insert = try database.cached(
+            "INSERT INTO robots (run_id, origin, status, body) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+        try insert.bind(runID, origin, status, body)
+        try insert.run()
+    }
+
+    /// What run `runID` recorded for `origin`, if it has.
+    public static func recorded(runID: Int64, origin: String, on database: Connection) throws -> RecordRobots? {
+        let select = try database.cached("SELECT status, body FROM robots WHERE run_id = ? AND origin = ?")
+        return try select.bound(runID, origin).first(Stored.self).map {
+            RecordRobots(runID: runID, origin: origin, status: $0.status, body: $0.body)
+        }
+    }
+
+    private struct Stored: RowDecodable {
+        let status: Int?
+        let body: String
+
+        init(row: Row) throws {
+            status = try row["status"]
+            body = try row["body"]
+        }
+    }
+}

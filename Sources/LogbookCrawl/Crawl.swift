@@ -295,8 +295,8 @@ public enum Crawl: Sendable {
             finished.enter()
             Thread {
                 do {
-                    try CrawlWorker(site: site, runID: runID, database: recorder.path).work(
-                        frontier: frontier, recorder: recorder, counters: counters)
+                    try CrawlWorker(site: site, runID: runID, recorder: recorder).work(
+                        frontier: frontier, counters: counters)
                 } catch {
                     failure.withLock { $0 = $0 ?? error }
                     frontier.stop()

@@ -78,16 +78,30 @@ final class Site: Sendable {
 
     /// The robots.txt rules of `origin`, fetched once (where `remap` sends
     /// the request) by whichever worker asks first. The others wait for that
-    /// fetch, holding no rules of their own.
-    func robotsRules(of origin: String, using fetcher: Fetcher, remap: URLRemapper) -> RobotsRules {
-        robots.update { robots in
+    /// fetch, holding no rules of their own. In a crawl shared through
+    /// PostgreSQL (`shared`), once for the whole run: a process reads what
+    /// another fetched.
+    func robotsRules(
+        of origin: String, using fetcher: Fetcher, remap: URLRemapper,
+        shared: (locks: SharedHostLocks, recorder: Recorder)?
+    ) throws -> RobotsRules {
+        try robots.update { robots in
             if let rules = robots[origin] { return rules }
-            let request = remap.request(for: origin + "/robots.txt")
-            let response = fetcher.fetch(request, method: .get, keepBody: true, credentials: credentials(for: request))
-            let rules =
-                response.status == 200
-                ? RobotsRules(String(decoding: response.body, as: UTF8.self), agent: "logbook")
-                : .allowAll
+            let fetch = { () -> (status: Int?, body: String) in
+                let request = remap.request(for: origin + "/robots.txt")
+                let response = fetcher.fetch(
+                    request, method: .get, keepBody: true, credentials: self.credentials(for: request))
+                return (response.status, response.status == 200 ? String(decoding: response.body, as: UTF8.self) : "")
+            }
+            let robotsTxt =
+                try shared.map { shared in
+                    let recorded = try shared.locks.robots(of: origin, fetch: fetch) { fetched in
+                        try shared.recorder.send(fetched)
+                        try shared.recorder.flush()
+                    }
+                    return (recorded.status, recorded.body)
+                } ?? fetch()
+            let rules = robotsTxt.status == 200 ? RobotsRules(robotsTxt.body, agent: "logbook") : .allowAll
             robots[origin] = rules
             return rules
         }
@@ -100,6 +114,7 @@ final class Site: Sendable {
 struct CrawlWorker {
     let site: Site
     let runID: Int64
+    private let recorder: Recorder
     private let fetcher: Fetcher
     private let include: [Regex<AnyRegexOutput>]
     private let exclude: [Regex<AnyRegexOutput>]
@@ -107,10 +122,14 @@ struct CrawlWorker {
     /// read-only connection to the crawl's file.
     private let previous: PreviousCrawl?
     private let remap: URLRemapper
+    /// On PostgreSQL: `--per-host` and `--delay` held across every process of the crawl.
+    private let sharedHosts: SharedHostLocks?
 
-    init(site: Site, runID: Int64, database path: String) throws {
+    init(site: Site, runID: Int64, recorder: Recorder) throws {
         self.site = site
         self.runID = runID
+        self.recorder = recorder
+        let path = recorder.path
         fetcher = Fetcher(share: site.share, limits: site.config.limits)
         include = try site.config.include.map { try Regex($0) }
         exclude = try site.config.exclude.map { try Regex($0) }
@@ -118,9 +137,14 @@ struct CrawlWorker {
             PreviousCrawl(try Connection(path: path, mode: .readOnly), run: $0.run, for: site.config)
         }
         remap = try URLRemapper(site.config.remap)
+        sharedHosts =
+            DatabaseLocation.isPostgres(path)
+            ? try SharedHostLocks(
+                database: path, runID: runID, perHost: site.config.perHost,
+                delay: .milliseconds(site.config.delayMilliseconds)) : nil
     }
 
-    func work(frontier: Frontier, recorder: Recorder, counters: CrawlCounters) throws {
+    func work(frontier: Frontier, counters: CrawlCounters) throws {
         while let page = try frontier.next() {
             let visited = try visit(page)
             try recorder.send(
@@ -148,9 +172,9 @@ struct CrawlWorker {
             {
                 return (cached, [], [])
             }
-            var response = fetch(request, method: .head)
+            var response = try fetch(request, method: .head)
             if let status = response.status, [400, 403, 405, 501].contains(status) {
-                response = fetch(request, method: .get)
+                response = try fetch(request, method: .get)
             }
             return (classify(response), [], [])
         }
@@ -159,11 +183,13 @@ struct CrawlWorker {
             (response, requested) = (folder.read(page.url, maxBytes: site.config.limits.maxBytes), page.url)
         } else {
             if site.config.obeyRobots, let (origin, path) = site.split(page.url),
-                !site.robotsRules(of: origin, using: fetcher, remap: remap).allows(String(path))
+                try !site.robotsRules(
+                    of: origin, using: fetcher, remap: remap, shared: sharedHosts.map { ($0, recorder) }
+                ).allows(String(path))
             {
                 return (Outcome(outcome: .robots, error: "disallowed by robots.txt"), [], [])
             }
-            response = fetch(
+            response = try fetch(
                 request, method: .get, keepBody: true,
                 validators: previous?.reusesPages == true ? prior?.validators : nil)
             if response.status == 304, response.failure == nil, let previous, let prior, prior.validators != nil {
@@ -208,16 +234,17 @@ struct CrawlWorker {
     private func fetch(
         _ url: String, method: Fetcher.Method, keepBody: Bool = false,
         validators: (etag: String?, lastModified: String?)? = nil
-    ) -> FetchResult {
+    ) throws -> FetchResult {
         let host = URLResolver.origin(of: url) ?? url
         var delay = site.config.retryDelayMilliseconds
         var attempt = 0
         while true {
-            let response = site.hosts.request(to: host) {
+            let request = {
                 fetcher.fetch(
                     url, method: method, keepBody: keepBody, credentials: site.credentials(for: url),
                     validators: validators)
             }
+            let response = try sharedHosts?.request(to: host, request) ?? site.hosts.request(to: host, request)
             let status = response.status ?? 0
             let transient =
                 response.failure?.isTransient == true
@@ -225,7 +252,12 @@ struct CrawlWorker {
             guard transient, attempt < site.config.retries else { return response }
             attempt += 1
             if let wait = response.retryAfter, status == 429 || status == 503 {
-                site.hosts.pause(host, seconds: min(wait, site.config.maxRetryAfterSeconds))
+                let seconds = min(wait, site.config.maxRetryAfterSeconds)
+                if let sharedHosts {
+                    try sharedHosts.pause(host, seconds: seconds)
+                } else {
+                    site.hosts.pause(host, seconds: seconds)
+                }
             } else {
                 Thread.sleep(forTimeInterval: Double(delay) / 1000)
                 delay *= 2

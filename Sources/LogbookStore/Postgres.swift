@@ -331,3 +331,38 @@ extension Array where Element == UInt8 {
         "\\x" + map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
     }
 }
+
+extension Connection {
+    /// Takes PostgreSQL's session advisory lock (`key`, `slot`) if no other
+    /// session holds it; true when taken. Advisory locks write nothing and
+    /// end with the session: a process that dies releases its locks at once.
+    public func tryAdvisoryLock(_ key: Int32, _ slot: Int32) throws -> Bool {
+        try cached("SELECT pg_try_advisory_lock(CAST(? AS INTEGER), CAST(? AS INTEGER))").bound(Int(key), Int(slot))
+            .scalar(Bool.self) ?? false
+    }
+
+    /// Waits for PostgreSQL's session advisory lock (`key`, `slot`), in the order sessions asked for it.
+    public func advisoryLock(_ key: Int32, _ slot: Int32) throws {
+        try cached("SELECT pg_advisory_lock(CAST(? AS INTEGER), CAST(? AS INTEGER))").bound(Int(key), Int(slot)).run()
+    }
+
+    public func advisoryUnlock(_ key: Int32, _ slot: Int32) throws {
+        try cached("SELECT pg_advisory_unlock(CAST(? AS INTEGER), CAST(? AS INTEGER))").bound(Int(key), Int(slot)).run()
+    }
+}
+
+extension Connection {
+    /// How long a PostgreSQL connection that was lost is tried again.
+    public static let reconnectWindow = Duration.seconds(30)
+
+    /// A new connection to `path` after one was lost (a server restart),
+    /// tried for up to `reconnectWindow`; nil when it cannot be had.
+    public static func reopen(_ path: String, mode: Mode) -> Connection? {
+        let deadline = ContinuousClock.now + reconnectWindow
+        repeat {
+            usleep(250_000)
+            if let connection = try? Connection(path: path, mode: mode) { return connection }
+        } while ContinuousClock.now < deadline
+        return nil
+    }
+}

@@ -190,7 +190,7 @@ private struct Writer {
                 // The PostgreSQL server restarted, or ended this session: what was not
                 // committed is lost there, so the same messages go again on a new connection.
                 waiting = ArraySlice(applied.joined()) + waiting
-                guard let connection = reconnect() else {
+                guard let connection = Connection.reopen(path, mode: .readWrite) else {
                     stop(after: error, applied: [], waiting: waiting, on: database)
                     return
                 }
@@ -201,20 +201,6 @@ private struct Writer {
             }
         }
     }
-
-    /// A new connection to the PostgreSQL database, tried for up to
-    /// `reconnectWindow`; nil when it cannot be had.
-    private func reconnect() -> Connection? {
-        let deadline = ContinuousClock.now + Self.reconnectWindow
-        repeat {
-            usleep(250_000)
-            if let connection = try? Connection(path: path, mode: .readWrite) { return connection }
-        } while ContinuousClock.now < deadline
-        return nil
-    }
-
-    /// How long a writer whose PostgreSQL connection was lost tries to connect again.
-    static let reconnectWindow = Duration.seconds(30)
 
     /// Times a batch that failed only by meeting another client's
     /// transaction (`StoreError.isTransient`) is tried again.

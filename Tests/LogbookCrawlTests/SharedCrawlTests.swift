@@ -69,6 +69,7 @@ import Testing
         }
         let shared = try CrawlRecord(run: 1, in: database)
         #expect(differences(shared, expected) == [])
+        #expect(site.requestCount("/robots.txt") == 2, "once for the reference, once for the whole shared crawl")
         let reader = try Connection(path: database, mode: .readOnly)
         #expect(try reader.runs().first?.status == .completed)
         // Every process claimed some of the site (a done URL keeps its last claimant's name).

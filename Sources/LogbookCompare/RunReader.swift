@@ -1,4 +1,5 @@
 import CrawlSchema
+import Foundation
 public import LogbookStore
 import SimulationSchema
 
@@ -7,19 +8,59 @@ import SimulationSchema
 ///
 /// Reads happen inside `snapshot`, one read transaction, so a run that is
 /// still being written reads as one consistent moment of it.
+///
+/// A run in PostgreSQL is read from a copy made for the reader (`RunCopy`,
+/// as `export` makes it) in a temporary SQLite file, removed with the
+/// reader: one set of readers, over SQLite files.
 public final class RunReader {
     public let connection: Connection
     public let run: RunInfo
+    /// The database as given: a file, or the PostgreSQL URL the copy came from.
+    public let location: String
+    private let temporaryFolder: String?
 
     /// Opens `path` read-only and finds run `id` in it.
     public init(path: String, id: Int64) throws {
-        connection = try Connection(path: path, mode: .readOnly)
-        try connection.requireCurrentSchema()
+        location = path
+        var source = try Connection(path: path, mode: .readOnly)
+        try source.requireCurrentSchema()
         // Only this run's row: a row of another run that cannot be read is not this command's business.
-        guard let run = try connection.runs(id: id).first else {
+        guard let run = try source.runs(id: id).first else {
             throw CompareError(.runNotFound, "\(path): no run \(id) (`logbook runs` lists them)")
         }
         self.run = run
+        temporaryFolder = source.isPostgres ? try Self.temporaryFolder() : nil
+        if let temporaryFolder {
+            source = try Self.copy(run, from: source, into: temporaryFolder + "/run.sqlite")
+        }
+        connection = source
+    }
+
+    deinit {
+        if let temporaryFolder { try? FileManager.default.removeItem(atPath: temporaryFolder) }
+    }
+
+    private static func temporaryFolder() throws -> String {
+        var template = Array((FileManager.default.temporaryDirectory.path() + "logbook-run-XXXXXX").utf8CString)
+        guard let folder = mkdtemp(&template) else {
+            throw CompareError(.runNotFound, "cannot make a temporary folder to copy the run into")
+        }
+        return String(cString: folder)
+    }
+
+    /// Copies `run` from `source` into a new SQLite file at `file`, with its own id, and opens that.
+    private static func copy(_ run: RunInfo, from source: Connection, into file: String) throws -> Connection {
+        let tables: [RunTable] =
+            switch run.kind {
+            case .crawl: RunTable.crawl
+            case .simulation: RunTable.simulation
+            default: []
+            }
+        let copy = try RunCopy(of: run, tables: tables, from: source, keepingID: true)
+        let recorder = try Recorder(path: file)
+        _ = try recorder.ask(copy)
+        try recorder.close()
+        return try Connection(path: file, mode: .readOnly)
     }
 
     /// Runs `body` in one read transaction.
@@ -36,7 +77,7 @@ public final class RunReader {
             throw CompareError(
                 .kindMismatch,
                 """
-                \(a.name(besides: a.connection.path)) is a \(a.run.kind.rawValue) and \(b.name(besides: a.connection.path)) \
+                \(a.name(besides: a.location)) is a \(a.run.kind.rawValue) and \(b.name(besides: a.location)) \
                 is a \(b.run.kind.rawValue): only two crawls or two simulations compare
                 """)
         }
@@ -64,7 +105,7 @@ public final class RunReader {
 
     /// "run 3" or "other.sqlite run 3" when the file is not the main one.
     func name(besides path: String) -> String {
-        connection.path == path ? "run \(run.id)" : "\(connection.path) run \(run.id)"
+        location == path ? "run \(run.id)" : "\(location) run \(run.id)"
     }
 }
 

@@ -99,8 +99,8 @@ public struct SimulationDiff: Sendable, Encodable {
                     throw CompareError(
                         .incomparable,
                         """
-                        \(a.name(besides: a.connection.path)) has \(count) particles and \
-                        \(b.name(besides: a.connection.path)) has \(countB): trajectories compare only between the same particles
+                        \(a.name(besides: a.location)) has \(count) particles and \
+                        \(b.name(besides: a.location)) has \(countB): trajectories compare only between the same particles
                         """)
                 }
                 let (steps, divergence) = try Self.compareStates(a, b, tolerance)

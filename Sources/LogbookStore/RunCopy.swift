@@ -55,12 +55,15 @@ public struct RunCopy: Request {
     public let run: RunInfo
     private let runRow: Rows
     private let tables: [(table: RunTable, rows: Rows)]
+    /// The copy has the run's own id (into a file that has no run by it).
+    private let keepingID: Bool
 
     /// Reads `run` and its rows in `tables` from `source`, in one snapshot
     /// (or in the transaction already open), so a run still being written
     /// is copied as it was at one moment.
-    public init(of run: RunInfo, tables: [RunTable], from source: Connection) throws {
+    public init(of run: RunInfo, tables: [RunTable], from source: Connection, keepingID: Bool = false) throws {
         self.run = run
+        self.keepingID = keepingID
         (runRow, self.tables) = try source.snapshot {
             let runRow = try Rows(reading: "SELECT * FROM runs WHERE id = ?1", run: run.id, from: source)
             guard runRow.count == 1 else {
@@ -112,7 +115,9 @@ public struct RunCopy: Request {
     /// Inserts the run's row, every column the target's `runs` has but the id; answers the new id.
     private func insertRun(into database: Connection) throws -> Int64 {
         let columns = try database.columnNames(of: "runs")
-        let kept = runRow.columns.indices.filter { runRow.columns[$0] != "id" && columns.contains(runRow.columns[$0]) }
+        let kept = runRow.columns.indices.filter {
+            (keepingID || runRow.columns[$0] != "id") && columns.contains(runRow.columns[$0])
+        }
         let names = kept.map { "\"\(runRow.columns[$0])\"" }.joined(separator: ", ")
         let insert = try database.prepare(
             "INSERT INTO runs (\(names)) VALUES (\(kept.map { _ in "?" }.joined(separator: ", "))) RETURNING id")

@@ -139,7 +139,7 @@ public struct ClaimRun: Request {
                     .runInUse, path: database.path,
                     message: """
                         run \(id) is being written by logbook process \(run.pid ?? 0) on \(run.host ?? "this host"); \
-                        stop it first (Ctrl-C), then resume
+                        stop it first (Ctrl-C), then resume\(database.isPostgres ? "; or add workers to it with join" : "")
                         """))
         }
         let claim = try database.cached(
@@ -220,9 +220,12 @@ extension RunInfo {
     /// The status to show for a run of the database at `path`: `interrupted`
     /// for a run that says `running` but whose process on this host is gone
     /// (it was killed, or it stopped on an error it could not record), which
-    /// is what `resume` takes it for; else `status`.
+    /// is what `resume` takes it for; else `status`. A run in PostgreSQL is
+    /// shown as recorded: other hosts' processes may share it, and the
+    /// last of them to leave records how it ended (`LeaveCrawl`).
     public func shownStatus(databaseAt path: String) -> RunStatus {
-        otherProcessOnThisHost != nil && !isBeingWritten(to: path) ? .interrupted : status
+        guard !DatabaseLocation.isPostgres(path) else { return status }
+        return otherProcessOnThisHost != nil && !isBeingWritten(to: path) ? .interrupted : status
     }
 
     /// The pid of the process that says it runs this run, when the run says

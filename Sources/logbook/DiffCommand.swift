@@ -44,7 +44,7 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         let first = try a.open(default: database.path)
         let second = try b.open(default: databaseB ?? database.path)
-        let databases = [first.connection.path, second.connection.path]
+        let databases = [first.location, second.location]
         let regressed: Bool
         switch first.run.kind {
         case .crawl:

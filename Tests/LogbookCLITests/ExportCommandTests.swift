@@ -116,6 +116,36 @@ private func listedRuns(_ path: String) throws -> [String] {
                 == logbook("query", "--db", url, settings).stdout)
     }
 
+    /// `diff`, `report` and `plot` read PostgreSQL runs through a copy made
+    /// for them (as `export` makes it), say the runs by their own ids, and
+    /// leave no copy behind.
+    @Test func diffReportAndPlotReadPostgresRunsThroughATemporaryCopy() throws {
+        let site = try anchoredSite()
+        let url = try server.makeDatabase()
+        let crawl = [site.url("/"), "--workers", "3", "--retries", "0", "--quiet"]
+        for _ in 0..<2 { _ = try runProcess(builtProduct("logbook"), ["crawl", "--db", url] + crawl) }
+        let temporary = FileManager.default.temporaryDirectory.path()
+        let before = try FileManager.default.contentsOfDirectory(atPath: temporary).filter {
+            $0.hasPrefix("logbook-run-")
+        }
+        let diff = try logbook("diff", "1", "2", "--db", url)
+        #expect(diff.status == 0, "\(diff.stderr)")
+        #expect(diff.stdout.contains("run 1 (completed) → run 2 (completed)"), "\(diff.stdout)")
+        let html = folder.file("report.html"), svg = folder.file("plot.svg")
+        #expect(try logbook("report", "2", "--diff", "1", "--db", url, "--out", html).status == 0)
+        #expect(try String(contentsOfFile: html, encoding: .utf8).contains("run 2"))
+        #expect(try logbook("plot", "1", "--db", url, "--out", svg).status == 0)
+        #expect(
+            try String(contentsOfFile: svg, encoding: .utf8).hasPrefix("<svg")
+                || String(contentsOfFile: svg, encoding: .utf8).hasPrefix("<?xml"))
+        let missing = try logbook("diff", "1", "9", "--db", url)
+        #expect(missing.status == 2 && missing.stderr.contains("no run 9"), "\(missing.stderr)")
+        let after = try FileManager.default.contentsOfDirectory(atPath: temporary).filter {
+            $0.hasPrefix("logbook-run-")
+        }
+        #expect(after == before, "every temporary copy is removed")
+    }
+
     /// Into a file that holds runs already: the crawl's own SQLite file.
     /// Nothing collides, both runs read back whole, and `diff` finds them equal.
     @Test func anExportBesideAnotherRunKeepsBothWholeAndDiffFindsNoDifference() throws {

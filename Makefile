@@ -11,6 +11,8 @@ build:
 # (66 after a race report) is what those tests check.
 TSAN_SUITES := \
 	LogbookStoreTests.RecorderTests \
+	LogbookStoreTests.PostgresStoreTests \
+	LogbookCrawlTests.InProcessSharedCrawlTests \
 	LogbookSimTests.DeterminismTests \
 	LogbookSimTests.PhysicsTests \
 	LogbookSimTests.FrameByteBudgetTests \

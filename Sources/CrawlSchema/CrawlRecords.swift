@@ -73,6 +73,7 @@ public struct SeedCrawl: Record {
     }
 
     public func write(to database: Connection) throws {
+        if maxPages != nil || maxURLs != nil { try countersTakeTurns(runID, on: database) }
         let insert = try database.cached(
             """
             INSERT INTO urls (run_id, url, host, depth, internal, state) VALUES (?, ?, ?, 0, ?, ?)
@@ -237,6 +238,7 @@ public struct PageDone: Record {
         let forget = try database.cached("DELETE FROM links WHERE from_url_id = ?")
         try forget.bind(page.id)
         try forget.run()
+        if maxPages != nil || maxURLs != nil { try countersTakeTurns(runID, on: database) }
         var pages = try maxPages == nil ? 0 : pageCount(ofRun: runID, on: database)
         let requested = try maxURLs == nil ? nil : RequestedURLs.of(run: runID, on: database)
         let known = database.memo { KnownURLs() }.of(run: runID)
@@ -362,6 +364,13 @@ private func urlLimitReached(_ maxURLs: Int?, _ requested: RequestedURLs?) -> St
 }
 
 private func beyond(_ flag: String, _ limit: Int) -> String { "beyond \(flag) \(limit)" }
+
+/// In a crawl shared through PostgreSQL, writers that count the run's
+/// pages or URLs against `--max-pages` or `--max-urls` take turns until
+/// they commit, so that each counts what the others added.
+private func countersTakeTurns(_ runID: Int64, on database: Connection) throws {
+    try database.lockUntilCommit(Int32(truncatingIfNeeded: runID), -3)
+}
 
 /// The pages of the site run `runID` has recorded, counted once per record.
 private func pageCount(ofRun runID: Int64, on database: Connection) throws -> Int {

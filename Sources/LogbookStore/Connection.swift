@@ -154,7 +154,10 @@ public final class Connection {
 
     /// Opens a transaction that writes: `BEGIN IMMEDIATE` on SQLite, so it
     /// waits for the write lock now rather than fail on its first write.
+    /// On PostgreSQL other processes write between two transactions, so
+    /// what records remember (`memo`) is forgotten at each.
     public func begin() throws {
+        if postgres != nil { memos.removeAll() }
         try execute(postgres == nil ? "BEGIN IMMEDIATE" : "BEGIN")
     }
 

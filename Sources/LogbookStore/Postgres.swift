@@ -346,6 +346,16 @@ extension Connection {
         try cached("SELECT pg_advisory_lock(CAST(? AS INTEGER), CAST(? AS INTEGER))").bound(Int(key), Int(slot)).run()
     }
 
+    /// Waits for PostgreSQL's advisory lock (`key`, `slot`) held to the end
+    /// of the open transaction: writers of several processes that must see
+    /// each other's rows (a count that bounds a crawl) take turns. Nothing on SQLite,
+    /// where the writer's transaction excludes all others.
+    public func lockUntilCommit(_ key: Int32, _ slot: Int32) throws {
+        guard isPostgres else { return }
+        try cached("SELECT pg_advisory_xact_lock(CAST(? AS INTEGER), CAST(? AS INTEGER))").bound(Int(key), Int(slot))
+            .run()
+    }
+
     public func advisoryUnlock(_ key: Int32, _ slot: Int32) throws {
         try cached("SELECT pg_advisory_unlock(CAST(? AS INTEGER), CAST(? AS INTEGER))").bound(Int(key), Int(slot)).run()
     }

@@ -1,7 +1,7 @@
 # The two set-up commands on a fresh machine: `make demo` and `make test`.
 SWIFT := scripts/swift
 
-.PHONY: build lint format test demo ci-example bench bench-sim bench-crawl bench-compare fuzz
+.PHONY: build lint format test demo ci-example bench bench-sim bench-crawl bench-compare bench-shared fuzz
 build:
 	scripts/bootstrap
 
@@ -66,6 +66,12 @@ bench-crawl:
 bench-compare:
 	scripts/bootstrap --no-build
 	scripts/bench-compare
+
+# A crawl shared through PostgreSQL by 1, 2 and 4 processes, and one process into SQLite, on a site
+# answering 20 ms late: pages per second and PostgreSQL's share of CPU (ROUNDS, PAGES, WORKERS: the script).
+bench-shared:
+	scripts/bootstrap --no-build
+	scripts/bench-shared
 
 # libFuzzer on each fuzz target for FUZZ_SECONDS (README, "Fuzzing"); fails on any find.
 FUZZ_SECONDS ?= 30

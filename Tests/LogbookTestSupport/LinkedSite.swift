@@ -2,8 +2,13 @@ import LogbookStore
 
 /// 600 pages that link to each other, every fifth to a dead page too, each
 /// answered after `delay`: a crawl of a few seconds, to be killed part-way.
-public func linkedSite(delay: Duration = .milliseconds(15)) throws -> TestHTTPServer {
-    try TestHTTPServer { _, path in
+/// Every hundredth links to a host under `.invalid` too, unless `offSite`
+/// is false (a crawl in a network namespace resolves no names, and sends
+/// no query to a real network). Served on `address`.
+public func linkedSite(
+    delay: Duration = .milliseconds(15), address: String = "127.0.0.1", offSite: Bool = true
+) throws -> TestHTTPServer {
+    try TestHTTPServer(address: address) { _, path in
         guard path.hasPrefix("/p/"), let page = Int(path.dropFirst(3)) else {
             return path == "/" ? .html("<a href=\"/p/0\">start</a>") : .html("missing", status: 404)
         }
@@ -11,7 +16,7 @@ public func linkedSite(delay: Duration = .milliseconds(15)) throws -> TestHTTPSe
             "<a href=\"/p/\($0)\">\($0)</a>"
         }
         if page % 5 == 0 { links.append("<a href=\"/d/\(page % 50)\">dead</a>") }
-        if page % 100 == 0 { links.append("<a href=\"http://x\(page).invalid/\">away</a>") }
+        if offSite, page % 100 == 0 { links.append("<a href=\"http://x\(page).invalid/\">away</a>") }
         var response = TestResponse.html(links.joined(separator: "\n"))
         response.delay = delay
         return response

@@ -7,14 +7,25 @@ import Synchronization
 /// `logbook`; stopped and removed when the value goes away. PostgreSQL
 /// refuses to run as root, so as root it runs as the `postgres` user
 /// (`runuser`), which must be able to reach the folder.
+///
+/// It listens on 127.0.0.1, and on `addresses` too when given (e.g. the
+/// root side of a veth link, for processes in network namespaces), taking
+/// connections from loopback and from the `clients` networks alone.
 public final class PostgresServer: Sendable {
     public let port: Int
+    /// The addresses it listens on besides 127.0.0.1.
+    public let addresses: [String]
     private let folder: String
     private var data: String { folder + "/data" }
     private let databases = Mutex(0)
     private static let binaries = "/usr/lib/postgresql/15/bin"
 
-    public init() throws {
+    /// - Parameters:
+    ///   - addresses: IPv4 addresses of this machine to listen on besides 127.0.0.1.
+    ///   - clients: networks (CIDR, e.g. "10.77.3.0/24") whose connections it
+    ///     takes besides loopback's, trusted as loopback's are.
+    public init(alsoListeningOn addresses: [String] = [], allowing clients: [String] = []) throws {
+        self.addresses = addresses
         var template = Array("/tmp/logbook-pg-XXXXXX".utf8CString)
         guard let created = mkdtemp(&template) else { throw POSIXError(.EIO) }
         folder = String(cString: created)
@@ -25,7 +36,25 @@ public final class PostgresServer: Sendable {
         let initdb = try Self.asServerUser(
             "\(Self.binaries)/initdb", ["-D", folder + "/data", "-A", "trust", "-U", "logbook", "--no-sync"])
         guard initdb.status == 0 else { throw PostgresServerError("initdb: \(initdb.stderr)") }
+        try Self.allow(clients, in: folder + "/data/pg_hba.conf")
         try start()
+    }
+
+    /// Adds a `host … trust` line to pg_hba.conf for each network that no
+    /// line names yet (initdb's own lines name loopback alone).
+    private static func allow(_ clients: [String], in configuration: String) throws {
+        let text = try String(contentsOfFile: configuration, encoding: .utf8)
+        let named = Set(
+            text.split(separator: "\n").filter { !$0.hasPrefix("#") }.flatMap {
+                $0.split(whereSeparator: \.isWhitespace)
+            }
+        )
+        let lines = clients.filter { !named.contains(Substring($0)) }.map { "host all all \($0) trust\n" }
+        guard !lines.isEmpty else { return }
+        let file = try FileHandle(forWritingTo: URL(filePath: configuration))
+        defer { try? file.close() }
+        try file.seekToEnd()
+        try file.write(contentsOf: Data(lines.joined().utf8))
     }
 
     deinit {
@@ -35,7 +64,8 @@ public final class PostgresServer: Sendable {
 
     /// Starts the server (again, after `stop`) and waits until it accepts connections.
     public func start() throws {
-        let options = "-p \(port) -k \(data) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        let listen = (["127.0.0.1"] + addresses).joined(separator: ",")
+        let options = "-p \(port) -k \(data) -c listen_addresses=\(listen) -c fsync=off -c max_connections=200"
         try pgctl(["-D", data, "-l", data + "/log", "-w", "-o", options, "start"])
     }
 
@@ -44,14 +74,16 @@ public final class PostgresServer: Sendable {
         try pgctl(["-D", data, "-w", "-m", "immediate", "stop"])
     }
 
-    /// `postgres://logbook@127.0.0.1:PORT/database`.
-    public func url(_ database: String = "postgres") -> String { "postgres://logbook@127.0.0.1:\(port)/\(database)" }
+    /// `postgres://logbook@HOST:PORT/database`; `host` is 127.0.0.1 or one of `addresses`.
+    public func url(_ database: String = "postgres", host: String = "127.0.0.1") -> String {
+        "postgres://logbook@\(host):\(port)/\(database)"
+    }
 
-    /// A new, empty database of this server, for one test; its URL.
-    public func makeDatabase() throws -> String {
+    /// A new, empty database of this server, for one test; its URL by `host`.
+    public func makeDatabase(host: String = "127.0.0.1") throws -> String {
         let name = "test_\(databases.withLock { $0 += 1; return $0 })"
         try Connection(path: url(), mode: .readWrite).execute("CREATE DATABASE \(name)")
-        return url(name)
+        return url(name, host: host)
     }
 
     /// Runs pg_ctl and waits for it alone. Foundation's `Process` reports a

@@ -31,18 +31,22 @@ public struct TestResponse: Sendable {
     }
 }
 
-/// A real HTTP/1.1 server on 127.0.0.1, on a port the system picks, for the
-/// crawler's tests: one thread per connection, `Connection: close`, answers
-/// from `handler(method, path)`. Stopped when the value goes away. Given a
+/// A real HTTP/1.1 server on 127.0.0.1 (or another address of this
+/// machine), on a port the system picks, for the crawler's tests: one
+/// thread per connection, `Connection: close`, answers from
+/// `handler(method, path)`. Stopped when the value goes away. Given a
 /// user and password, it answers 401 to any request without them (HTTP
 /// Basic). With `validators`, a 200 carries an `ETag` (a hash of its body)
 /// and answers 304 without a body to an `If-None-Match` naming it, as
-/// nginx does for files.
+/// nginx does for files. It counts requests by path and by the address
+/// they came from, and the most it was answering at once.
 ///
 /// `@unchecked Sendable`: the socket is only closed by `stop`; counts are
 /// read and written holding `countsLock` (an NSLock rather than a Mutex:
 /// ThreadSanitizer sees pthread locks, not Mutex's futex).
 public final class TestHTTPServer: @unchecked Sendable {
+    /// The IPv4 address it listens on.
+    public let address: String
     public let port: Int
     private let listener: Int32
     private let handler: @Sendable (String, String) -> TestResponse
@@ -50,15 +54,22 @@ public final class TestHTTPServer: @unchecked Sendable {
     private var requests: [String: Int] = [:]
     private var authorized = 0
     private var fullBodies = 0
+    private var peers: [String: Int] = [:]
+    private var inFlight = 0
+    private var mostInFlight = 0
     private let validators: Bool
     /// The `Authorization` header a request must carry, when any.
     private let requiredAuthorization: String?
     private let stopped = DispatchGroup()
 
+    /// Listens on `address`, an IPv4 address of this machine: 127.0.0.1 by
+    /// default, or e.g. the address of a veth link that a network namespace
+    /// reaches it by (so that only that link and this machine can).
     public init(
-        requiring credentials: (user: String, password: String)? = nil, validators: Bool = false,
-        _ handler: @escaping @Sendable (_ method: String, _ path: String) -> TestResponse
+        address: String = "127.0.0.1", requiring credentials: (user: String, password: String)? = nil,
+        validators: Bool = false, _ handler: @escaping @Sendable (_ method: String, _ path: String) -> TestResponse
     ) throws {
+        self.address = address
         self.handler = handler
         self.validators = validators
         requiredAuthorization = credentials.map {
@@ -68,25 +79,36 @@ public final class TestHTTPServer: @unchecked Sendable {
         self.listener = listener
         var yes: Int32 = 1
         setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
+        var socketAddress = sockaddr_in()
+        socketAddress.sin_family = sa_family_t(AF_INET)
+        guard inet_pton(AF_INET, address, &socketAddress.sin_addr) == 1 else {
+            close(listener)
+            throw POSIXError(.EINVAL)
+        }
+        socketAddress.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
+        let bound = withUnsafePointer(to: &socketAddress) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) }
         }
-        guard bound == 0, listen(listener, 128) == 0 else { throw POSIXError(.EADDRINUSE) }
-        _ = withUnsafeMutablePointer(to: &address) {
+        guard bound == 0, listen(listener, 128) == 0 else {
+            close(listener)
+            throw POSIXError(.EADDRINUSE)
+        }
+        _ = withUnsafeMutablePointer(to: &socketAddress) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
         }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        port = Int(UInt16(bigEndian: socketAddress.sin_port))
         stopped.enter()
         Thread { [self] in
             while true {
-                let client = accept(listener, nil, nil)
+                var peer = sockaddr_in()
+                var peerLength = socklen_t(MemoryLayout<sockaddr_in>.size)
+                let client = withUnsafeMutablePointer(to: &peer) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept(listener, $0, &peerLength) }
+                }
                 if client < 0 { break }
-                Thread { self.serve(client) }.start()
+                let from = peer.addressText
+                Thread { self.serve(client, from: from) }.start()
             }
             stopped.leave()
         }.start()
@@ -94,8 +116,8 @@ public final class TestHTTPServer: @unchecked Sendable {
 
     deinit { stop() }
 
-    /// `http://127.0.0.1:PORT` + `path`.
-    public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+    /// `http://ADDRESS:PORT` + `path`.
+    public func url(_ path: String) -> String { "http://\(address):\(port)\(path)" }
 
     /// How many requests `path` has had.
     public func requestCount(_ path: String) -> Int { countsLock.withLock { requests[path, default: 0] } }
@@ -106,13 +128,31 @@ public final class TestHTTPServer: @unchecked Sendable {
     /// How many requests carried an `Authorization` header.
     public var authorizedRequestCount: Int { countsLock.withLock { authorized } }
 
+    /// How many requests came from each address (the peer of their connection).
+    public var requestsByPeer: [String: Int] { countsLock.withLock { peers } }
+
+    /// The most requests it was answering at once: each counts from when
+    /// its head was read until just before its response is sent, so a
+    /// client that waits for one response before sending the next request
+    /// (however many processes it spreads over) is never seen twice.
+    public var mostRequestsInFlight: Int { countsLock.withLock { mostInFlight } }
+
+    /// Forgets the requests by peer and the most in flight, before the part
+    /// of a test that they are about.
+    public func resetTraffic() {
+        countsLock.withLock {
+            peers = [:]
+            mostInFlight = inFlight
+        }
+    }
+
     public func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
         stopped.wait()
     }
 
-    private func serve(_ client: Int32) {
+    private func serve(_ client: Int32, from peer: String) {
         defer { close(client) }
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -148,10 +188,14 @@ public final class TestHTTPServer: @unchecked Sendable {
         }
         countsLock.withLock {
             requests[path, default: 0] += 1
+            peers[peer, default: 0] += 1
             if authorization != nil { authorized += 1 }
             if method == "GET", response.status == 200 { fullBodies += 1 }
+            inFlight += 1
+            mostInFlight = max(mostInFlight, inFlight)
         }
         if response.delay > .zero { Thread.sleep(forTimeInterval: response.delay.inSeconds) }
+        countsLock.withLock { inFlight -= 1 }
         var head =
             "HTTP/1.1 \(response.status) Status\r\nConnection: close\r\nContent-Length: \(response.body.count)\r\n"
         for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
@@ -164,6 +208,14 @@ public final class TestHTTPServer: @unchecked Sendable {
             var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
             setsockopt(client, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
         }
+    }
+}
+
+private extension sockaddr_in {
+    /// The address in dotted decimal, e.g. "10.77.3.2".
+    var addressText: String {
+        // In network order: the bytes in memory are the four numbers in turn.
+        withUnsafeBytes(of: sin_addr.s_addr) { $0.map(String.init).joined(separator: ".") }
     }
 }
 

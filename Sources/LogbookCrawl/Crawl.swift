@@ -150,9 +150,9 @@ public enum Crawl: Sendable {
     /// sending `credentials` (or those in the start URL) to the start URL's origin.
     public static func start(
         _ config: CrawlConfig, credentials: Credentials? = nil, recorder: Recorder,
-        hooks: CrawlHooks = CrawlHooks()
+        hooks: CrawlHooks = CrawlHooks(), lease: Duration = CrawlMember.defaultLease
     ) throws -> CrawlSummary {
-        try start(try prepare(config, credentials: credentials), recorder: recorder, hooks: hooks)
+        try start(try prepare(config, credentials: credentials), recorder: recorder, hooks: hooks, lease: lease)
     }
 
     /// Records a crawl `prepare` made ready: its run and start URLs are

@@ -81,6 +81,7 @@ enum Message: Sendable {
     case onFailure((@Sendable (any Error) -> any Record)?)
 
     var isQuestion: Bool { if case .question = self { true } else { false } }
+    var isFlush: Bool { if case .flush = self { true } else { false } }
 }
 
 /// A request with the reply its sender waits on, type-erased for the channel.

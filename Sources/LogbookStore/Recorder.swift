@@ -177,7 +177,11 @@ private struct Writer {
             }
             var applied: [ArraySlice<Message>] = []
             do {
-                try commitBatch(from: &waiting, applied: &applied, on: database)
+                if database.isPostgres {
+                    try commitGathered(from: &waiting, applied: &applied, on: database)
+                } else {
+                    try commitBatch(from: &waiting, applied: &applied, on: database)
+                }
                 retries = 0
             } catch let error as StoreError where error.isTransient && retries < Self.transientRetries {
                 // Another PostgreSQL client's transaction deadlocked with this one and this one
@@ -210,10 +214,6 @@ private struct Writer {
     /// transaction until the batch is full (in records or bytes), its time is
     /// up, or a flush asks for a commit; then commits and answers the flushes. `applied` collects
     /// what was applied, for `stop` to keep if a later write fails.
-    ///
-    /// On PostgreSQL a question is a transaction of its own: its answer (a
-    /// claim, a run's id) must never come from a transaction that a later
-    /// record's deadlock rolls back, and other processes must see a claim at once.
     private mutating func commitBatch(
         from waiting: inout ArraySlice<Message>, applied: inout [ArraySlice<Message>],
         on database: Connection
@@ -221,10 +221,9 @@ private struct Writer {
         let deadline = MonotonicInstant.now.advanced(by: options.batchInterval)
         var flush: Reply<Void>?
         var count = 0, bytes = 0
-        var closing = false
         let byteLimit = options.batchBytes ?? .max
         try database.begin()
-        while flush == nil, !closing, count < options.batchSize, bytes < byteLimit {
+        while flush == nil, count < options.batchSize, bytes < byteLimit {
             if waiting.isEmpty {
                 guard MonotonicInstant.now < deadline, let more = channel.receiveAll(until: deadline) else { break }
                 waiting = more[...]
@@ -236,17 +235,8 @@ private struct Writer {
                 waiting = waiting[done...]
             }
             for message in chunk {
-                let alone = database.isPostgres && message.isQuestion
-                if alone, count + done > chunk.startIndex {
-                    closing = true
-                    break
-                }
                 flush = try apply(message, to: database)
                 done += 1
-                if alone {
-                    closing = true
-                    break
-                }
                 // Sizes are summed only for a bound: a batch record's size is a loop over its records.
                 if options.batchBytes != nil, case .record(let record) = message { bytes += record.approximateBytes }
                 if flush != nil || bytes >= byteLimit { break }
@@ -257,6 +247,54 @@ private struct Writer {
         try database.execute("COMMIT")
         flush?.resolve(.success(()))
     }
+
+    /// `commitBatch` for PostgreSQL, where other processes' writers write the
+    /// same tables: the batch is gathered first (up to `batchSize` messages,
+    /// `batchInterval`, a flush), then applied in a transaction that lasts
+    /// only as long as its writes, while this writer holds the database's
+    /// writer lock (`lockUntilCommit`). Writers that insert the same new URLs
+    /// in different orders would deadlock, each waiting for the other's
+    /// commit; taking turns for a few milliseconds costs less than a
+    /// deadlock (PostgreSQL looks for one after a second).
+    ///
+    /// A question is a transaction of its own: its answer (a claim, a run's
+    /// id) must never come from a transaction that a later record's failure
+    /// rolls back, and other processes must see a claim at once.
+    private mutating func commitGathered(
+        from waiting: inout ArraySlice<Message>, applied: inout [ArraySlice<Message>],
+        on database: Connection
+    ) throws {
+        let deadline = MonotonicInstant.now.advanced(by: options.batchInterval)
+        var batch: ArraySlice<Message> = []
+        gathering: while batch.count < options.batchSize {
+            if waiting.isEmpty {
+                guard MonotonicInstant.now < deadline, let more = channel.receiveAll(until: deadline) else { break }
+                waiting = more[...]
+            }
+            while let message = waiting.first, batch.count < options.batchSize {
+                if message.isQuestion, !batch.isEmpty { break gathering }
+                batch.append(waiting.removeFirst())
+                if message.isQuestion || message.isFlush { break gathering }
+            }
+        }
+        var done = batch.startIndex
+        defer {
+            applied.append(batch[..<done])
+            waiting = batch[done...] + waiting
+        }
+        try database.begin()
+        try database.lockUntilCommit(Self.writersLock.key, Self.writersLock.slot)
+        var flush: Reply<Void>?
+        for message in batch {
+            flush = try apply(message, to: database) ?? flush
+            done += 1
+        }
+        try database.execute("COMMIT")
+        flush?.resolve(.success(()))
+    }
+
+    /// The advisory lock PostgreSQL writers take turns on: 'LOGB', 'W'.
+    static let writersLock: (key: Int32, slot: Int32) = (0x4C4F_4742, 0x57)
 
     /// Applies one record or question; returns the reply of a flush, which
     /// asks for a commit instead.

@@ -29,7 +29,7 @@ import Testing
         let failures = Mutex<[String]>([])
         let done = DispatchGroup()
         done.enter()
-        Thread {
+        Thread { [config] in
             do { _ = try Crawl.start(config, recorder: starter, lease: .seconds(2)) } catch {
                 failures.withLock { $0.append("start: \(error)") }
             }

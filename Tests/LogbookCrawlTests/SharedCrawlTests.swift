@@ -33,19 +33,6 @@ import Testing
 
     func fetched(_ database: String) -> Int64 { (try? committedRows(in: database, table: "fetches")) ?? 0 }
 
-    /// The first few differences between two crawls' records, for a failure message.
-    func differences(_ crawl: CrawlRecord, _ expected: CrawlRecord) -> [String] {
-        let urls = Set(crawl.outcomes.keys).union(expected.outcomes.keys).sorted()
-        let outcomes = urls.filter { crawl.outcomes[$0] != expected.outcomes[$0] }.map {
-            "\($0): \(crawl.outcomes[$0] ?? "-") instead of \(expected.outcomes[$0] ?? "-")"
-        }
-        let links = Set(crawl.links).symmetricDifference(expected.links).sorted().map { "link \($0)" }
-        let depths = urls.filter { crawl.depths[$0] != expected.depths[$0] }.map { "depth of \($0)" }
-        let count =
-            crawl.links.count == expected.links.count ? [] : ["\(crawl.links.count) links, not \(expected.links.count)"]
-        return Array((outcomes + links + depths + count).prefix(8))
-    }
-
     /// `crawl` and two `join`s; one joiner is killed with SIGKILL part-way
     /// and started again. The others take the dead one's URLs when its
     /// leases end, and the run equals a one-process crawl exactly.
@@ -68,7 +55,7 @@ import Testing
             #expect(ended.stdout.contains("crawl completed"))
         }
         let shared = try CrawlRecord(run: 1, in: database)
-        #expect(differences(shared, expected) == [])
+        #expect(shared.differences(from: expected) == [])
         #expect(site.requestCount("/robots.txt") == 2, "once for the reference, once for the whole shared crawl")
         let reader = try Connection(path: database, mode: .readOnly)
         #expect(try reader.runs().first?.status == .completed)
@@ -98,7 +85,7 @@ import Testing
             let ended = process.finish()
             #expect(ended.status == 1, "\(ended.stderr)")
         }
-        #expect(differences(try CrawlRecord(run: 1, in: database), expected) == [])
+        #expect(try CrawlRecord(run: 1, in: database).differences(from: expected) == [])
         #expect(claimed > 0, "the sleeper held URLs when it was stopped")
     }
 
@@ -115,7 +102,7 @@ import Testing
         try server.start()
         let ended = crawl.finish()
         #expect(ended.status == 1, "\(ended.stderr)")
-        #expect(differences(try CrawlRecord(run: 1, in: database), expected) == [])
+        #expect(try CrawlRecord(run: 1, in: database).differences(from: expected) == [])
         #expect(try Connection(path: database, mode: .readOnly).runs().first?.status == .completed)
     }
 
@@ -133,7 +120,26 @@ import Testing
         #expect(failed.stderr.contains("127.0.0.1:\(server.port)"), "\(failed.stderr)")
         let resumed = try runProcess(builtProduct("logbook"), ["resume", "1", "--db", database] + options)
         #expect(resumed.status == 1, "\(resumed.stderr)")
-        #expect(differences(try CrawlRecord(run: 1, in: database), expected) == [])
+        #expect(try CrawlRecord(run: 1, in: database).differences(from: expected) == [])
+    }
+
+    /// A role that logs in with a password: the wrong one is refused in
+    /// PostgreSQL's words and records nothing; the right one (PGPASSWORD) crawls.
+    @Test func aWrongPasswordIsRefusedAndTheRightOneCrawls() throws {
+        try server.addRole("reader", password: "right")
+        let database = try server.makeDatabase(owner: "reader")
+        let crawl = ["crawl", site.url("/"), "--db", database, "--max-pages", "5"] + options
+        var environment = ProcessInfo.processInfo.environment
+        environment["PGPASSWORD"] = "wrong"
+        let refused = try runProcess(builtProduct("logbook"), crawl, environment: environment)
+        #expect(refused.status == 3, "\(refused.stderr)")
+        #expect(refused.stderr.contains("password authentication failed for user \"reader\""), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("wrong"))
+        environment["PGPASSWORD"] = "right"
+        let crawled = try runProcess(builtProduct("logbook"), crawl, environment: environment)
+        #expect(crawled.status == 0 || crawled.status == 1, "\(crawled.stderr)")
+        let runs = try runProcess(builtProduct("logbook"), ["runs", "--db", database], environment: environment)
+        #expect(runs.stdout.split(separator: "\n").count == 4, "one run: \(runs.stdout)")
     }
 
     @Test func badDatabasesAndRunsAreRefusedClearly() throws {

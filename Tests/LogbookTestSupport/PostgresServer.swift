@@ -69,6 +69,18 @@ public final class PostgresServer: Sendable {
         try pgctl(["-D", data, "-l", data + "/log", "-w", "-o", options, "start"])
     }
 
+    /// Adds a role that logs in from loopback with `password` alone
+    /// (scram-sha-256), not trusted as `logbook` is: for tests of a wrong password.
+    public func addRole(_ name: String, password: String) throws {
+        try Connection(path: url(), mode: .readWrite).execute(
+            "CREATE ROLE \(name) LOGIN PASSWORD '\(password)'")
+        let configuration = data + "/pg_hba.conf"
+        let text = try String(contentsOfFile: configuration, encoding: .utf8)
+        try ("host all \(name) 127.0.0.1/32 scram-sha-256\n" + text).write(
+            toFile: configuration, atomically: false, encoding: .utf8)
+        try pgctl(["-D", data, "reload"])
+    }
+
     /// Stops the server at once, as a crash would, dropping every connection.
     public func stop() throws {
         try pgctl(["-D", data, "-w", "-m", "immediate", "stop"])
@@ -80,10 +92,11 @@ public final class PostgresServer: Sendable {
     }
 
     /// A new, empty database of this server, for one test; its URL by `host`.
-    public func makeDatabase(host: String = "127.0.0.1") throws -> String {
+    /// `owner` (a role `addRole` made) gets the URL with its name instead of `logbook`'s.
+    public func makeDatabase(host: String = "127.0.0.1", owner: String = "logbook") throws -> String {
         let name = "test_\(databases.withLock { $0 += 1; return $0 })"
-        try Connection(path: url(), mode: .readWrite).execute("CREATE DATABASE \(name)")
-        return url(name, host: host)
+        try Connection(path: url(), mode: .readWrite).execute("CREATE DATABASE \(name) OWNER \(owner)")
+        return url(name, host: host).replacingOccurrences(of: "//logbook@", with: "//\(owner)@")
     }
 
     /// Runs pg_ctl and waits for it alone. Foundation's `Process` reports a

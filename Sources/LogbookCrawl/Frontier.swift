@@ -105,7 +105,8 @@ final class Frontier: Sendable {
     }
 
     /// Stop handing out URLs; those in the buffer stay `fetching` in the
-    /// database, and `resume` queues them again.
+    /// database, and `resume` queues them again (in a shared crawl,
+    /// `LeaveCrawl` gives them back at once).
     func stop() {
         state.update { $0.stopping = true }
     }

@@ -125,7 +125,7 @@ public struct ClaimRun: Request {
             return .failure(
                 StoreError(
                     .cannotResume, path: database.path,
-                    message: "run \(id) is completed; there is nothing to resume"))
+                    message: "run \(id) is completed; there is nothing to \(joining ? "join" : "resume")"))
         }
         if joining {
             let mark = try database.cached("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?")

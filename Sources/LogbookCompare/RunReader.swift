@@ -43,7 +43,11 @@ public final class RunReader {
     private static func temporaryFolder() throws -> String {
         var template = Array((FileManager.default.temporaryDirectory.path() + "logbook-run-XXXXXX").utf8CString)
         guard let folder = mkdtemp(&template) else {
-            throw CompareError(.runNotFound, "cannot make a temporary folder to copy the run into")
+            let cause = String(cString: strerror(errno))
+            throw StoreError(
+                .notAFile, path: FileManager.default.temporaryDirectory.path(),
+                message:
+                    "cannot make a folder to copy the PostgreSQL run into (\(cause)); set TMPDIR to a writable folder")
         }
         return String(cString: folder)
     }

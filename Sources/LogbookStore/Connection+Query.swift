@@ -66,9 +66,11 @@ extension Connection {
     /// every thousand steps of its virtual machine, on this thread: a signal
     /// handler need only set the flag it reads. (`sqlite3_interrupt` from
     /// another thread would be lost if it came just before a statement started.)
-    /// (On PostgreSQL the statement runs to its end.)
-    public func interrupting<T>(when shouldStop: () -> Bool, _ body: () throws -> T) rethrows -> T {
-        guard postgres == nil else { return try body() }
+    /// On PostgreSQL the statement runs on the server while this thread
+    /// waits for it: a watcher thread asks `shouldStop` every 50 ms and
+    /// cancels it (`PQcancel`).
+    public func interrupting<T>(when shouldStop: @escaping @Sendable () -> Bool, _ body: () throws -> T) throws -> T {
+        if let postgres { return try postgres.cancelling(when: shouldStop, body) }
         return try withoutActuallyEscaping(shouldStop) { shouldStop in
             var check = shouldStop
             return try withUnsafeMutablePointer(to: &check) { check in
@@ -86,7 +88,11 @@ extension Connection {
     /// `prepareQuery` on PostgreSQL: one statement of a kind that reads,
     /// run in a read-only transaction (the connection's default), which
     /// refuses whatever would write even where the first word hides it
-    /// (`WITH … DELETE`, a function that writes). The SQL is PostgreSQL's own.
+    /// (`WITH … DELETE`). The transaction is never committed: what a
+    /// function may still do inside it (`lo_import`) goes with the
+    /// connection. Side effects outside the database's tables (ending other
+    /// sessions, for a role allowed to) cannot be taken back: give `query`
+    /// a role that may only read. The SQL is PostgreSQL's own.
     private func prepareQuery(_ sql: String, on session: PostgresSession) throws -> Statement {
         let word = PostgresSession.firstWord(of: sql)
         guard !word.isEmpty else {
@@ -97,6 +103,7 @@ extension Connection {
                 .queryRefused, path: path,
                 message: "a query is one statement that reads (SELECT, WITH, VALUES, TABLE, EXPLAIN, SHOW): \(sql)")
         }
+        try session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         do {
             return Statement(try PostgresStatement(query: sql, on: session), connection: self)
         } catch let error as StoreError where error.sqlState.map(blamesTheQuery) == true {

@@ -109,6 +109,11 @@ extension Connection {
         let current = migrations.last?.version ?? 0
         let applied = try checkedSchema(against: migrations) ?? [:]
         let version = applied.keys.max() ?? 0
+        if applied.isEmpty, isPostgres {
+            throw StoreError(
+                .missingDatabase, path: path,
+                message: "this PostgreSQL database holds no logbook tables yet; crawl into it first")
+        }
         if applied.count < migrations.count {
             throw StoreError(
                 .schemaTooOld, path: path,

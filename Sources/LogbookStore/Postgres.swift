@@ -1,4 +1,5 @@
 internal import CPostgres
+import Dispatch
 import Foundation
 
 extension StoreError.Code {
@@ -29,11 +30,11 @@ final class PostgresSession {
 
     init(url: String) throws {
         location = url
-        if url.contains("@"), let password = Self.password(in: url), !password.isEmpty {
+        if let key = try Self.secret(in: url) {
             throw StoreError(
                 .invalidPath, path: "postgres://…",
                 message: """
-                    the --db URL holds a password, which would show in process lists and logs; give it in \
+                    the --db URL holds a \(key), which would show in process lists and logs; give it in \
                     PGPASSWORD or ~/.pgpass instead (libpq reads both)
                     """)
         }
@@ -91,6 +92,26 @@ final class PostgresSession {
         return result
     }
 
+    /// Runs `body`, whose statement waits on the server, cancelling that
+    /// statement once `shouldStop` says so (asked every 50 ms on a thread of
+    /// its own: libpq's cancel request is the one call meant for another thread).
+    func cancelling<T>(when shouldStop: @escaping @Sendable () -> Bool, _ body: () throws -> T) throws -> T {
+        guard let cancel = PQgetCancel(handle) else { return try body() }
+        let request = CancelRequest(cancel)
+        let done = DispatchSemaphore(value: 0)
+        let watcher = Thread {
+            while done.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
+                if shouldStop() {
+                    request.send()
+                    return
+                }
+            }
+        }
+        watcher.start()
+        defer { done.signal() }
+        return try body()
+    }
+
     /// True while a transaction is open (or failed and not yet rolled back).
     var inTransaction: Bool { PQtransactionStatus(handle) != PQTRANS_IDLE }
 
@@ -111,14 +132,30 @@ final class PostgresSession {
         text.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "unknown error"
     }
 
-    /// The password of `postgres://user:password@host…`, if it has one.
-    private static func password(in url: String) -> String? {
-        guard let scheme = url.range(of: "://") else { return nil }
-        let authority = url[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" }
-        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else {
-            return nil
+    /// The name of a secret `url` holds (`user:password@`, `?password=`,
+    /// `?sslpassword=`), read as libpq reads it; a URL libpq cannot read is
+    /// refused naming its fault, without echoing it.
+    private static func secret(in url: String) throws -> String? {
+        var error: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(url, &error) else {
+            // libpq quotes the URL after " in URI": it may hold a password.
+            let message = error.map {
+                String(cString: $0).components(separatedBy: " in URI").first ?? ""
+            }
+            PQfreemem(error)
+            throw StoreError(
+                .invalidPath, path: "postgres://…", message: "not a PostgreSQL URL: \(message ?? "unreadable")")
         }
-        return String(authority[authority.index(after: colon)..<at])
+        defer { PQconninfoFree(options) }
+        var option = options
+        while let keyword = option.pointee.keyword {
+            let name = String(cString: keyword)
+            if ["password", "sslpassword"].contains(name), let value = option.pointee.val, value.pointee != 0 {
+                return name == "password" ? "password" : "client key password"
+            }
+            option += 1
+        }
+        return nil
     }
 
     /// The first word of `sql`, lowercased, after blanks, comments and parentheses.
@@ -252,6 +289,21 @@ final class PostgresStatement {
     }
 
     func double(_ column: Int) -> Double { text(column).flatMap { Double(postgres: $0) } ?? 0 }
+}
+
+/// libpq's cancel handle, freed when it goes away; sent from a watcher thread.
+private final class CancelRequest: @unchecked Sendable {
+    // @unchecked: PQcancel is documented safe to call from another thread (and a signal handler).
+    private let handle: OpaquePointer
+
+    init(_ handle: OpaquePointer) { self.handle = handle }
+
+    deinit { PQfreeCancel(handle) }
+
+    func send() {
+        var message = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(handle, &message, Int32(message.count))
+    }
 }
 
 /// A `PGresult`, cleared when it goes away.

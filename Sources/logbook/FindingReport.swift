@@ -25,6 +25,13 @@ func report(
     }
     if !summary.completed, asRecorded {
         printError("logbook: run \(summary.runID) was interrupted: these are its findings so far")
+    } else if !summary.completed, DatabaseLocation.isPostgres(database) {
+        printError(
+            """
+            logbook: this process stopped and gave back its claims; other processes of run \(summary.runID) go on. \
+            Add workers with: logbook join \(summary.runID) --db \(database) (or resume it once none crawls it)
+            """)
+        throw ExitCode(ExitStatus.interrupted)
     } else if !summary.completed {
         printError("logbook: stopped; continue with: logbook resume \(summary.runID) --db \(database)")
         throw ExitCode(ExitStatus.interrupted)

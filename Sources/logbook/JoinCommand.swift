@@ -10,11 +10,21 @@ struct LeaseOption: ParsableArguments {
         help: ArgumentHelp(
             """
             On PostgreSQL: how long URLs this process claimed stay its own without news from it (it renews \
-            them while it lives); then other processes take them: 30s (default), 2m.
+            them while it lives); then other processes take them: 30s (default), 2m; at least 2s.
             """, valueName: "time"))
     var lease: Age?
 
-    var duration: Duration { lease.map { .seconds(max(1, $0.seconds)) } ?? CrawlMember.defaultLease }
+    func validate() throws {
+        if let lease, lease.seconds < 2 {
+            throw ValidationError(
+                """
+                --lease must be at least 2s: a process renews its claims every third of it, and a shorter one \
+                would end while the process is at work
+                """)
+        }
+    }
+
+    var duration: Duration { lease.map { .seconds($0.seconds) } ?? CrawlMember.defaultLease }
 }
 
 struct JoinCommand: ParsableCommand {

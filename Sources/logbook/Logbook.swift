@@ -91,7 +91,8 @@ struct UsageError: LogbookError {
 extension StoreError {
     /// What to do about it, in the commands' words: the store does not know them.
     var hint: String? {
-        switch code {
+        guard !DatabaseLocation.isPostgres(path), path != "postgres://…" else { return nil }
+        return switch code {
         case .invalidPath: "give --db a file's path"
         case .missingDatabase: "`logbook init` or a crawl or simulation creates one"
         case .schemaTooOld: "`logbook init --db \(path)` brings it up to date"

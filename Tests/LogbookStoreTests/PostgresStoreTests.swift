@@ -135,5 +135,13 @@ import Testing
         }
         #expect(password?.description.contains("secret") == false)
         #expect(password?.message.contains("PGPASSWORD") == true)
+        for url in [
+            "postgres://logbook@127.0.0.1:\(server.port)/postgres?password=secret",
+            "postgresql:///postgres?host=127.0.0.1&port=\(server.port)&sslpassword=secret",
+            "postgres://logbook:secret@[127.0.0.1",
+        ] {
+            let refused = #expect(throws: StoreError.self) { try Connection(path: url, mode: .readWrite) }
+            #expect(refused?.description.contains("secret") == false, "\(url)")
+        }
     }
 }

@@ -133,15 +133,7 @@ public struct ClaimRun: Request {
             try mark.run()
             return .success(run)
         }
-        if run.isBeingWritten(to: database.path) {
-            return .failure(
-                StoreError(
-                    .runInUse, path: database.path,
-                    message: """
-                        run \(id) is being written by logbook process \(run.pid ?? 0) on \(run.host ?? "this host"); \
-                        stop it first (Ctrl-C), then resume\(database.isPostgres ? "; or add workers to it with join" : "")
-                        """))
-        }
+        if run.isBeingWritten(to: database.path) { return .failure(run.inUse(at: database.path)) }
         let claim = try database.cached(
             """
             UPDATE runs SET status = 'running', finished_at = NULL, pid = ?2, host = ?3 WHERE id = ?1
@@ -215,6 +207,18 @@ extension RunInfo {
             return stat("\(folder)/\(descriptor)", &file) == 0 && file.st_dev == database.st_dev
                 && file.st_ino == database.st_ino
         }
+    }
+
+    /// Why a run `isBeingWritten` cannot be resumed. Also asked before the
+    /// claim, from a reader: the writer at work may hold the file's write lock
+    /// longer than a claim would wait for it.
+    public func inUse(at path: String) -> StoreError {
+        StoreError(
+            .runInUse, path: path,
+            message: """
+                run \(id) is being written by logbook process \(pid ?? 0) on \(host ?? "this host"); \
+                stop it first (Ctrl-C), then resume\(DatabaseLocation.isPostgres(path) ? "; or add workers to it with join" : "")
+                """)
     }
 
     /// The status to show for a run of the database at `path`: `interrupted`

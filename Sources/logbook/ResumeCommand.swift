@@ -41,6 +41,7 @@ struct ResumeCommand: ParsableCommand {
                 runID.map { "\(database.path): there is no run \($0)" }
                     ?? "\(database.path): \(none); there is nothing to resume")
         }
+        if target.isBeingWritten(to: database.path) { throw target.inUse(at: database.path) }
         // Whether another process is writing it is asked again when the run
         // is claimed, in the same transaction as the claim.
         let recorder = try Recorder(

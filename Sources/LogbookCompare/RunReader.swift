@@ -54,13 +54,7 @@ public final class RunReader {
 
     /// Copies `run` from `source` into a new SQLite file at `file`, with its own id, and opens that.
     private static func copy(_ run: RunInfo, from source: Connection, into file: String) throws -> Connection {
-        let tables: [RunTable] =
-            switch run.kind {
-            case .crawl: RunTable.crawl
-            case .simulation: RunTable.simulation
-            default: []
-            }
-        let copy = try RunCopy(of: run, tables: tables, from: source, keepingID: true)
+        let copy = try RunCopy(of: run, tables: RunTable.of(run.kind) ?? [], from: source, keepingID: true)
         let recorder = try Recorder(path: file)
         _ = try recorder.ask(copy)
         try recorder.close()

@@ -263,20 +263,16 @@ public enum Crawl: Sendable {
         _ runID: Int64, first: [any Record], _ config: CrawlConfig, _ credentials: Credentials?,
         _ recorder: Recorder, _ hooks: CrawlHooks, _ member: CrawlMember?
     ) throws -> CrawlSummary {
-        guard let member else {
-            return try recorder.markingFailure(of: runID) {
-                for record in first { try recorder.send(record) }
-                return try crawl(runID, config, credentials, recorder, hooks, nil)
+        let mark: @Sendable (any Error) -> any Record =
+            if let member {
+                { LeaveCrawl(runID: runID, member: member, status: .failed, summary: "failed: \($0)") }
+            } else {
+                { UpdateRun(id: runID, status: .failed, summary: "failed: \($0)") }
             }
-        }
-        do {
-            try recorder.send(JoinCrawl(runID: runID, member: member))
+        return try recorder.markingFailure(with: mark) {
+            if let member { try recorder.send(JoinCrawl(runID: runID, member: member)) }
             for record in first { try recorder.send(record) }
             return try crawl(runID, config, credentials, recorder, hooks, member)
-        } catch {
-            try? recorder.send(LeaveCrawl(runID: runID, member: member, status: .failed, summary: "failed: \(error)"))
-            try? recorder.flush()
-            throw error
         }
     }
 

@@ -276,9 +276,6 @@ public final class Connection {
         sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_RESTART, nil, nil)
     }
 
-    /// The rows changed by the last INSERT, UPDATE or DELETE.
-    public var changes: Int { postgres?.changes ?? Int(sqlite3_changes64(handle)) }
-
     /// True on a PostgreSQL connection: for the few statements whose SQL
     /// differs (a claim with a lease), and what only SQLite has.
     public var isPostgres: Bool { postgres != nil }

@@ -24,8 +24,6 @@ final class PostgresSession {
     let handle: OpaquePointer
     /// The URL, for messages.
     let location: String
-    /// Rows changed by the last INSERT, UPDATE or DELETE.
-    var changes = 0
     private var statementsPrepared = 0
 
     init(url: String) throws {
@@ -88,7 +86,6 @@ final class PostgresSession {
             }
         }
         try check(result, sql: original)
-        changes = Int(String(cString: PQcmdTuples(result.handle))) ?? 0
         return result
     }
 

@@ -167,9 +167,15 @@ extension Recorder {
     /// full disk, an I/O error), the writer has written it before stopping,
     /// in room it kept for it.
     public func markingFailure<T>(of id: Int64, _ body: () throws -> T) throws -> T {
-        let mark = { @Sendable (error: any Error) -> any Record in
-            UpdateRun(id: id, status: .failed, summary: "failed: \(error)")
-        }
+        try markingFailure(with: { UpdateRun(id: id, status: .failed, summary: "failed: \($0)") }, body)
+    }
+
+    /// `markingFailure(of:)` with the record that says the failure: for a
+    /// run shared by several processes, one that leaves it rather than
+    /// marking it failed for all.
+    public func markingFailure<T>(
+        with mark: @escaping @Sendable (any Error) -> any Record, _ body: () throws -> T
+    ) throws -> T {
         do {
             try onFailure(mark)
             let result = try body()

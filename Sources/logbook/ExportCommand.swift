@@ -1,8 +1,7 @@
 import ArgumentParser
-import CrawlSchema
 import Foundation
+import LogbookCompare
 import LogbookStore
-import SimulationSchema
 
 /// `logbook export RUN --to FILE`: a run of any database copied into an
 /// SQLite file, where every command that reads files reads it: one set of
@@ -46,12 +45,9 @@ struct ExportCommand: ParsableCommand {
             guard let run = try connection.runs(id: runID).first else {
                 throw UsageError("\(source): there is no run \(runID)")
             }
-            let tables: [RunTable] =
-                switch run.kind {
-                case .crawl: RunTable.crawl
-                case .simulation: RunTable.simulation
-                default: throw UsageError("\(source): run \(runID) is a \(run.kind), which export does not know")
-                }
+            guard let tables = RunTable.of(run.kind) else {
+                throw UsageError("\(source): run \(runID) is a \(run.kind), which export does not know")
+            }
             return try RunCopy(of: run, tables: tables, from: connection)
         }
         let recorder = try Recorder(path: target)

@@ -203,13 +203,21 @@ if Context.environment["LOGBOOK_FUZZ"] == "1" {
     }
 }
 
-// `--mode mpi` (issue 15, work in progress): Open MPI's ring, declared only when
-// asked for (`LOGBOOK_MPI=1`), so logbook builds and runs everywhere without MPI.
+// `--mode mpi`: Open MPI's ring, declared only when asked for
+// (`LOGBOOK_MPI=1`, which the Makefile and scripts/bootstrap set), so
+// logbook builds and runs everywhere without MPI; a binary built with it
+// needs Open MPI's libraries where it runs.
 if Context.environment["LOGBOOK_MPI"] == "1" {
     package.targets.append(contentsOf: [
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         .target(name: "LogbookMPI", dependencies: ["CMPI", "LogbookSim"]),
     ])
+    // `#if LOGBOOK_MPI`, not `canImport`: a module left in .build by an
+    // earlier MPI build must not switch it on.
+    for target in package.targets where ["logbook", "SimBenchmark"].contains(target.name) {
+        target.dependencies += ["LogbookMPI", "CMPI"]
+        target.swiftSettings = (target.swiftSettings ?? []) + [.define("LOGBOOK_MPI")]
+    }
 }
 
 // Strict settings for every Swift target, as swift-log does.

@@ -7,10 +7,79 @@ public protocol Communicator: AnyObject {
     var size: Int { get }
     /// Rank 0's `bytes` on every rank (`bytes` is replaced on the others).
     func broadcast(_ bytes: inout [UInt8]) throws
-    /// Sends `outgoing` to rank + 1 and returns what rank − 1 sent, `count`
-    /// bytes: one stage of the ring, non-blocking on both sides, so no size
+    /// Sends `outgoing` to rank + 1 and returns the `count` bytes rank − 1
+    /// sent: one stage of the ring, non-blocking on both sides, so no size
     /// of block can make the ring wait on itself.
     func shift(_ outgoing: [UInt8], receiving count: Int) throws -> [UInt8]
-    /// Seconds spent waiting for other ranks so far.
-    var waitingSeconds: Double { get }
+    func send(_ bytes: [UInt8], to rank: Int) throws
+    func receive(_ count: Int, from rank: Int) throws -> [UInt8]
+    /// Seconds spent in `shift` so far: the ring's communication.
+    var exchangeSeconds: Double { get }
+}
+
+/// `mpi` mode on rank 0: the coordinator, and member 0 of the ring too.
+final class CommunicatorRing: RingLink {
+    private let communicator: any Communicator
+    private var member: RingMember?
+    private var ownReply: [UInt8] = []
+    var workers: Int { communicator.size }
+
+    init(_ communicator: any Communicator, particles: Int) throws {
+        guard communicator.size <= particles else {
+            throw SimulationError(
+                .options, "mpirun started \(communicator.size) ranks for \(particles) particles; each needs at least one")
+        }
+        self.communicator = communicator
+    }
+
+    func send(setup: [UInt8]) throws {
+        var message = setup
+        try communicator.broadcast(&message)
+        let member = RingMember(me: 0, setup: setup)
+        self.member = member
+        ownReply = member.start()
+    }
+
+    func command(_ command: RingCommand, _ argument: Int) throws {
+        var message = WireWriter()
+        message.append(command.rawValue)
+        message.append(argument)
+        var bytes = message.bytes
+        try communicator.broadcast(&bytes)
+        ownReply = try member?.obey(command.rawValue, argument, shift: communicator.shift) ?? []
+    }
+
+    func replies(bytes: (Int) -> Int) throws -> [[UInt8]] {
+        try [ownReply] + (1..<communicator.size).map { rank in try communicator.receive(bytes(rank), from: rank) }
+    }
+
+    /// Tells the other ranks to exit; after a failure that cannot reach
+    /// them, mpirun ends them.
+    func shutDown() { try? command(.exit, 0) }
+}
+
+/// `mpi` mode on ranks other than 0: a member of the ring obeying rank 0.
+public enum CommunicatorRank: Sendable {
+    /// Serves rank 0 until told to exit; returns the exit status. An empty
+    /// setup means rank 0 stopped before the ring began (a bad input):
+    /// nothing to do, and rank 0 says why.
+    public static func serve(_ communicator: any Communicator) -> Int32 {
+        do {
+            var setup: [UInt8] = []
+            try communicator.broadcast(&setup)
+            guard !setup.isEmpty else { return 0 }
+            let member = RingMember(me: communicator.rank, setup: setup)
+            try communicator.send(member.start(), to: 0)
+            while true {
+                var bytes = [UInt8](repeating: 0, count: 16)
+                try communicator.broadcast(&bytes)
+                var command = WireReader(bytes)
+                let (code, argument) = (command.int(), command.int())
+                guard let reply = try member.obey(code, argument, shift: communicator.shift) else { return 0 }
+                try communicator.send(reply, to: 0)
+            }
+        } catch {
+            return RingWorker.failed
+        }
+    }
 }

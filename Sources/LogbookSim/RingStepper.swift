@@ -1,29 +1,27 @@
 import Glibc
 import SimulationSchema
 
-/// `processes` mode, coordinator side: W worker processes (this binary
-/// again, as `logbook ring-worker`) joined in a ring of pipes. Each worker
-/// owns a contiguous range of particles. Each step it moves them, then the
-/// ranges' positions travel around the ring one stage per round until every
-/// worker holds every position, and each computes its own particles'
-/// accelerations, summing sources in index order like every other mode.
+/// `processes` and `mpi` modes, coordinator side: W members joined in a
+/// ring, worker processes over pipes (`PipeRing`) or MPI's ranks
+/// (`CommunicatorRing`). Each member owns a contiguous range of particles.
+/// Each step it moves them, then the ranges' positions travel around the
+/// ring one stage per round until every member holds every position, and
+/// each computes its own particles' accelerations, summing sources in index
+/// order like every other mode.
 ///
-/// The coordinator never touches the ring: it sends commands down a control
-/// pipe per worker and reads findings, frames and acknowledgements back.
-/// A worker that dies closes its pipes; the coordinator sees end of file,
-/// kills the rest and names the one that died.
+/// The coordinator sends commands to every member and reads findings,
+/// frames and acknowledgements back. Over pipes it never touches the ring;
+/// a worker that dies closes its pipes, and the coordinator sees end of
+/// file, kills the rest and names the one that died.
 struct RingStepper {
     let particles: Particles
     let physics: Physics
-    let workers: Int
-    let executable: String
+    let ring: any RingLink
 
     func run(_ coordinator: StepCoordinator) throws {
-        ProcessIO.ignoreBrokenPipes()
-        let ring = try Ring(executable: executable, workers: workers)
         defer { ring.shutDown() }
         let plan = coordinator.plan
-        try ring.send(setup: particles, physics: physics, step: plan.first)
+        try ring.send(setup: RingMember.setup(particles, physics: physics, step: plan.first, workers: ring.workers))
         var check = try ring.readChecks()
         var step = plan.first
         while true {
@@ -47,6 +45,49 @@ struct RingStepper {
     }
 }
 
+/// The coordinator's side of a ring: worker processes over pipes, or MPI's
+/// ranks. Members reply to every command but `exit`, in member order.
+protocol RingLink: AnyObject {
+    var workers: Int { get }
+    /// Sends every member `RingMember.setup`'s message; each replies a check.
+    func send(setup: [UInt8]) throws
+    func command(_ command: RingCommand, _ argument: Int) throws
+    /// Each member's reply, `bytes(member)` long.
+    func replies(bytes: (Int) -> Int) throws -> [[UInt8]]
+    /// Ends every member; after a failure too.
+    func shutDown()
+}
+
+extension RingLink {
+    /// Every member's findings after a step, merged.
+    func readChecks() throws -> PhaseCheck {
+        try replies { _ in 16 }.reduce(PhaseCheck.clean) { merged, reply in
+            var reader = WireReader(reply)
+            let (state, acceleration) = (reader.int(), reader.int())
+            return merged.merged(
+                with: PhaseCheck(
+                    badState: state < 0 ? nil : state, badAcceleration: acceleration < 0 ? nil : acceleration))
+        }
+    }
+
+    /// The state of `step` gathered from every member.
+    func frame(at step: Int, template: Particles, physics: Physics) throws -> Frame {
+        try command(.report, step)
+        let ranges = partition(template.count, into: workers)
+        let parts = try replies { 7 * 8 * ranges[$0].count }
+        let buffers = ParticleBuffers(template, step: step)
+        for (member, part) in parts.enumerated() {
+            var reader = WireReader(part)
+            buffers.load(
+                reader.doubles(7 * ranges[member].count), into: ranges[member], step: step, withVelocities: true)
+        }
+        return Frame(
+            step: step, time: Double(step) * physics.dt,
+            particles: buffers.particles(at: step, template: template),
+            potential: buffers.potentialEnergy(gravity: physics.gravity))
+    }
+}
+
 /// Commands down the control pipes; the first value of every message.
 enum RingCommand: Int {
     case exit = 0
@@ -58,15 +99,15 @@ enum RingCommand: Int {
     case potentials = 3
 }
 
-/// The coordinator's handles on its workers.
-private final class Ring {
+/// The coordinator's handles on its worker processes.
+final class PipeRing: RingLink {
     let workers: Int
     private var pids: [pid_t] = []
     private var control: [Int32] = []
     private var results: [Int32] = []
-    private var ranges: [Range<Int>] = []
 
     init(executable: String, workers: Int) throws {
+        ProcessIO.ignoreBrokenPipes()
         self.workers = workers
         // links[w] carries positions from worker w to worker w + 1.
         let links = try (0..<workers).map { _ in try ProcessIO.pipe() }
@@ -93,15 +134,11 @@ private final class Ring {
         }
     }
 
-    func send(setup particles: Particles, physics: Physics, step: Int) throws {
-        ranges = partition(particles.count, into: workers)
+    func send(setup: [UInt8]) throws {
         for w in 0..<workers {
-            var message = WireWriter()
-            [workers, w, particles.count, step, physics.integrator == .euler ? 0 : 1].forEach { message.append($0) }
-            [physics.gravity, physics.softening, physics.dt].forEach { message.append($0) }
-            [particles.mass, particles.x, particles.y, particles.z, particles.vx, particles.vy, particles.vz]
-                .forEach { message.append($0) }
-            try write(w, message.bytes)
+            var me = WireWriter()
+            me.append(w)
+            try write(w, me.bytes + setup)
         }
     }
 
@@ -112,33 +149,8 @@ private final class Ring {
         for w in 0..<workers { try write(w, message.bytes) }
     }
 
-    /// Every worker's findings after a step, merged.
-    func readChecks() throws -> PhaseCheck {
-        var merged = PhaseCheck.clean
-        for w in 0..<workers {
-            var reply = WireReader(try read(w, count: 16))
-            let (state, acceleration) = (reply.int(), reply.int())
-            merged = merged.merged(
-                with: PhaseCheck(
-                    badState: state < 0 ? nil : state,
-                    badAcceleration: acceleration < 0 ? nil : acceleration))
-        }
-        return merged
-    }
-
-    /// The state of `step` gathered from every worker.
-    func frame(at step: Int, template: Particles, physics: Physics) throws -> Frame {
-        try command(.report, step)
-        let buffers = ParticleBuffers(template, step: step)
-        for w in 0..<workers {
-            let values = WireReader(try read(w, count: 7 * 8 * ranges[w].count))
-            var reader = values
-            buffers.load(reader.doubles(7 * ranges[w].count), into: ranges[w], step: step, withVelocities: true)
-        }
-        return Frame(
-            step: step, time: Double(step) * physics.dt,
-            particles: buffers.particles(at: step, template: template),
-            potential: buffers.potentialEnergy(gravity: physics.gravity))
+    func replies(bytes: (Int) -> Int) throws -> [[UInt8]] {
+        try (0..<workers).map { w in try read(w, count: bytes(w)) }
     }
 
     /// Ends every worker: politely when they are all alive, by SIGKILL otherwise.

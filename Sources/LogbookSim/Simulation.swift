@@ -15,6 +15,8 @@ public struct SimulationSummary: Sendable {
     public let energyDrift: Double?
     /// |P − P₀| between the run's first frame and its last; nil when not finite.
     public let momentumDrift: Double?
+    /// Seconds rank 0 spent passing positions around the ring (`mpi` mode).
+    public let exchangeSeconds: Double?
 
     /// Pair interactions per second, N² per step as the C kernel counts them.
     public var interactionsPerSecond: Double {
@@ -58,14 +60,17 @@ public struct SimulationHooks {
     /// The binary `processes` mode starts as `ring-worker`: this one, unless
     /// the caller is not logbook (a test runner) and names it.
     public var workerExecutable: String
+    /// MPI's ranks, which `mpi` mode runs on: this process is rank 0.
+    public var communicator: (any Communicator)?
 
     public init(
         shouldStop: @escaping () -> Bool = { false }, progress: @escaping (SimulationProgress) -> Void = { _ in },
-        workerExecutable: String = "/proc/self/exe"
+        workerExecutable: String = "/proc/self/exe", communicator: (any Communicator)? = nil
     ) {
         self.shouldStop = shouldStop
         self.progress = progress
         self.workerExecutable = workerExecutable
+        self.communicator = communicator
     }
 }
 
@@ -145,8 +150,16 @@ public enum Simulation: Sendable {
                 .run(coordinator)
         case .processes:
             try RingStepper(
-                particles: particles, physics: config.physics, workers: config.workers,
-                executable: hooks.workerExecutable
+                particles: particles, physics: config.physics,
+                ring: try PipeRing(executable: hooks.workerExecutable, workers: config.workers)
+            ).run(coordinator)
+        case .mpi:
+            guard let communicator = hooks.communicator else {
+                throw SimulationError(.options, "--mode mpi runs on the ranks mpirun starts: mpirun -np P logbook …")
+            }
+            try RingStepper(
+                particles: particles, physics: config.physics,
+                ring: try CommunicatorRing(communicator, particles: particles.count)
             ).run(coordinator)
         }
         let outcome = try coordinator.result()
@@ -155,7 +168,8 @@ public enum Simulation: Sendable {
             runID: runID, outcome: outcome, particles: particles.count, firstStep: plan.first,
             lastStep: control.lastStep ?? plan.first,
             seconds: elapsed.inSeconds,
-            energyDrift: control.energyDrift, momentumDrift: control.momentumDrift)
+            energyDrift: control.energyDrift, momentumDrift: control.momentumDrift,
+            exchangeSeconds: config.mode == .mpi ? hooks.communicator?.exchangeSeconds : nil)
         let status: RunStatus =
             switch outcome {
             case .completed: .completed

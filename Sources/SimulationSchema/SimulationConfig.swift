@@ -8,6 +8,11 @@ public struct SimulationConfig: Hashable, Sendable, Codable {
         case threads
         /// W worker processes passing positions around a ring of pipes.
         case processes
+        /// Ranks that mpirun started, passing positions around a ring over
+        /// MPI (`mpirun -np P logbook simulate --mode mpi`). `workers` is the
+        /// P the run started with; a resumed run takes mpirun's, which
+        /// cannot change what it computes.
+        case mpi
     }
 
     /// Where the initial particles came from.

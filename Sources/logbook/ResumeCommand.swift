@@ -28,6 +28,10 @@ struct ResumeCommand: ParsableCommand {
     func validate() throws { try output?.asFindingsOutput.requirePath() }
 
     func run() throws {
+        try MPIRanks.run(resume)
+    }
+
+    private func resume(on communicator: (any Communicator)?) throws {
         try checkOutput(output, sparing: [database.path])
         let runs = try {
             let connection = try Connection(path: database.path, mode: .readOnly)
@@ -42,6 +46,12 @@ struct ResumeCommand: ParsableCommand {
                     ?? "\(database.path): \(none); there is nothing to resume")
         }
         if target.isBeingWritten(to: database.path) { throw target.inUse(at: database.path) }
+        let mode = target.kind == .simulation ? try? target.settings(as: SimulationConfig.self).mode : nil
+        if mode == .mpi, communicator == nil {
+            throw UsageError(
+                "\(database.path): run \(target.id) runs on MPI's ranks; continue it with: mpirun -np P logbook resume \(target.id) --db \(database.path)")
+        }
+        if mode != .mpi { try MPIRanks.requireOne(communicator, for: "run \(target.id)") }
         // Whether another process is writing it is asked again when the run
         // is claimed, in the same transaction as the claim.
         let recorder = try Recorder(
@@ -52,9 +62,11 @@ struct ResumeCommand: ParsableCommand {
             let summary = try recording(into: recorder, quiet: quiet) { display in
                 try Simulation.resume(
                     target.id, recorder: recorder,
-                    hooks: SimulationHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
+                    hooks: SimulationHooks(
+                        shouldStop: StopSignal.requested, progress: { display.show($0.line) },
+                        communicator: communicator))
             }
-            try report(summary, database: database.path)
+            try report(summary, database: database.path, ranks: communicator?.size)
         case .crawl:
             let summary = try recording(into: recorder, quiet: quiet) { display in
                 try Crawl.resume(

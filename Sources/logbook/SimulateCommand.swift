@@ -23,22 +23,37 @@ struct SimulateCommand: ParsableCommand {
     @Flag(help: "No progress line.") var quiet = false
 
     func run() throws {
-        let (initial, origin) = try source.load()
-        let config = SimulationConfig(source: origin, particles: initial.count, physics: physics, stepping: stepping)
-        try config.validate(particleCount: initial.count)
+        try MPIRanks.run { communicator in
+            if stepping.mode != .mpi { try MPIRanks.requireOne(communicator, for: "--mode \(stepping.mode)") }
+            let (initial, origin) = try source.load()
+            var config = SimulationConfig(
+                source: origin, particles: initial.count, physics: physics, stepping: stepping)
+            if stepping.mode == .mpi {
+                guard let communicator else { throw UsageError(MPIRanks.unavailable) }
+                if let workers = stepping.workers, workers != communicator.size {
+                    throw UsageError(
+                        "--workers \(workers) is not the \(communicator.size) ranks mpirun started; drop --workers")
+                }
+                config.workers = communicator.size
+            }
+            try config.validate(particleCount: initial.count)
 
-        let recorder = try Recorder(path: database.path, options: Simulation.recorderOptions)
-        let summary = try recording(into: recorder, quiet: quiet) { display in
-            try Simulation.start(
-                config, particles: initial, recorder: recorder,
-                hooks: SimulationHooks(shouldStop: StopSignal.requested, progress: { display.show($0.line) }))
+            let recorder = try Recorder(path: database.path, options: Simulation.recorderOptions)
+            let summary = try recording(into: recorder, quiet: quiet) { display in
+                try Simulation.start(
+                    config, particles: initial, recorder: recorder,
+                    hooks: SimulationHooks(
+                        shouldStop: StopSignal.requested, progress: { display.show($0.line) },
+                        communicator: communicator))
+            }
+            try report(summary, database: database.path, ranks: communicator?.size)
         }
-        try report(summary, database: database.path)
     }
 }
 
-/// Prints the end-of-run summary and turns the outcome into an exit code.
-func report(_ summary: SimulationSummary, database: String) throws {
+/// Prints the end-of-run summary and turns the outcome into an exit code;
+/// `ranks` when the run ran under mpirun, for the resume command.
+func report(_ summary: SimulationSummary, database: String, ranks: Int?) throws {
     let status =
         switch summary.outcome {
         case .completed: "completed"
@@ -56,12 +71,18 @@ func report(_ summary: SimulationSummary, database: String) throws {
           momentum drift   \(describe(drift: summary.momentumDrift)) (|P−P₀|)
 
         """)
+    if let exchange = summary.exchangeSeconds {
+        try StandardStream.output.write(
+            String(
+                format: "  ring exchange    %.2f s (%.1f%% of wall time, rank 0)\n", exchange,
+                100 * exchange / max(summary.seconds, 1e-9)))
+    }
     switch summary.outcome {
     case .completed:
         return
     case .interrupted(let step):
         printError(
-            "logbook: stopped after step \(step), which is recorded; continue with: logbook resume \(summary.runID) --db \(database)"
+            "logbook: stopped after step \(step), which is recorded; continue with: \(ranks.map { "mpirun -np \($0) " } ?? "")logbook resume \(summary.runID) --db \(database)"
         )
         throw ExitCode(ExitStatus.interrupted)
     case .failed(let error):

@@ -218,6 +218,8 @@ if Context.environment["LOGBOOK_MPI"] == "1" {
         target.dependencies += ["LogbookMPI", "CMPI"]
         target.swiftSettings = (target.swiftSettings ?? []) + [.define("LOGBOOK_MPI")]
     }
+    package.targets.append(
+        .testTarget(name: "LogbookMPITests", dependencies: ["LogbookStore", "LogbookTestSupport", "logbook"]))
 }
 
 // Strict settings for every Swift target, as swift-log does.

@@ -1,0 +1,113 @@
+import Foundation
+import LogbookStore
+import LogbookTestSupport
+import Testing
+
+/// `--mode mpi` through the real binary under the real mpirun.
+@Suite(.serialized, .enabled(if: mpirunPath != nil, "needs Open MPI's mpirun"))
+struct MPISimulationTests {
+    let folder = TemporaryDirectory()
+
+    /// Long enough (several seconds on two cores) to be stopped or lose a rank part-way.
+    let longRun = ["--particles", "1000", "--seed", "5", "--steps", "6000", "--record-every", "50", "--quiet"]
+
+    /// Every frame's totals, as text with every digit.
+    func totals(_ database: String) throws -> String {
+        try succeeding(
+            "query", "--db", database, "--format", "csv",
+            "SELECT step, printf('%a %a %a %a %a', kinetic, potential, px, py, pz) FROM frames ORDER BY step")
+    }
+
+    func reference(_ arguments: [String], named name: String = "reference.sqlite") throws -> String {
+        let database = folder.file(name)
+        let result = try runProcess(
+            builtProduct("logbook"), ["simulate", "--db", database, "--mode", "threads", "--workers", "2"] + arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        return database
+    }
+
+    @Test(arguments: ["euler", "leapfrog"])
+    func everyRankCountIsBitIdenticalToThreads(integrator: String) throws {
+        // 203 particles: ranges of unequal lengths for every P.
+        let run = ["--particles", "203", "--steps", "40", "--record-every", "1", "--integrator", integrator, "--quiet"]
+        let expected = try reference(run)
+        for ranks in [2, 3, 5] {
+            let database = folder.file("mpi-\(ranks).sqlite")
+            let result = try mpirun(ranks, ["simulate", "--db", database, "--mode", "mpi"] + run)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("ring exchange"))
+            let states = try RecordedStates(run: 1, in: database)
+            #expect(states.steps.count == 41)
+            #expect(states.difference(from: try RecordedStates(run: 1, in: expected)) == nil, "P = \(ranks)")
+            #expect(try totals(database) == totals(expected), "P = \(ranks)")
+            let config = try succeeding("query", "--db", database, "--format", "csv", "SELECT config FROM runs")
+            #expect(config.contains("\"mode\":\"mpi\"") && config.contains("\"workers\":\(ranks)"))
+        }
+    }
+
+    @Test func aRankThatDiesFailsTheRunNamingItAndResumeOnOtherRanksFinishesIt() throws {
+        let expected = try reference(longRun)
+        let database = folder.file("killed.sqlite")
+        let child = try ChildProcess(
+            mpirunPath ?? "mpirun", mpirunArguments(3, ["simulate", "--db", database, "--mode", "mpi"] + longRun))
+        #expect(waitUntil { (try? committedRows(in: database, table: "frames")) ?? 0 >= 3 || !child.isRunning })
+        let rank2 = try #require(processes(naming: database).first { $0.rank == 2 }, "rank 2 is running")
+        let committed = try committedRows(in: database, table: "frames")
+        kill(rank2.pid, SIGKILL)
+        let ended = child.finish(timeout: .seconds(60))
+        #expect(!ended.timedOut && ended.status != 0)
+        #expect(ended.stderr.contains("logbook: rank 2 stopped answering"), "\(ended.stderr)")
+        let run = try #require(try Connection(path: database, mode: .readOnly).runs().first)
+        #expect(run.status == .failed)
+        #expect(run.summary?.contains("rank 2 stopped answering") == true, "\(run.summary ?? "")")
+        #expect(try committedRows(in: database, table: "frames") >= committed, "committed frames are kept")
+        #expect(try succeeding("query", "--db", database, "PRAGMA integrity_check").contains("ok"))
+        #expect(waitUntil(timeout: .seconds(10)) { processes(naming: database).isEmpty }, "no rank is left")
+
+        let resumed = try mpirun(2, ["resume", "1", "--db", database, "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let steps = Set(try RecordedStates(run: 1, in: expected).steps)
+        let actual = try RecordedStates(run: 1, in: database).rows.filter { steps.contains($0.step) }
+        #expect(try RecordedStates(run: 1, in: expected).difference(from: actual) == nil)
+    }
+
+    @Test func ctrlCToMpirunRecordsTheStepAndResumeOnOtherRanksFinishesIt() throws {
+        let expected = try reference(longRun)
+        let database = folder.file("stopped.sqlite")
+        let child = try ChildProcess(
+            mpirunPath ?? "mpirun", mpirunArguments(2, ["simulate", "--db", database, "--mode", "mpi"] + longRun))
+        #expect(waitUntil { (try? committedRows(in: database, table: "frames")) ?? 0 >= 2 || !child.isRunning })
+        child.signal(SIGINT)
+        let stopped = child.finish(timeout: .seconds(60))
+        // mpirun ends with 1 after a stop, whatever the ranks return: the
+        // database says what happened.
+        #expect(stopped.status != 0)
+        #expect(stopped.stderr.contains("continue with: mpirun -np 2 logbook resume 1"), "\(stopped.stderr)")
+        #expect(try Connection(path: database, mode: .readOnly).runs().first?.status == .interrupted)
+
+        let resumed = try mpirun(3, ["resume", "1", "--db", database, "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let reference = try RecordedStates(run: 1, in: expected)
+        let steps = Set(reference.steps)
+        #expect(reference.difference(from: try RecordedStates(run: 1, in: database).rows.filter { steps.contains($0.step) }) == nil)
+    }
+
+    @Test func mistakesEndEveryRankWithOneMessage() throws {
+        let database = folder.file("mistakes.sqlite")
+        let cases: [([String], String)] = [
+            (["simulate", "--mode", "mpi", "--input", folder.file("missing.csv")], "cannot read the file"),
+            (["simulate", "--mode", "mpi", "--workers", "3"], "--workers 3 is not the 2 ranks mpirun started"),
+            (["simulate", "--mode", "threads"], "mpirun started 2 copies of logbook; --mode threads runs in one"),
+            (["simulate", "--mode", "mpi", "--particles", "1"], "--workers 2 is more than the 1 particles"),
+        ]
+        for (arguments, message) in cases {
+            let result = try mpirun(2, arguments + ["--db", database, "--steps", "3"], timeout: .seconds(60))
+            #expect(!result.timedOut && result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.components(separatedBy: message).count == 2, "\(arguments): \(result.stderr)")
+        }
+        #expect(try logbook("simulate", "--db", database, "--mode", "mpi").stderr.contains("mpirun -np 2 logbook simulate --mode mpi"))
+        #expect(try logbook("simulate", "--db", database, "--mode", "threads", "--workers", "2", "--steps", "2", "--particles", "20").status == 0)
+        let threadsRun = try mpirun(2, ["resume", "1", "--db", database], timeout: .seconds(60))
+        #expect(threadsRun.status == 2 && threadsRun.stderr.contains("run 1 runs in one"), "\(threadsRun.stderr)")
+    }
+}

@@ -42,3 +42,17 @@ public func processes(naming text: String) -> [(pid: Int32, rank: Int?)] {
         return (pid, rank)
     }
 }
+
+/// mpirun started in the background, with SIGINT and SIGTERM unblocked and
+/// at their default: a test runner's thread may block them, and mpirun,
+/// unlike logbook, does not unblock what it inherits.
+public func mpirunChild(_ ranks: Int, _ logbookArguments: [String]) throws -> ChildProcess {
+    let unblocking = """
+        import os, signal, sys
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        for s in (signal.SIGINT, signal.SIGTERM): signal.signal(s, signal.SIG_DFL)
+        os.execv(sys.argv[1], sys.argv[1:])
+        """
+    return try ChildProcess(
+        "/usr/bin/python3", ["-c", unblocking, mpirunPath ?? "mpirun"] + mpirunArguments(ranks, logbookArguments))
+}

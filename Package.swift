@@ -214,7 +214,7 @@ if Context.environment["LOGBOOK_MPI"] == "1" {
     ])
     // `#if LOGBOOK_MPI`, not `canImport`: a module left in .build by an
     // earlier MPI build must not switch it on.
-    for target in package.targets where ["logbook", "SimBenchmark"].contains(target.name) {
+    for target in package.targets where target.name == "logbook" {
         target.dependencies += ["LogbookMPI", "CMPI"]
         target.swiftSettings = (target.swiftSettings ?? []) + [.define("LOGBOOK_MPI")]
     }

@@ -74,7 +74,7 @@ func report(_ summary: SimulationSummary, database: String, ranks: Int?) throws 
     if let exchange = summary.exchangeSeconds {
         try StandardStream.output.write(
             String(
-                format: "  ring exchange    %.2f s (%.1f%% of wall time, rank 0)\n", exchange,
+                format: "  ring exchange    %.3f s (%.1f%% of wall time, rank 0)\n", exchange,
                 100 * exchange / max(summary.seconds, 1e-9)))
     }
     switch summary.outcome {

@@ -89,7 +89,9 @@ struct MPISimulationTests {
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let reference = try RecordedStates(run: 1, in: expected)
         let steps = Set(reference.steps)
-        #expect(reference.difference(from: try RecordedStates(run: 1, in: database).rows.filter { steps.contains($0.step) }) == nil)
+        #expect(
+            reference.difference(from: try RecordedStates(run: 1, in: database).rows.filter { steps.contains($0.step) })
+                == nil)
     }
 
     @Test func mistakesEndEveryRankWithOneMessage() throws {
@@ -105,8 +107,13 @@ struct MPISimulationTests {
             #expect(!result.timedOut && result.status == 2, "\(arguments): \(result.stderr)")
             #expect(result.stderr.components(separatedBy: message).count == 2, "\(arguments): \(result.stderr)")
         }
-        #expect(try logbook("simulate", "--db", database, "--mode", "mpi").stderr.contains("mpirun -np 2 logbook simulate --mode mpi"))
-        #expect(try logbook("simulate", "--db", database, "--mode", "threads", "--workers", "2", "--steps", "2", "--particles", "20").status == 0)
+        #expect(
+            try logbook("simulate", "--db", database, "--mode", "mpi").stderr.contains(
+                "mpirun -np 2 logbook simulate --mode mpi"))
+        #expect(
+            try logbook(
+                "simulate", "--db", database, "--mode", "threads", "--workers", "2", "--steps", "2", "--particles", "20"
+            ).status == 0)
         let threadsRun = try mpirun(2, ["resume", "1", "--db", database], timeout: .seconds(60))
         #expect(threadsRun.status == 2 && threadsRun.stderr.contains("run 1 runs in one"), "\(threadsRun.stderr)")
     }

@@ -11,13 +11,6 @@ struct MPISimulationTests {
     /// Long enough (several seconds on two cores) to be stopped or lose a rank part-way.
     let longRun = ["--particles", "1000", "--seed", "5", "--steps", "6000", "--record-every", "50", "--quiet"]
 
-    /// Every frame's totals, as text with every digit.
-    func totals(_ database: String) throws -> String {
-        try succeeding(
-            "query", "--db", database, "--format", "csv",
-            "SELECT step, printf('%a %a %a %a %a', kinetic, potential, px, py, pz) FROM frames ORDER BY step")
-    }
-
     func reference(_ arguments: [String], named name: String = "reference.sqlite") throws -> String {
         let database = folder.file(name)
         let result = try runProcess(
@@ -39,7 +32,7 @@ struct MPISimulationTests {
             let states = try RecordedStates(run: 1, in: database)
             #expect(states.steps.count == 41)
             #expect(states.difference(from: try RecordedStates(run: 1, in: expected)) == nil, "P = \(ranks)")
-            #expect(try totals(database) == totals(expected), "P = \(ranks)")
+            #expect(try frameTotals(in: database) == frameTotals(in: expected), "P = \(ranks)")
             let config = try succeeding(
                 "query", "--db", database, "--format", "csv",
                 "SELECT json_extract(config, '$.mode') || ' ' || json_extract(config, '$.workers') AS m FROM runs")
@@ -89,7 +82,9 @@ struct MPISimulationTests {
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let reference = try RecordedStates(run: 1, in: expected)
         let steps = Set(reference.steps)
-        #expect(reference.difference(from: try RecordedStates(run: 1, in: database).rows.filter { steps.contains($0.step) }) == nil)
+        #expect(
+            reference.difference(from: try RecordedStates(run: 1, in: database).rows.filter { steps.contains($0.step) })
+                == nil)
     }
 
     @Test func mistakesEndEveryRankWithOneMessage() throws {
@@ -105,8 +100,13 @@ struct MPISimulationTests {
             #expect(!result.timedOut && result.status == 2, "\(arguments): \(result.stderr)")
             #expect(result.stderr.components(separatedBy: message).count == 2, "\(arguments): \(result.stderr)")
         }
-        #expect(try logbook("simulate", "--db", database, "--mode", "mpi").stderr.contains("mpirun -np 2 logbook simulate --mode mpi"))
-        #expect(try logbook("simulate", "--db", database, "--mode", "threads", "--workers", "2", "--steps", "2", "--particles", "20").status == 0)
+        #expect(
+            try logbook("simulate", "--db", database, "--mode", "mpi").stderr.contains(
+                "mpirun -np 2 logbook simulate --mode mpi"))
+        #expect(
+            try logbook(
+                "simulate", "--db", database, "--mode", "threads", "--workers", "2", "--steps", "2", "--particles", "20"
+            ).status == 0)
         let threadsRun = try mpirun(2, ["resume", "1", "--db", database], timeout: .seconds(60))
         #expect(threadsRun.status == 2 && threadsRun.stderr.contains("run 1 runs in one"), "\(threadsRun.stderr)")
     }

@@ -60,7 +60,9 @@ public final class MPICommunicator: Communicator {
         broadcasts += 1
         var count = Int64(bytes.count)
         try withUnsafeMutableBytes(of: &count) { length in
-            try wait("a broadcast from rank 0") { MPI_Ibcast(length.baseAddress, 8, CMPI_byte(), 0, CMPI_commWorld(), &$0) }
+            try wait("a broadcast from rank 0") {
+                MPI_Ibcast(length.baseAddress, 8, CMPI_byte(), 0, CMPI_commWorld(), &$0)
+            }
         }
         if rank != 0 { bytes = [UInt8](repeating: 0, count: Int(count)) }
         guard count > 0 else { return }
@@ -95,7 +97,8 @@ public final class MPICommunicator: Communicator {
     public func send(_ bytes: [UInt8], to peer: Int) throws {
         try bytes.withUnsafeBytes { out in
             try wait("a reply to rank \(peer)") {
-                MPI_Isend(out.baseAddress, Int32(out.count), CMPI_byte(), Int32(peer), Self.dataTag, CMPI_commWorld(), &$0)
+                MPI_Isend(
+                    out.baseAddress, Int32(out.count), CMPI_byte(), Int32(peer), Self.dataTag, CMPI_commWorld(), &$0)
             }
         }
     }
@@ -161,7 +164,8 @@ public final class MPICommunicator: Communicator {
         let named = silent.count == 1 ? "rank \(silent[0])" : "ranks \(silent.map(String.init).joined(separator: ", "))"
         let error = SimulationError(
             .worker,
-            "\(named) stopped answering while rank 0 waited for \(what) (mpirun's messages say how it ended); the simulation cannot go on")
+            "\(named) stopped answering while rank 0 waited for \(what) (mpirun's messages say how it ended); the simulation cannot go on"
+        )
         broken = error
         throw error
     }

@@ -27,7 +27,8 @@ final class CommunicatorRing: RingLink {
     init(_ communicator: any Communicator, particles: Int) throws {
         guard communicator.size <= particles else {
             throw SimulationError(
-                .options, "mpirun started \(communicator.size) ranks for \(particles) particles; each needs at least one")
+                .options,
+                "mpirun started \(communicator.size) ranks for \(particles) particles; each needs at least one")
         }
         self.communicator = communicator
     }

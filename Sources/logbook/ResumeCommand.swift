@@ -49,7 +49,8 @@ struct ResumeCommand: ParsableCommand {
         let mode = target.kind == .simulation ? try? target.settings(as: SimulationConfig.self).mode : nil
         if mode == .mpi, communicator == nil {
             throw UsageError(
-                "\(database.path): run \(target.id) runs on MPI's ranks; continue it with: mpirun -np P logbook resume \(target.id) --db \(database.path)")
+                "\(database.path): run \(target.id) runs on MPI's ranks; continue it with: mpirun -np P logbook resume \(target.id) --db \(database.path)"
+            )
         }
         if mode != .mpi { try MPIRanks.requireOne(communicator, for: "run \(target.id)") }
         // Whether another process is writing it is asked again when the run

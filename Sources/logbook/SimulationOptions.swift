@@ -40,7 +40,8 @@ struct PhysicsOptions: ParsableArguments {
 /// How long the simulation runs, on what, and what it records.
 struct StepOptions: ParsableArguments {
     @Option(help: "Steps to run.", allowed: 0...1_000_000_000_000) var steps = 1000
-    @Option(help: "serial, threads, processes or mpi (under mpirun: see README).") var mode: SimulationConfig.Mode = .threads
+    @Option(help: "serial, threads, processes or mpi (under mpirun: see README).") var mode: SimulationConfig.Mode =
+        .threads
     @Option(help: "Worker threads or processes (default: the number of cores; 1 for serial).", allowed: 1...1024)
     var workers: Int?
     @Option(help: "Record a frame every K steps.", allowed: 1...Int.max) var recordEvery = 10

@@ -19,7 +19,9 @@ public func mpirunArguments(_ ranks: Int, _ logbookArguments: [String], options:
 
 /// Runs the built logbook under mpirun on `ranks` ranks.
 @discardableResult
-public func mpirun(_ ranks: Int, _ logbookArguments: [String], timeout: Duration = .seconds(300)) throws
+public func mpirun(
+    _ ranks: Int, _ logbookArguments: [String], timeout: Duration = .seconds(300)
+) throws
     -> ProcessResult
 {
     try runProcess(mpirunPath ?? "mpirun", mpirunArguments(ranks, logbookArguments), timeout: timeout)

@@ -11,13 +11,6 @@ struct MPISimulationTests {
     /// Long enough (several seconds on two cores) to be stopped or lose a rank part-way.
     let longRun = ["--particles", "1000", "--seed", "5", "--steps", "6000", "--record-every", "50", "--quiet"]
 
-    /// Every frame's totals, as text with every digit.
-    func totals(_ database: String) throws -> String {
-        try succeeding(
-            "query", "--db", database, "--format", "csv",
-            "SELECT step, printf('%a %a %a %a %a', kinetic, potential, px, py, pz) FROM frames ORDER BY step")
-    }
-
     func reference(_ arguments: [String], named name: String = "reference.sqlite") throws -> String {
         let database = folder.file(name)
         let result = try runProcess(
@@ -39,7 +32,7 @@ struct MPISimulationTests {
             let states = try RecordedStates(run: 1, in: database)
             #expect(states.steps.count == 41)
             #expect(states.difference(from: try RecordedStates(run: 1, in: expected)) == nil, "P = \(ranks)")
-            #expect(try totals(database) == totals(expected), "P = \(ranks)")
+            #expect(try frameTotals(in: database) == frameTotals(in: expected), "P = \(ranks)")
             let config = try succeeding(
                 "query", "--db", database, "--format", "csv",
                 "SELECT json_extract(config, '$.mode') || ' ' || json_extract(config, '$.workers') AS m FROM runs")

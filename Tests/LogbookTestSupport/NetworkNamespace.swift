@@ -89,11 +89,12 @@ public final class NetworkNamespace: Sendable {
     }
 
     /// iproute2's `ip`, where Debian puts it.
-    private static let tool: String? = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].first {
+    static let tool: String? = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].first {
         FileManager.default.isExecutableFile(atPath: $0)
     }
 
-    private static func ip(_ arguments: [String]) throws {
+    /// Runs `ip arguments`; throws with its standard error unless it exits 0.
+    static func ip(_ arguments: [String]) throws {
         guard let ip = tool else { throw NetworkNamespaceError("no ip tool (iproute2) on this machine") }
         let result = try runProcess(ip, arguments, timeout: .seconds(10))
         guard result.status == 0 else {

@@ -46,3 +46,11 @@ public struct RecordedStates: Equatable, Sendable {
 
     public var steps: [Int64] { Array(Set(rows.map(\.step))).sorted() }
 }
+
+/// Every frame's step and totals (energies, momentum) as text with every
+/// digit (`%a`): two runs' frames agree bit for bit when these are equal.
+public func frameTotals(in database: String) throws -> String {
+    try succeeding(
+        "query", "--db", database, "--format", "csv",
+        "SELECT step, printf('%a %a %a %a %a', kinetic, potential, px, py, pz) FROM frames ORDER BY step")
+}

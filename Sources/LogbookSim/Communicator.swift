@@ -15,6 +15,18 @@ public protocol Communicator: AnyObject {
     func receive(_ count: Int, from rank: Int) throws -> [UInt8]
     /// Seconds spent in `shift` so far: the ring's communication.
     var exchangeSeconds: Double { get }
+    /// True once another rank was asked to stop (a SIGTERM): the run stops
+    /// as it would on this rank's own.
+    var stopAsked: Bool { get }
+}
+
+extension Communicator {
+    /// Refuses more ranks than particles: each rank needs one.
+    public func requireRanks(for particles: Int) throws {
+        guard size > particles else { return }
+        throw SimulationError(
+            .options, "mpirun started \(size) ranks for \(particles) particles; each needs at least one")
+    }
 }
 
 /// `mpi` mode on rank 0: the coordinator, and member 0 of the ring too.

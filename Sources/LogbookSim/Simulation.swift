@@ -225,7 +225,7 @@ private final class RunControl: SimulationControl {
                 step: step, lastStep: plan.last, stepsPerSecond: steps / seconds,
                 interactionsPerSecond: steps * Double(particles * particles) / seconds,
                 energyDrift: energyDrift))
-        return !hooks.shouldStop()
+        return !hooks.shouldStop() && hooks.communicator?.stopAsked != true
     }
 }
 

@@ -33,9 +33,11 @@ struct Logbook: ParsableCommand {
         do {
             var command = try parseAsRoot(
                 withConfigFile: Array(movingGlobalOptions(in: CommandLine.arguments.dropFirst())))
+            try MPIRanks.require(command)
             try command.run()
             Foundation.exit(ExitStatus.success)
         } catch {
+            if MPIRanks.isQuiet { StandardStream.silence() }
             Foundation.exit(exitStatus(reporting: error))
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LogbookSim
 
 #if LOGBOOK_MPI
@@ -26,20 +27,41 @@ enum MPIRanks {
         #endif
     }
 
+    #if LOGBOOK_MPI
+    static let isAvailable = true
+    #else
+    static let isAvailable = false
+    #endif
+
     /// Why `--mode mpi` cannot run here, and how it can.
     static var unavailable: String {
-        #if LOGBOOK_MPI
-        "--mode mpi runs on the ranks mpirun starts: mpirun -np 2 logbook simulate --mode mpi …"
-        #else
-        "--mode mpi needs a logbook built with Open MPI (LOGBOOK_MPI=1 scripts/bootstrap; see README) and started by mpirun"
-        #endif
+        isAvailable
+            ? "--mode mpi runs on the ranks mpirun starts: mpirun -np 2 logbook simulate --mode mpi …"
+            : "--mode mpi needs a logbook built with Open MPI (LOGBOOK_MPI=1 scripts/bootstrap; see README) and started by mpirun"
     }
 
-    /// Refuses a run of `mode` on more ranks than that mode uses (one).
-    static func requireOne(_ communicator: (any Communicator)?, for what: String) throws {
+    /// Copies of logbook that mpirun started together: 1 without mpirun.
+    private static var copies: Int { Int(ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"] ?? "") ?? 1 }
+
+    /// True for every copy mpirun started but rank 0, which alone speaks:
+    /// the others' messages (the same parse error, P times) are dropped.
+    static var isQuiet: Bool { (Int(ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_RANK"] ?? "") ?? 0) != 0 }
+
+    /// Under mpirun with more than one rank, only `simulate` and `resume`
+    /// use the ranks; any other command would run once a rank.
+    static func require(_ command: any ParsableCommand) throws {
+        guard copies > 1 else { return }
+        guard isAvailable else { throw UsageError(unavailable) }
+        guard command is SimulateCommand || command is ResumeCommand else {
+            throw UsageError(
+                "mpirun started \(copies) copies of logbook; only simulate --mode mpi and resume use MPI's ranks: run this without mpirun"
+            )
+        }
+    }
+
+    /// Refuses, with `advice`, a run that uses one process when mpirun started several.
+    static func requireOne(_ communicator: (any Communicator)?, _ advice: String) throws {
         guard let communicator, communicator.size > 1 else { return }
-        throw UsageError(
-            "mpirun started \(communicator.size) copies of logbook; \(what) runs in one: use --mode mpi, or run it without mpirun"
-        )
+        throw UsageError("mpirun started \(communicator.size) copies of logbook; \(advice)")
     }
 }

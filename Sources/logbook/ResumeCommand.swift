@@ -33,11 +33,9 @@ struct ResumeCommand: ParsableCommand {
 
     private func resume(on communicator: (any Communicator)?) throws {
         try checkOutput(output, sparing: [database.path])
-        let runs = try {
-            let connection = try Connection(path: database.path, mode: .readOnly)
-            try connection.requireCurrentSchema()
-            return try connection.runs(id: runID)
-        }()
+        let reader = try Connection(path: database.path, mode: .readOnly)
+        try reader.requireCurrentSchema()
+        let runs = try reader.runs(id: runID)
         let target = if let runID { runs.first { $0.id == runID } } else { runs.last { $0.status != .completed } }
         guard let target else {
             let none = runs.isEmpty ? "there are no runs" : "every run is completed"
@@ -47,12 +45,9 @@ struct ResumeCommand: ParsableCommand {
         }
         if target.isBeingWritten(to: database.path) { throw target.inUse(at: database.path) }
         let mode = target.kind == .simulation ? try? target.settings(as: SimulationConfig.self).mode : nil
-        if mode == .mpi, communicator == nil {
-            throw UsageError(
-                "\(database.path): run \(target.id) runs on MPI's ranks; continue it with: mpirun -np P logbook resume \(target.id) --db \(database.path)"
-            )
+        if target.status != .completed {
+            try requireRanks(for: target, mode: mode, on: communicator, reader: reader)
         }
-        if mode != .mpi { try MPIRanks.requireOne(communicator, for: "run \(target.id)") }
         // Whether another process is writing it is asked again when the run
         // is claimed, in the same transaction as the claim.
         let recorder = try Recorder(
@@ -80,5 +75,25 @@ struct ResumeCommand: ParsableCommand {
             throw UsageError(
                 "\(database.path): run \(target.id) is a \(target.kind), which this logbook does not resume")
         }
+    }
+
+    /// An `mpi` run continues under mpirun, on at most a rank a particle;
+    /// any other runs in one process. Asked before the run is claimed, so a
+    /// refusal leaves it as it was.
+    private func requireRanks(
+        for target: RunInfo, mode: SimulationConfig.Mode?, on communicator: (any Communicator)?, reader: Connection
+    ) throws {
+        guard mode == .mpi else {
+            let what = mode.map { "a \($0) simulation" } ?? "a \(target.kind)"
+            return try MPIRanks.requireOne(
+                communicator, "run \(target.id) is \(what), which runs in one process: resume it without mpirun")
+        }
+        guard let communicator else {
+            throw UsageError(
+                MPIRanks.isAvailable
+                    ? "\(database.path): run \(target.id) runs on MPI's ranks; continue it with: mpirun -np P logbook resume \(target.id) --db \(database.path)"
+                    : "\(database.path): run \(target.id) runs on MPI's ranks; \(MPIRanks.unavailable)")
+        }
+        try communicator.requireRanks(for: try RecordedSimulation(reader, run: target.id).particleCount)
     }
 }

@@ -24,7 +24,11 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         try MPIRanks.run { communicator in
-            if stepping.mode != .mpi { try MPIRanks.requireOne(communicator, for: "--mode \(stepping.mode)") }
+            if stepping.mode != .mpi {
+                try MPIRanks.requireOne(
+                    communicator,
+                    "--mode \(stepping.mode) runs in one process: use --mode mpi, or run it without mpirun")
+            }
             let (initial, origin) = try source.load()
             var config = SimulationConfig(
                 source: origin, particles: initial.count, physics: physics, stepping: stepping)
@@ -34,6 +38,7 @@ struct SimulateCommand: ParsableCommand {
                     throw UsageError(
                         "--workers \(workers) is not the \(communicator.size) ranks mpirun started; drop --workers")
                 }
+                try communicator.requireRanks(for: initial.count)
                 config.workers = communicator.size
             }
             try config.validate(particleCount: initial.count)

@@ -34,6 +34,15 @@ struct StandardStream: Sendable {
             _ = open("/dev/null", O_RDONLY)
         }
     }
+
+    /// Sends standard output and error to /dev/null: what is printed after is dropped.
+    static func silence() {
+        let null = open("/dev/null", O_WRONLY)
+        guard null >= 0 else { return }
+        dup2(null, STDOUT_FILENO)
+        dup2(null, STDERR_FILENO)
+        close(null)
+    }
 }
 
 /// Text on its way to a stream, written in chunks of about 64 KiB: one

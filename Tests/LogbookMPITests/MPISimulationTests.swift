@@ -93,10 +93,14 @@ struct MPISimulationTests {
             (["simulate", "--mode", "mpi", "--input", folder.file("missing.csv")], "cannot read the file"),
             (["simulate", "--mode", "mpi", "--workers", "3"], "--workers 3 is not the 2 ranks mpirun started"),
             (["simulate", "--mode", "threads"], "mpirun started 2 copies of logbook; --mode threads runs in one"),
-            (["simulate", "--mode", "mpi", "--particles", "1"], "--workers 2 is more than the 1 particles"),
+            (["simulate", "--mode", "mpi", "--particles", "1"], "mpirun started 2 ranks for 1 particles"),
+            // A parse error happens on every rank before MPI starts: rank 0 alone says it.
+            (["simulate", "--mode", "mpi", "--particles", "-5"], "The value '-5' is invalid"),
+            (["runs"], "mpirun started 2 copies of logbook; only simulate --mode mpi and resume use MPI's ranks"),
         ]
         for (arguments, message) in cases {
-            let result = try mpirun(2, arguments + ["--db", database, "--steps", "3"], timeout: .seconds(60))
+            let options = arguments == ["runs"] ? [] : ["--steps", "3"]
+            let result = try mpirun(2, arguments + ["--db", database] + options, timeout: .seconds(60))
             #expect(!result.timedOut && result.status == 2, "\(arguments): \(result.stderr)")
             #expect(result.stderr.components(separatedBy: message).count == 2, "\(arguments): \(result.stderr)")
         }
@@ -107,7 +111,51 @@ struct MPISimulationTests {
             try logbook(
                 "simulate", "--db", database, "--mode", "threads", "--workers", "2", "--steps", "2", "--particles", "20"
             ).status == 0)
+        try Connection(path: database, mode: .readWrite).execute("UPDATE runs SET status = 'interrupted'")
         let threadsRun = try mpirun(2, ["resume", "1", "--db", database], timeout: .seconds(60))
-        #expect(threadsRun.status == 2 && threadsRun.stderr.contains("run 1 runs in one"), "\(threadsRun.stderr)")
+        #expect(threadsRun.status == 2, "\(threadsRun.stderr)")
+        #expect(
+            threadsRun.stderr.contains(
+                "run 1 is a threads simulation, which runs in one process: resume it without mpirun"),
+            "\(threadsRun.stderr)")
+        #expect(try Connection(path: database, mode: .readOnly).runs().first?.status == .interrupted)
+    }
+
+    @Test func resumingOnMoreRanksThanParticlesLeavesTheRunAsItWas() throws {
+        let database = folder.file("three.sqlite")
+        let child = try mpirunChild(
+            2, ["simulate", "--db", database, "--mode", "mpi", "--particles", "3", "--steps", "100000000", "--quiet"])
+        #expect(waitUntil { (try? committedRows(in: database, table: "frames")) ?? 0 >= 1 || !child.isRunning })
+        child.signal(SIGINT)
+        #expect(!child.finish(timeout: .seconds(60)).timedOut)
+        #expect(try Connection(path: database, mode: .readOnly).runs().first?.status == .interrupted)
+
+        let refused = try mpirun(4, ["resume", "1", "--db", database], timeout: .seconds(60))
+        #expect(
+            refused.status == 2 && refused.stderr.contains("mpirun started 4 ranks for 3 particles"),
+            "\(refused.stderr)")
+        #expect(try Connection(path: database, mode: .readOnly).runs().first?.status == .interrupted, "not claimed")
+        let alone = try logbook("resume", "1", "--db", database)
+        #expect(alone.status == 2 && alone.stderr.contains("continue it with: mpirun -np P logbook resume 1"))
+    }
+
+    @Test func aSignalToOneRankStopsTheRunAsAtRankZero() throws {
+        let expected = try reference(longRun)
+        let database = folder.file("rank-signalled.sqlite")
+        let child = try mpirunChild(3, ["simulate", "--db", database, "--mode", "mpi"] + longRun)
+        #expect(waitUntil { (try? committedRows(in: database, table: "frames")) ?? 0 >= 2 || !child.isRunning })
+        let rank1 = try #require(processes(naming: database).first { $0.rank == 1 }, "rank 1 is running")
+        kill(rank1.pid, SIGTERM)
+        let stopped = child.finish(timeout: .seconds(60))
+        #expect(stopped.stderr.contains("continue with: mpirun -np 3 logbook resume 1"), "\(stopped.stderr)")
+        #expect(try Connection(path: database, mode: .readOnly).runs().first?.status == .interrupted)
+
+        let resumed = try mpirun(2, ["resume", "1", "--db", database, "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let reference = try RecordedStates(run: 1, in: expected)
+        let steps = Set(reference.steps)
+        #expect(
+            reference.difference(from: try RecordedStates(run: 1, in: database).rows.filter { steps.contains($0.step) })
+                == nil)
     }
 }

@@ -19,6 +19,23 @@ struct MPISimulationTests {
         return database
     }
 
+    /// `longRun` under mpirun on `ranks`, once `frames` frames are committed.
+    func startLongRun(on ranks: Int, into database: String, frames: Int64 = 2) throws -> ChildProcess {
+        let child = try mpirunChild(ranks, ["simulate", "--db", database, "--mode", "mpi"] + longRun)
+        #expect(waitUntil { (try? committedRows(in: database, table: "frames")) ?? 0 >= frames || !child.isRunning })
+        return child
+    }
+
+    /// Resumes run 1 on `ranks`: every state the uninterrupted `expected` recorded is recorded, bit for bit.
+    func expectResumed(_ database: String, on ranks: Int, equals expected: String) throws {
+        let resumed = try mpirun(ranks, ["resume", "1", "--db", database, "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let reference = try RecordedStates(run: 1, in: expected)
+        let steps = Set(reference.steps)
+        let actual = try RecordedStates(run: 1, in: database).rows.filter { steps.contains($0.step) }
+        #expect(reference.difference(from: actual) == nil, "resumed on \(ranks) ranks")
+    }
+
     @Test(arguments: ["euler", "leapfrog"])
     func everyRankCountIsBitIdenticalToThreads(integrator: String) throws {
         // 203 particles: ranges of unequal lengths for every P.
@@ -43,8 +60,7 @@ struct MPISimulationTests {
     @Test func aRankThatDiesFailsTheRunNamingItAndResumeOnOtherRanksFinishesIt() throws {
         let expected = try reference(longRun)
         let database = folder.file("killed.sqlite")
-        let child = try mpirunChild(3, ["simulate", "--db", database, "--mode", "mpi"] + longRun)
-        #expect(waitUntil { (try? committedRows(in: database, table: "frames")) ?? 0 >= 3 || !child.isRunning })
+        let child = try startLongRun(on: 3, into: database, frames: 3)
         let rank2 = try #require(processes(naming: database).first { $0.rank == 2 }, "rank 2 is running")
         let committed = try committedRows(in: database, table: "frames")
         kill(rank2.pid, SIGKILL)
@@ -57,19 +73,13 @@ struct MPISimulationTests {
         #expect(try committedRows(in: database, table: "frames") >= committed, "committed frames are kept")
         #expect(try succeeding("query", "--db", database, "PRAGMA integrity_check").contains("ok"))
         #expect(waitUntil(timeout: .seconds(10)) { processes(naming: database).isEmpty }, "no rank is left")
-
-        let resumed = try mpirun(2, ["resume", "1", "--db", database, "--quiet"])
-        #expect(resumed.status == 0, "\(resumed.stderr)")
-        let steps = Set(try RecordedStates(run: 1, in: expected).steps)
-        let actual = try RecordedStates(run: 1, in: database).rows.filter { steps.contains($0.step) }
-        #expect(try RecordedStates(run: 1, in: expected).difference(from: actual) == nil)
+        try expectResumed(database, on: 2, equals: expected)
     }
 
     @Test func ctrlCToMpirunRecordsTheStepAndResumeOnOtherRanksFinishesIt() throws {
         let expected = try reference(longRun)
         let database = folder.file("stopped.sqlite")
-        let child = try mpirunChild(2, ["simulate", "--db", database, "--mode", "mpi"] + longRun)
-        #expect(waitUntil { (try? committedRows(in: database, table: "frames")) ?? 0 >= 2 || !child.isRunning })
+        let child = try startLongRun(on: 2, into: database)
         child.signal(SIGINT)
         let stopped = child.finish(timeout: .seconds(60))
         // mpirun ends with 1 after a stop, whatever the ranks return: the
@@ -77,14 +87,7 @@ struct MPISimulationTests {
         #expect(stopped.status != 0)
         #expect(stopped.stderr.contains("continue with: mpirun -np 2 logbook resume 1"), "\(stopped.stderr)")
         #expect(try Connection(path: database, mode: .readOnly).runs().first?.status == .interrupted)
-
-        let resumed = try mpirun(3, ["resume", "1", "--db", database, "--quiet"])
-        #expect(resumed.status == 0, "\(resumed.stderr)")
-        let reference = try RecordedStates(run: 1, in: expected)
-        let steps = Set(reference.steps)
-        #expect(
-            reference.difference(from: try RecordedStates(run: 1, in: database).rows.filter { steps.contains($0.step) })
-                == nil)
+        try expectResumed(database, on: 3, equals: expected)
     }
 
     @Test func mistakesEndEveryRankWithOneMessage() throws {
@@ -142,20 +145,12 @@ struct MPISimulationTests {
     @Test func aSignalToOneRankStopsTheRunAsAtRankZero() throws {
         let expected = try reference(longRun)
         let database = folder.file("rank-signalled.sqlite")
-        let child = try mpirunChild(3, ["simulate", "--db", database, "--mode", "mpi"] + longRun)
-        #expect(waitUntil { (try? committedRows(in: database, table: "frames")) ?? 0 >= 2 || !child.isRunning })
+        let child = try startLongRun(on: 3, into: database)
         let rank1 = try #require(processes(naming: database).first { $0.rank == 1 }, "rank 1 is running")
         kill(rank1.pid, SIGTERM)
         let stopped = child.finish(timeout: .seconds(60))
         #expect(stopped.stderr.contains("continue with: mpirun -np 3 logbook resume 1"), "\(stopped.stderr)")
         #expect(try Connection(path: database, mode: .readOnly).runs().first?.status == .interrupted)
-
-        let resumed = try mpirun(2, ["resume", "1", "--db", database, "--quiet"])
-        #expect(resumed.status == 0, "\(resumed.stderr)")
-        let reference = try RecordedStates(run: 1, in: expected)
-        let steps = Set(reference.steps)
-        #expect(
-            reference.difference(from: try RecordedStates(run: 1, in: database).rows.filter { steps.contains($0.step) })
-                == nil)
+        try expectResumed(database, on: 2, equals: expected)
     }
 }

@@ -3,6 +3,9 @@ import LogbookStore
 import LogbookTestSupport
 import Testing
 
+/// True in a test binary built with `--sanitize=thread`.
+private let underThreadSanitizer = dlsym(nil, "__tsan_init") != nil
+
 /// With a byte budget, the Recorder holds back producers of large records
 /// by the bytes waiting, not only by their number.
 extension RecorderTests {
@@ -28,7 +31,10 @@ extension RecorderTests {
         #expect(recorder.maximumQueuedBytes <= budget, "\(recorder.maximumQueuedBytes) bytes waited")
         #expect(recorder.maximumQueuedBytes > budget - 2 * record, "the budget filled up, so producers were held back")
         #expect(recorder.maximumQueueDepth <= budget / record)
-        #expect(growth < 40 << 20, "resident memory grew by \(growth >> 20) MiB")
+        // Under ThreadSanitizer its own allocator and shadow memory grow with
+        // every address touched (56 MiB once on a loaded machine): resident
+        // memory measures them there, not the queue, which the lines above do.
+        if !underThreadSanitizer { #expect(growth < 40 << 20, "resident memory grew by \(growth >> 20) MiB") }
         #expect(try committedRows(in: path) == 800)
     }
 

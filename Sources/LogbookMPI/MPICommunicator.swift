@@ -1,5 +1,5 @@
 internal import CMPI
-import Foundation
+import Glibc
 public import LogbookSim
 
 /// `Communicator` over Open MPI's world: the only Swift that faces MPI.
@@ -35,9 +35,6 @@ public final class MPICommunicator: Communicator {
 
     private static let dataTag: Int32 = 1, noticeTag: Int32 = 2
     private static let noticeInterval = 0.1
-
-    /// True when this process was started by Open MPI's mpirun.
-    public static var isLaunched: Bool { ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"] != nil }
 
     /// Initialises MPI; errors are returned, not fatal, so they can be named.
     public init(stopRequested: @escaping () -> Bool) throws {

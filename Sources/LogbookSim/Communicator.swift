@@ -37,11 +37,7 @@ final class CommunicatorRing: RingLink {
     var workers: Int { communicator.size }
 
     init(_ communicator: any Communicator, particles: Int) throws {
-        guard communicator.size <= particles else {
-            throw SimulationError(
-                .options,
-                "mpirun started \(communicator.size) ranks for \(particles) particles; each needs at least one")
-        }
+        try communicator.requireRanks(for: particles)
         self.communicator = communicator
     }
 
@@ -54,12 +50,10 @@ final class CommunicatorRing: RingLink {
     }
 
     func command(_ command: RingCommand, _ argument: Int) throws {
-        var message = WireWriter()
-        message.append(command.rawValue)
-        message.append(argument)
-        var bytes = message.bytes
-        try communicator.broadcast(&bytes)
-        ownReply = try member?.obey(command.rawValue, argument, shift: communicator.shift) ?? []
+        let message = command.message(argument)
+        var sent = message
+        try communicator.broadcast(&sent)
+        ownReply = try member?.obey(message, shift: communicator.shift) ?? []
     }
 
     func replies(bytes: (Int) -> Int) throws -> [[UInt8]] {
@@ -84,11 +78,9 @@ public enum CommunicatorRank: Sendable {
             let member = RingMember(me: communicator.rank, setup: setup)
             try communicator.send(member.start(), to: 0)
             while true {
-                var bytes = [UInt8](repeating: 0, count: 16)
-                try communicator.broadcast(&bytes)
-                var command = WireReader(bytes)
-                let (code, argument) = (command.int(), command.int())
-                guard let reply = try member.obey(code, argument, shift: communicator.shift) else { return 0 }
+                var command: [UInt8] = []
+                try communicator.broadcast(&command)
+                guard let reply = try member.obey(command, shift: communicator.shift) else { return 0 }
                 try communicator.send(reply, to: 0)
             }
         } catch {

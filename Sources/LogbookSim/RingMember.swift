@@ -54,10 +54,12 @@ final class RingMember {
         return Self.reply(PhaseCheck(badAcceleration: buffers.firstNonFiniteAcceleration(range)))
     }
 
-    /// Obeys one command and returns the reply, or nil for `exit`.
-    /// `shift(outgoing, count)` sends to the next member and returns the
-    /// `count` bytes the previous one sent.
-    func obey(_ code: Int, _ argument: Int, shift: ([UInt8], Int) throws -> [UInt8]) throws -> [UInt8]? {
+    /// Obeys a command message (`RingCommand.message`) and returns the
+    /// reply, or nil for `exit`. `shift(outgoing, count)` sends to the next
+    /// member and returns the `count` bytes the previous one sent.
+    func obey(_ message: [UInt8], shift: ([UInt8], Int) throws -> [UInt8]) throws -> [UInt8]? {
+        var reader = WireReader(message)
+        let (code, argument) = (reader.int(), reader.int())
         switch RingCommand(rawValue: code) {
         case .exit:
             return nil

@@ -97,6 +97,16 @@ enum RingCommand: Int {
     case report = 2
     /// Compute potentials for a step's state (argument: the step); reply a check.
     case potentials = 3
+
+    /// Bytes of a command message: the command's code, then its argument.
+    static let messageBytes = 16
+
+    func message(_ argument: Int) -> [UInt8] {
+        var message = WireWriter()
+        message.append(rawValue)
+        message.append(argument)
+        return message.bytes
+    }
 }
 
 /// The coordinator's handles on its worker processes.
@@ -143,10 +153,8 @@ final class PipeRing: RingLink {
     }
 
     func command(_ command: RingCommand, _ argument: Int) throws {
-        var message = WireWriter()
-        message.append(command.rawValue)
-        message.append(argument)
-        for w in 0..<workers { try write(w, message.bytes) }
+        let message = command.message(argument)
+        for w in 0..<workers { try write(w, message) }
     }
 
     func replies(bytes: (Int) -> Int) throws -> [[UInt8]] {
@@ -155,10 +163,8 @@ final class PipeRing: RingLink {
 
     /// Ends every worker: politely when they are all alive, by SIGKILL otherwise.
     func shutDown() {
-        var exit = WireWriter()
-        exit.append(RingCommand.exit.rawValue)
-        exit.append(0)
-        for fd in control { try? ProcessIO.write(fd, exit.bytes) }
+        let exit = RingCommand.exit.message(0)
+        for fd in control { try? ProcessIO.write(fd, exit) }
         control.forEach(ProcessIO.close)
         results.forEach(ProcessIO.close)
         control = []

@@ -33,9 +33,8 @@ public enum RingWorker: Sendable {
         let member = RingMember(me: me, setup: header + particles)
         try ProcessIO.write(results, member.start())
         while true {
-            var command = WireReader(try ProcessIO.read(control, count: 16))
-            let (code, argument) = (command.int(), command.int())
-            let reply = try member.obey(code, argument) { outgoing, count in
+            let command = try ProcessIO.read(control, count: RingCommand.messageBytes)
+            let reply = try member.obey(command) { outgoing, count in
                 try ProcessIO.exchange(send: outgoing, on: ringOut, receive: count, on: ringIn)
             }
             guard let reply else { return }

@@ -13,7 +13,7 @@ enum MPIRanks {
     /// nil otherwise. Ranks other than 0 serve rank 0 instead, then exit.
     static func run(_ body: ((any Communicator)?) throws -> Void) throws {
         #if LOGBOOK_MPI
-        guard MPICommunicator.isLaunched else { return try body(nil) }
+        guard copies != nil else { return try body(nil) }
         let communicator = try MPICommunicator(stopRequested: StopSignal.requested)
         guard communicator.rank == 0 else {
             let status = try StopSignal.handled { CommunicatorRank.serve(communicator) }
@@ -40,8 +40,8 @@ enum MPIRanks {
             : "--mode mpi needs a logbook built with Open MPI (LOGBOOK_MPI=1 scripts/bootstrap; see README) and started by mpirun"
     }
 
-    /// Copies of logbook that mpirun started together: 1 without mpirun.
-    private static var copies: Int { Int(ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"] ?? "") ?? 1 }
+    /// Copies of logbook that Open MPI's mpirun started together; nil without it.
+    private static var copies: Int? { ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"].flatMap { Int($0) } }
 
     /// True for every copy mpirun started but rank 0, which alone speaks:
     /// the others' messages (the same parse error, P times) are dropped.
@@ -50,7 +50,7 @@ enum MPIRanks {
     /// Under mpirun with more than one rank, only `simulate` and `resume`
     /// use the ranks; any other command would run once a rank.
     static func require(_ command: any ParsableCommand) throws {
-        guard copies > 1 else { return }
+        guard let copies, copies > 1 else { return }
         guard isAvailable else { throw UsageError(unavailable) }
         guard command is SimulateCommand || command is ResumeCommand else {
             throw UsageError(

@@ -60,10 +60,8 @@ public final class NamespacePair: Sendable {
     ) throws
         -> ProcessResult
     {
-        guard let ip = NetworkNamespace.tool else {
-            throw NetworkNamespaceError("no ip tool (iproute2) on this machine")
-        }
-        return try runProcess(ip, ["netns", "exec", names[host], executable] + arguments, timeout: timeout)
+        return try runProcess(
+            NetworkNamespace.requiredTool(), ["netns", "exec", names[host], executable] + arguments, timeout: timeout)
     }
 
     /// Writes an executable stand-in for ssh to `path`, for launchers that
@@ -73,9 +71,7 @@ public final class NamespacePair: Sendable {
     /// environment goes along (`ip netns exec` keeps it); an address of
     /// neither namespace fails with ssh's 255.
     public func writeRemoteShell(to path: String) throws {
-        guard let ip = NetworkNamespace.tool else {
-            throw NetworkNamespaceError("no ip tool (iproute2) on this machine")
-        }
+        let ip = try NetworkNamespace.requiredTool()
         let hosts = zip(addresses, names).map { "\($0)) namespace='\($1)';;" }.joined(separator: " ")
         let script = """
             #!/bin/sh

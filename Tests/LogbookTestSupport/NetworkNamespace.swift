@@ -57,8 +57,7 @@ public final class NetworkNamespace: Sendable {
     /// Starts `executable` inside the namespace (`ip netns exec`, which
     /// execs it: the child's pid is the program's own).
     public func start(_ executable: String, _ arguments: [String]) throws -> ChildProcess {
-        guard let ip = Self.tool else { throw NetworkNamespaceError("no ip tool (iproute2) on this machine") }
-        return try ChildProcess(ip, ["netns", "exec", name, executable] + arguments)
+        return try ChildProcess(Self.requiredTool(), ["netns", "exec", name, executable] + arguments)
     }
 
     /// Whether this process can make namespaces and veth links: it runs as
@@ -79,8 +78,7 @@ public final class NetworkNamespace: Sendable {
     /// a network of its own for one test run, apart from other runs at the same time.
     public static func freeSubnet(seed: Int? = nil) throws -> String {
         let seed = seed ?? Int(getpid())
-        guard let ip = tool else { throw NetworkNamespaceError("no ip tool (iproute2) on this machine") }
-        let addresses = try runProcess(ip, ["-4", "-o", "addr", "show"], timeout: .seconds(10)).stdout
+        let addresses = try runProcess(requiredTool(), ["-4", "-o", "addr", "show"], timeout: .seconds(10)).stdout
         for step in 0..<250 {
             let subnet = "10.77.\((seed + step) % 250 + 1)"
             if !addresses.contains(" \(subnet).") { return subnet }
@@ -93,10 +91,15 @@ public final class NetworkNamespace: Sendable {
         FileManager.default.isExecutableFile(atPath: $0)
     }
 
+    /// `tool`, or why there is none.
+    static func requiredTool() throws -> String {
+        guard let tool else { throw NetworkNamespaceError("no ip tool (iproute2) on this machine") }
+        return tool
+    }
+
     /// Runs `ip arguments`; throws with its standard error unless it exits 0.
     static func ip(_ arguments: [String]) throws {
-        guard let ip = tool else { throw NetworkNamespaceError("no ip tool (iproute2) on this machine") }
-        let result = try runProcess(ip, arguments, timeout: .seconds(10))
+        let result = try runProcess(try requiredTool(), arguments, timeout: .seconds(10))
         guard result.status == 0 else {
             throw NetworkNamespaceError(
                 "ip \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")

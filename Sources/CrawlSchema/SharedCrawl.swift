@@ -7,6 +7,8 @@ public import LogbookStore
 /// a process killed or cut off end, and the others take its URLs again.
 public struct CrawlMember: Sendable {
     /// Unique among processes: host, pid and a random part (pids are reused).
+    /// Also its host-lock sessions' `application_name` (`sign`), so it is
+    /// printable ASCII and at most 63 bytes, as PostgreSQL keeps it.
     public let name: String
     public let host: String
     public let pid: Int
@@ -17,11 +19,34 @@ public struct CrawlMember: Sendable {
     public init(lease: Duration = defaultLease) {
         host = ProcessInfo.processInfo.hostName
         pid = Int(ProcessInfo.processInfo.processIdentifier)
-        name = "\(host):\(pid):\(UInt32.random(in: 0...UInt32.max))"
+        let printable = String(String.UnicodeScalarView(host.unicodeScalars.filter { (32..<127).contains($0.value) }))
+        name = "\(printable.prefix(40)):\(pid):\(UInt32.random(in: 0...UInt32.max))"
         self.lease = lease
     }
 
-    var leaseMilliseconds: Int { Int(lease.inSeconds * 1000) }
+    public var leaseMilliseconds: Int { Int(lease.inSeconds * 1000) }
+
+    /// Names `connection`'s session after this member, so that the others
+    /// can end it if this member's lease lapses (`endLapsedSessions`).
+    public func sign(_ connection: Connection) throws {
+        _ = try connection.cached("SELECT set_config('application_name', ?, false)").bound(name).scalar(String.self)
+    }
+
+    /// Ends the signed sessions of run `runID`'s members not heard from
+    /// within this member's lease (stopped, paused, cut off), and with them
+    /// the advisory locks they hold: a process that is only slow must not
+    /// keep a host's slots from the whole crawl, as its URLs are not kept.
+    /// It connects again when it wakes. Returns how many sessions ended.
+    public func endLapsedSessions(runID: Int64, on connection: Connection) throws -> Int {
+        let end = try connection.cached(
+            """
+            SELECT count(*) FILTER (WHERE pg_terminate_backend(a.pid)) FROM pg_stat_activity a
+            JOIN crawl_processes p ON p.process = a.application_name
+            WHERE p.run_id = ?1 AND p.process <> ?2
+            AND p.last_seen::timestamptz < now() - ?3 * interval '1 millisecond'
+            """)
+        return try end.bound(runID, name, leaseMilliseconds).scalar(Int.self) ?? 0
+    }
 }
 
 /// Records `member` among the processes working on run `runID`.

@@ -291,7 +291,7 @@ public enum Crawl: Sendable {
             finished.enter()
             Thread {
                 do {
-                    try CrawlWorker(site: site, runID: runID, recorder: recorder).work(
+                    try CrawlWorker(site: site, runID: runID, recorder: recorder, member: member).work(
                         frontier: frontier, counters: counters)
                 } catch {
                     failure.withLock { $0 = $0 ?? error }

@@ -125,7 +125,8 @@ struct CrawlWorker {
     /// On PostgreSQL: `--per-host` and `--delay` held across every process of the crawl.
     private let sharedHosts: SharedHostLocks?
 
-    init(site: Site, runID: Int64, recorder: Recorder) throws {
+    /// `member`: this process's part in a crawl shared through PostgreSQL.
+    init(site: Site, runID: Int64, recorder: Recorder, member: CrawlMember?) throws {
         self.site = site
         self.runID = runID
         self.recorder = recorder
@@ -137,11 +138,11 @@ struct CrawlWorker {
             PreviousCrawl(try Connection(path: path, mode: .readOnly), run: $0.run, for: site.config)
         }
         remap = try URLRemapper(site.config.remap)
-        sharedHosts =
-            DatabaseLocation.isPostgres(path)
-            ? try SharedHostLocks(
-                database: path, runID: runID, perHost: site.config.perHost,
-                delay: .milliseconds(site.config.delayMilliseconds)) : nil
+        sharedHosts = try member.map {
+            try SharedHostLocks(
+                database: path, member: $0, runID: runID, perHost: site.config.perHost,
+                delay: .milliseconds(site.config.delayMilliseconds))
+        }
     }
 
     func work(frontier: Frontier, counters: CrawlCounters) throws {

@@ -13,17 +13,24 @@ import LogbookStore
 /// start lock: taken in turn and held `delay` before the request starts,
 /// so starts to the host are at least `delay` apart in the whole cluster.
 /// A `Retry-After` holds the start lock for the time asked.
+///
+/// A process that is stopped (SIGSTOP, a paused VM) while it holds locks
+/// keeps its session: a wait that lasts a lease ends the sessions of members
+/// whose lease has lapsed (`CrawlMember.endLapsedSessions`), as their URLs
+/// are claimed again, and waits on.
 final class SharedHostLocks {
     private let database: String
+    private let member: CrawlMember
     private var locks: Connection
     private let runID: Int64
     private let key: Int32
     private let perHost: Int
     private let delay: Duration
 
-    init(database: String, runID: Int64, perHost: Int, delay: Duration) throws {
+    init(database: String, member: CrawlMember, runID: Int64, perHost: Int, delay: Duration) throws {
         self.database = database
-        locks = try Connection(path: database, mode: .readOnly)
+        self.member = member
+        locks = try Self.prepare(Connection(path: database, mode: .readOnly), for: member)
         self.runID = runID
         key = Int32(truncatingIfNeeded: runID)
         self.perHost = max(1, perHost)
@@ -35,12 +42,17 @@ final class SharedHostLocks {
         let slots = (0..<perHost).map { Self.lockNumber(host, slot: $0) }
         var backoff: useconds_t = 500
         var held: Int32?
+        var waited = ContinuousClock.now
         while held == nil {
             for slot in slots.shuffled() where try reconnecting({ try $0.tryAdvisoryLock(key, slot) }) {
                 held = slot
                 break
             }
             if held == nil {
+                if ContinuousClock.now - waited > member.lease {
+                    try endLapsedSessions()
+                    waited = .now
+                }
                 usleep(useconds_t.random(in: backoff / 2...backoff))
                 backoff = min(backoff * 2, 20_000)
             }
@@ -58,7 +70,7 @@ final class SharedHostLocks {
     /// Takes `host`'s start lock in turn, keeps it `time`, and gives it back.
     private func hold(startOf host: String, for time: Duration) throws {
         let start = Self.lockNumber(host, slot: -1)
-        try reconnecting { try $0.advisoryLock(key, start) }
+        try lock(start)
         if time > .zero { Thread.sleep(forTimeInterval: time.inSeconds) }
         try reconnecting { try $0.advisoryUnlock(key, start) }
     }
@@ -69,9 +81,9 @@ final class SharedHostLocks {
     func robots(
         of origin: String, fetch: () -> (status: Int?, body: String), record: (RecordRobots) throws -> Void
     ) throws -> RecordRobots {
-        let lock = Self.lockNumber(origin, slot: -2)
-        try reconnecting { try $0.advisoryLock(key, lock) }
-        defer { try? locks.advisoryUnlock(key, lock) }
+        let robotsLock = Self.lockNumber(origin, slot: -2)
+        try lock(robotsLock)
+        defer { try? locks.advisoryUnlock(key, robotsLock) }
         if let recorded = try reconnecting({ try RecordRobots.recorded(runID: runID, origin: origin, on: $0) }) {
             return recorded
         }
@@ -81,16 +93,45 @@ final class SharedHostLocks {
         return fetched
     }
 
+    /// Waits for lock `number` in turn, ending lapsed members' sessions each
+    /// time the wait reaches a lease (the connection's `lock_timeout`).
+    private func lock(_ number: Int32) throws {
+        while true {
+            do {
+                return try reconnecting { try $0.advisoryLock(key, number) }
+            } catch let error as StoreError where error.sqlState == "55P03" {
+                try endLapsedSessions()
+            }
+        }
+    }
+
+    /// Ends the sessions of members whose lease has lapsed; where the server
+    /// refuses (their role is not ours: that takes its membership or
+    /// pg_signal_backend), waits on for them as for a live member.
+    private func endLapsedSessions() throws {
+        do {
+            _ = try reconnecting { try member.endLapsedSessions(runID: runID, on: $0) }
+        } catch let error as StoreError where error.sqlState == "42501" {}
+    }
+
     /// `body` on the lock connection, once more on a new one if the server
-    /// dropped it (a restart): the locks it held went with it.
+    /// dropped it (a restart, or this process's lease lapsed while it was
+    /// stopped): the locks it held went with it.
     private func reconnecting<T>(_ body: (Connection) throws -> T) throws -> T {
         do {
             return try body(locks)
         } catch let error as StoreError where error.isConnectionLost {
             guard let connection = Connection.reopen(database, mode: .readOnly) else { throw error }
-            locks = connection
+            locks = try Self.prepare(connection, for: member)
             return try body(locks)
         }
+    }
+
+    /// Signs `connection` as `member`'s and ends its lock waits after a lease.
+    private static func prepare(_ connection: Connection, for member: CrawlMember) throws -> Connection {
+        try member.sign(connection)
+        try connection.execute("SET lock_timeout = \(member.leaseMilliseconds)")
+        return connection
     }
 
     /// A lock number for `host`'s `slot` the same in every process (FNV-1a:

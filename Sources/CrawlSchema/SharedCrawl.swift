@@ -33,19 +33,29 @@ public struct CrawlMember: Sendable {
     }
 
     /// Ends the signed sessions of run `runID`'s members not heard from
-    /// within this member's lease (stopped, paused, cut off), and with them
-    /// the advisory locks they hold: a process that is only slow must not
-    /// keep a host's slots from the whole crawl, as its URLs are not kept.
-    /// It connects again when it wakes. Returns how many sessions ended.
+    /// within their lease (stopped, paused, cut off), and with them the
+    /// advisory locks they hold: a process that is only slow must not keep a
+    /// host's slots from the whole crawl, as its URLs are not kept. Sessions
+    /// opened after the lapse are a woken member's, and stay. Sessions the
+    /// server will not end for this role (another role's, without
+    /// pg_signal_backend; a superuser's) are left. Returns how many ended.
     public func endLapsedSessions(runID: Int64, on connection: Connection) throws -> Int {
-        let end = try connection.cached(
+        let lapsed = try connection.cached(
             """
-            SELECT count(*) FILTER (WHERE pg_terminate_backend(a.pid)) FROM pg_stat_activity a
+            SELECT a.pid FROM pg_stat_activity a
             JOIN crawl_processes p ON p.process = a.application_name
-            WHERE p.run_id = ?1 AND p.process <> ?2
-            AND p.last_seen::timestamptz < now() - ?3 * interval '1 millisecond'
+            CROSS JOIN LATERAL (SELECT p.last_seen::timestamptz
+                + coalesce(p.lease_ms, ?3) * interval '1 millisecond' AS lapsed_at) l
+            WHERE p.run_id = ?1 AND p.process <> ?2 AND l.lapsed_at < now() AND a.backend_start < l.lapsed_at
             """)
-        return try end.bound(runID, name, leaseMilliseconds).scalar(Int.self) ?? 0
+        let end = try connection.cached("SELECT pg_terminate_backend(CAST(? AS INTEGER))")
+        var ended = 0
+        for pid in try lapsed.bound(runID, name, leaseMilliseconds).column(Int.self) {
+            do {
+                if try end.bound(pid).scalar(Bool.self) == true { ended += 1 }
+            } catch let error as StoreError where error.sqlState == "42501" {}
+        }
+        return ended
     }
 }
 
@@ -62,10 +72,10 @@ public struct JoinCrawl: Record {
     public func write(to database: Connection) throws {
         let join = try database.cached(
             """
-            INSERT INTO crawl_processes (run_id, process, host, pid) VALUES (?, ?, ?, ?)
+            INSERT INTO crawl_processes (run_id, process, host, pid, lease_ms) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT DO NOTHING
             """)
-        try join.bind(runID, member.name, member.host, member.pid)
+        try join.bind(runID, member.name, member.host, member.pid, member.leaseMilliseconds)
         try join.run()
     }
 }

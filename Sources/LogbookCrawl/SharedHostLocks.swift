@@ -17,7 +17,8 @@ import LogbookStore
 /// A process that is stopped (SIGSTOP, a paused VM) while it holds locks
 /// keeps its session: a wait that lasts a lease ends the sessions of members
 /// whose lease has lapsed (`CrawlMember.endLapsedSessions`), as their URLs
-/// are claimed again, and waits on.
+/// are claimed again, and waits on (a lock taken in turn is asked for again,
+/// at the back of its queue).
 final class SharedHostLocks {
     private let database: String
     private let member: CrawlMember
@@ -105,13 +106,8 @@ final class SharedHostLocks {
         }
     }
 
-    /// Ends the sessions of members whose lease has lapsed; where the server
-    /// refuses (their role is not ours: that takes its membership or
-    /// pg_signal_backend), waits on for them as for a live member.
     private func endLapsedSessions() throws {
-        do {
-            _ = try reconnecting { try member.endLapsedSessions(runID: runID, on: $0) }
-        } catch let error as StoreError where error.sqlState == "42501" {}
+        _ = try reconnecting { try member.endLapsedSessions(runID: runID, on: $0) }
     }
 
     /// `body` on the lock connection, once more on a new one if the server
@@ -127,10 +123,11 @@ final class SharedHostLocks {
         }
     }
 
-    /// Signs `connection` as `member`'s and ends its lock waits after a lease.
+    /// Signs `connection` as `member`'s and ends its lock waits after a lease
+    /// (at most PostgreSQL's longest, 24.8 days).
     private static func prepare(_ connection: Connection, for member: CrawlMember) throws -> Connection {
         try member.sign(connection)
-        try connection.execute("SET lock_timeout = \(member.leaseMilliseconds)")
+        try connection.execute("SET lock_timeout = \(min(member.leaseMilliseconds, Int(Int32.max)))")
         return connection
     }
 

@@ -49,8 +49,8 @@ import Testing
         }
     }
 
-    func join() throws -> CrawlMember {
-        let member = CrawlMember(lease: Self.lease)
+    func join(lease: Duration = lease) throws -> CrawlMember {
+        let member = CrawlMember(lease: lease)
         try recorder.send(JoinCrawl(runID: runID, member: member))
         try recorder.flush()
         return member
@@ -70,11 +70,11 @@ import Testing
 
     /// `holder` takes `lock` and keeps it until `release`; `waiter` asks for it
     /// on a thread of its own. Returns whether the waiter got it before the
-    /// release (asked until `until` is true), and whether the holder, released,
-    /// took the lock again.
+    /// release (asked until `until`, told whether the waiter has it, says so),
+    /// and whether the holder, released, took the lock again.
     func contend(
         _ lock: Lock, holder: CrawlMember, waiter: CrawlMember, release: DispatchSemaphore,
-        until: () throws -> Bool
+        until: (Bool) throws -> Bool
     ) throws -> (waiterGotIt: Bool, holderAfterwards: Bool) {
         let (database, runID) = (database, runID)
         let holding = DispatchSemaphore(value: 0)
@@ -104,7 +104,7 @@ import Testing
             }
             waiterDone.signal()
         }.start()
-        _ = try waitUntil(timeout: .seconds(30)) { try until() || waiterGotIt.load(ordering: .sequentiallyConsistent) }
+        _ = try waitUntil(timeout: .seconds(30)) { try until(waiterGotIt.load(ordering: .sequentiallyConsistent)) }
         let gotIt = waiterGotIt.load(ordering: .sequentiallyConsistent)
         release.signal()
         #expect(holderDone.wait(timeout: .now() + 30) == .success)
@@ -117,29 +117,60 @@ import Testing
         let waiter = try join()
         let release = DispatchSemaphore(value: 0)
         var ended = false
-        let result = try contend(lock, holder: stopped, waiter: waiter, release: release) {
+        // A backend lets its locks go before it leaves pg_stat_activity: wait for both.
+        let result = try contend(lock, holder: stopped, waiter: waiter, release: release) { waiterGotIt in
             let none = try sessions(of: stopped) == 0
             ended = ended || none
-            return false
+            return waiterGotIt && ended
         }
         #expect(result.waiterGotIt, "the waiter took the lock of a member not heard from for a lease")
         #expect(ended, "the stopped member's session was ended")
         #expect(result.holderAfterwards, "the stopped member, woken, connects again and takes locks")
     }
 
+    /// The holder's lease is four times the waiter's, and renewed every third
+    /// of it, as a live process's crawl loop does: gaps longer than the
+    /// waiter's lease, within the holder's own.
     @Test(arguments: Lock.allCases) func aLiveHolderKeepsItsLockPastALease(_ lock: Lock) throws {
-        let live = try join()
+        let live = try join(lease: Self.lease * 4)
         let waiter = try join()
         let release = DispatchSemaphore(value: 0)
         let started = ContinuousClock.now
-        // The holder renews its lease, as a live process's crawl loop does, for three leases.
-        let result = try contend(lock, holder: live, waiter: waiter, release: release) {
-            try recorder.send(RenewLeases(runID: runID, member: live))
-            try recorder.flush()
+        var renewed = started
+        let result = try contend(lock, holder: live, waiter: waiter, release: release) { waiterGotIt in
+            if ContinuousClock.now - renewed > live.lease / 3 {
+                try recorder.send(RenewLeases(runID: runID, member: live))
+                try recorder.flush()
+                renewed = .now
+            }
             #expect(try sessions(of: live) == 1, "a live member's session is never ended")
-            return ContinuousClock.now - started > Self.lease * 3
+            return waiterGotIt || ContinuousClock.now - started > live.lease * 1.5
         }
         #expect(!result.waiterGotIt, "the waiter waited for a member that renews its lease")
         #expect(result.holderAfterwards)
+    }
+
+    /// Only sessions a lapsed member opened before its lapse end: one it
+    /// opens after (woken, connecting again) stays, as do a member's whose
+    /// own lease, longer than the judge's, has not lapsed.
+    @Test func sessionsOpenedAfterALapseAndLongLeasesStay() throws {
+        let lapsed = try join()
+        let patient = try join(lease: Self.lease * 60)
+        let judge = try join()
+        let signed = { (member: CrawlMember) in
+            let connection = try Connection(path: self.database, mode: .readOnly)
+            try member.sign(connection)
+            return connection
+        }
+        let before = try signed(lapsed)
+        let long = try signed(patient)
+        usleep(1_500_000)
+        let after = try signed(lapsed)
+        #expect(try judge.endLapsedSessions(runID: runID, on: observer) == 1)
+        #expect(try waitUntil { try sessions(of: lapsed) == 1 })
+        #expect(throws: StoreError.self) { try before.scalar("SELECT 1") }
+        #expect(try after.scalar("SELECT 1") == .integer(1))
+        #expect(try long.scalar("SELECT 1") == .integer(1))
+        #expect(try judge.endLapsedSessions(runID: runID, on: observer) == 0)
     }
 }

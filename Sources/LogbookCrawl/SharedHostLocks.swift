@@ -110,16 +110,20 @@ final class SharedHostLocks {
         _ = try reconnecting { try member.endLapsedSessions(runID: runID, on: $0) }
     }
 
-    /// `body` on the lock connection, once more on a new one if the server
+    /// `body` on the lock connection, again on a new one if the server
     /// dropped it (a restart, or this process's lease lapsed while it was
-    /// stopped): the locks it held went with it.
+    /// stopped): the locks it held went with it. Up to three new ones: a
+    /// member whose renewal is late may lose the next session too.
     private func reconnecting<T>(_ body: (Connection) throws -> T) throws -> T {
-        do {
-            return try body(locks)
-        } catch let error as StoreError where error.isConnectionLost {
-            guard let connection = Connection.reopen(database, mode: .readOnly) else { throw error }
-            locks = try Self.prepare(connection, for: member)
-            return try body(locks)
+        var reconnections = 0
+        while true {
+            do {
+                return try body(locks)
+            } catch let error as StoreError where error.isConnectionLost && reconnections < 3 {
+                reconnections += 1
+                guard let connection = Connection.reopen(database, mode: .readOnly) else { throw error }
+                locks = try Self.prepare(connection, for: member)
+            }
         }
     }
 

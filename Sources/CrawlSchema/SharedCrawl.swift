@@ -32,12 +32,12 @@ public struct CrawlMember: Sendable {
         _ = try connection.cached("SELECT set_config('application_name', ?, false)").bound(name).scalar(String.self)
     }
 
-    /// Ends the signed sessions of run `runID`'s members not heard from
-    /// within their lease (stopped, paused, cut off), and with them the
-    /// advisory locks they hold: a process that is only slow must not keep a
-    /// host's slots from the whole crawl, as its URLs are not kept. Sessions
-    /// opened after the lapse are a woken member's, and stay. Sessions the
-    /// server will not end for this role (another role's, without
+    /// Ends the signed sessions (in this database) of run `runID`'s members
+    /// not heard from within their lease (stopped, paused, cut off), and with
+    /// them the advisory locks they hold: a process that is only slow must not
+    /// keep a host's slots from the whole crawl, as its URLs are not kept.
+    /// Sessions opened after the lapse are a woken member's, and stay.
+    /// Sessions the server will not end for this role (another role's, without
     /// pg_signal_backend; a superuser's) are left. Returns how many ended.
     public func endLapsedSessions(runID: Int64, on connection: Connection) throws -> Int {
         let lapsed = try connection.cached(
@@ -46,7 +46,8 @@ public struct CrawlMember: Sendable {
             JOIN crawl_processes p ON p.process = a.application_name
             CROSS JOIN LATERAL (SELECT p.last_seen::timestamptz
                 + coalesce(p.lease_ms, ?3) * interval '1 millisecond' AS lapsed_at) l
-            WHERE p.run_id = ?1 AND p.process <> ?2 AND l.lapsed_at < now() AND a.backend_start < l.lapsed_at
+            WHERE a.datname = current_database() AND p.run_id = ?1 AND p.process <> ?2
+            AND l.lapsed_at < now() AND a.backend_start < l.lapsed_at
             """)
         let end = try connection.cached("SELECT pg_terminate_backend(CAST(? AS INTEGER))")
         var ended = 0

@@ -202,10 +202,13 @@ public struct PageDone: Record {
     public let maxPages: Int?
     /// New URLs beyond this many fetched or checked are recorded as excluded.
     public let maxURLs: Int?
+    /// The member of a shared crawl that claimed the page: it records the
+    /// page only while it still holds the claim (see `write`).
+    public let member: CrawlMember?
 
     public init(
         runID: Int64, page: ClaimedURL, outcome: Outcome, links: [FoundLink], anchors: Set<String>,
-        maxDepth: Int?, maxPages: Int?, maxURLs: Int? = nil
+        maxDepth: Int?, maxPages: Int?, maxURLs: Int? = nil, member: CrawlMember? = nil
     ) {
         self.runID = runID
         self.page = page
@@ -215,13 +218,23 @@ public struct PageDone: Record {
         self.maxDepth = maxDepth
         self.maxPages = maxPages
         self.maxURLs = maxURLs
+        self.member = member
     }
 
+    /// Writes nothing when `member` no longer holds the page's claim: its
+    /// lease lapsed and another process took the page (and records it, or
+    /// has), so this fetch, perhaps a timeout suffered while this process was
+    /// stopped, is not the page's outcome. Checked and marked in one statement.
     public func write(to database: Connection) throws {
-        try outcome.write(urlID: page.id, runID: runID, to: database)
         // The depth as recorded now: it may have dropped since the page was claimed.
-        let done = try database.cached("UPDATE urls SET state = 'done' WHERE id = ? RETURNING depth")
-        let depth = try done.bound(page.id).scalar(Int.self) ?? page.depth
+        let done =
+            try member.map {
+                try database.cached(
+                    "UPDATE urls SET state = 'done' WHERE id = ? AND claimed_by = ? AND state = 'fetching' RETURNING depth"
+                ).bound(page.id, $0.name)
+            } ?? database.cached("UPDATE urls SET state = 'done' WHERE id = ? RETURNING depth").bound(page.id)
+        guard let depth = try done.scalar(Int.self) else { return }
+        try outcome.write(urlID: page.id, runID: runID, to: database)
         let anchor = try database.cached("INSERT INTO anchors (url_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING")
         for name in anchors.sorted() {
             try anchor.bind(page.id, name)

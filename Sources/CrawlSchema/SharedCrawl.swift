@@ -46,7 +46,7 @@ public struct CrawlMember: Sendable {
             JOIN crawl_processes p ON p.process = a.application_name
             CROSS JOIN LATERAL (SELECT p.last_seen::timestamptz
                 + coalesce(p.lease_ms, ?3) * interval '1 millisecond' AS lapsed_at) l
-            WHERE a.datname = current_database() AND p.run_id = ?1 AND p.process <> ?2
+            WHERE a.datname = current_database() AND a.application_name <> '' AND p.run_id = ?1 AND p.process <> ?2
             AND l.lapsed_at < now() AND a.backend_start < l.lapsed_at
             """)
         let end = try connection.cached("SELECT pg_terminate_backend(CAST(? AS INTEGER))")

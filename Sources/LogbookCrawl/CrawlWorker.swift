@@ -124,6 +124,7 @@ struct CrawlWorker {
     private let remap: URLRemapper
     /// On PostgreSQL: `--per-host` and `--delay` held across every process of the crawl.
     private let sharedHosts: SharedHostLocks?
+    private let member: CrawlMember?
 
     /// `member`: this process's part in a crawl shared through PostgreSQL.
     init(site: Site, runID: Int64, recorder: Recorder, member: CrawlMember?) throws {
@@ -138,6 +139,7 @@ struct CrawlWorker {
             PreviousCrawl(try Connection(path: path, mode: .readOnly), run: $0.run, for: site.config)
         }
         remap = try URLRemapper(site.config.remap)
+        self.member = member
         sharedHosts = try member.map {
             try SharedHostLocks(
                 database: path, member: $0, runID: runID, perHost: site.config.perHost,
@@ -152,7 +154,8 @@ struct CrawlWorker {
                 PageDone(
                     runID: runID, page: page, outcome: visited.outcome, links: visited.links,
                     anchors: site.config.checkFragments ? visited.anchors : [],
-                    maxDepth: site.config.maxDepth, maxPages: site.config.maxPages, maxURLs: site.config.maxURLs))
+                    maxDepth: site.config.maxDepth, maxPages: site.config.maxPages, maxURLs: site.config.maxURLs,
+                    member: member))
             frontier.done()
             counters.count(dead: visited.outcome.outcome.isDead)
         }

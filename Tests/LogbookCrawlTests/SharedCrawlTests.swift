@@ -67,8 +67,9 @@ import Testing
     }
 
     /// A joiner stopped (SIGSTOP) for three leases is only slow: the others
-    /// take its URLs and record them; when it wakes it records them again.
-    /// Each URL still has one outcome and each page one set of links.
+    /// take its URLs (and its host locks, SharedHostLocksTests) and record
+    /// them; when it wakes, its late fetches of them are dropped. Each URL
+    /// still has one outcome and each page one set of links.
     @Test func aLeaseThatEndsWhileItsHolderIsOnlySlowLeavesNoDuplicates() throws {
         let expected = try reference()
         let database = try server.makeDatabase()

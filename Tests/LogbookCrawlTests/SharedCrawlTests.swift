@@ -35,7 +35,9 @@ import Testing
 
     /// `crawl` and two `join`s; one joiner is killed with SIGKILL part-way
     /// and started again. The others take the dead one's URLs when its
-    /// leases end, and the run equals a one-process crawl exactly.
+    /// leases end, and the run equals a one-process crawl exactly. (The
+    /// victim's lease, 10 s, keeps the crawl open until it is back: the
+    /// others finish the rest of the site in seconds.)
     @Test func threeProcessesOneKilledAndRestartedEqualAOneProcessCrawl() throws {
         let expected = try reference()
         let database = try server.makeDatabase()
@@ -43,9 +45,12 @@ import Testing
         #expect(waitUntil { fetched(database) > 0 })
         let join = ["join", "1", "--db", database] + options
         let steady = try logbook(join)
-        var victim = try logbook(join)
+        var victim = try logbook(["join", "1", "--db", database, "--quiet", "--lease", "10s"])
         #expect(waitUntil { fetched(database) >= 150 || !victim.isRunning })
         #expect(victim.isRunning, "the crawl ended before the joiner was killed")
+        let claimed = try committedRows(
+            in: database, table: "urls", where: "state = 'fetching' AND claimed_by LIKE '%:\(victim.pid):%'")
+        #expect(claimed > 0, "the victim held URLs when it was killed")
         victim.signal(SIGKILL)
         #expect(victim.finish().signalled)
         victim = try logbook(join)

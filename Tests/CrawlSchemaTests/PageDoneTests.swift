@@ -5,6 +5,13 @@ import Testing
 
 @testable import CrawlSchema
 
+/// A link from a page of 127.0.0.1 to its page `name`.
+private func link(_ name: String) -> FoundLink {
+    FoundLink(
+        target: .queue(url: "http://127.0.0.1/\(name)", host: "127.0.0.1", sameSite: true),
+        element: "a", attribute: "href", fragment: nil, line: 1)
+}
+
 @Suite struct PageDoneTests {
     /// Two processes (or a resume after a lost claim) may both fetch a page:
     /// recording it again replaces its links rather than adding them twice.
@@ -14,11 +21,7 @@ import Testing
         let runID = try recorder.ask(StartRun(kind: .crawl, config: "{}"))
         try recorder.send(SeedCrawl(runID: runID, url: "http://127.0.0.1/", host: "127.0.0.1"))
         let page = try #require(try recorder.ask(ClaimURLs(runID: runID, limit: 1)).urls.first)
-        let links = ["a", "b"].map { name in
-            FoundLink(
-                target: .queue(url: "http://127.0.0.1/\(name)", host: "127.0.0.1", sameSite: true),
-                element: "a", attribute: "href", fragment: nil, line: 1)
-        }
+        let links = ["a", "b"].map(link)
         let done = PageDone(
             runID: runID, page: page, outcome: Outcome(outcome: .ok, status: 200), links: links,
             anchors: [], maxDepth: nil, maxPages: nil)
@@ -64,11 +67,6 @@ import Testing
         let taker = CrawlMember(lease: .seconds(60))
         let page = try #require(try recorder.ask(ClaimURLs(runID: runID, limit: 1, member: taker)).urls.first)
         #expect(page.id == stale.id, "the lapsed claim was taken")
-        let link = { (name: String) in
-            FoundLink(
-                target: .queue(url: "http://127.0.0.1/\(name)", host: "127.0.0.1", sameSite: true),
-                element: "a", attribute: "href", fragment: nil, line: 1)
-        }
         let timedOut = PageDone(
             runID: runID, page: stale, outcome: Outcome(outcome: .error, error: "Operation timed out"),
             links: [link("late")], anchors: [], maxDepth: nil, maxPages: nil, member: stopped)

@@ -33,6 +33,12 @@ import Testing
 
     func fetched(_ database: String) -> Int64 { (try? committedRows(in: database, table: "fetches")) ?? 0 }
 
+    /// URLs `process` holds claims on (being fetched, by its name).
+    func held(by process: ChildProcess, in database: String) throws -> Int64 {
+        try committedRows(
+            in: database, table: "urls", where: "state = 'fetching' AND claimed_by LIKE '%:\(process.pid):%'")
+    }
+
     /// `crawl` and two `join`s; one joiner is killed with SIGKILL part-way
     /// and started again. The others take the dead one's URLs when its
     /// leases end, and the run equals a one-process crawl exactly. (The
@@ -48,9 +54,7 @@ import Testing
         var victim = try logbook(["join", "1", "--db", database, "--quiet", "--lease", "10s"])
         #expect(waitUntil { fetched(database) >= 150 || !victim.isRunning })
         #expect(victim.isRunning, "the crawl ended before the joiner was killed")
-        let claimed = try committedRows(
-            in: database, table: "urls", where: "state = 'fetching' AND claimed_by LIKE '%:\(victim.pid):%'")
-        #expect(claimed > 0, "the victim held URLs when it was killed")
+        #expect(try held(by: victim, in: database) > 0, "the victim held URLs when it was killed")
         victim.signal(SIGKILL)
         #expect(victim.finish().signalled)
         victim = try logbook(join)
@@ -82,8 +86,7 @@ import Testing
         #expect(waitUntil { fetched(database) > 0 })
         let sleeper = try logbook(["join", "1", "--db", database] + options)
         #expect(waitUntil { fetched(database) >= 100 || !sleeper.isRunning })
-        let claimed = try committedRows(
-            in: database, table: "urls", where: "state = 'fetching' AND claimed_by LIKE '%:\(sleeper.pid):%'")
+        let claimed = try held(by: sleeper, in: database)
         sleeper.signal(SIGSTOP)
         #expect(waitUntil { fetched(database) >= 300 || !starter.isRunning })
         sleeper.signal(SIGCONT)
